@@ -1,0 +1,358 @@
+import { escapeQueryString } from './escape';
+
+/*
+ * The queries of the service overview dashboard. They are written once, with Grafana's template
+ * variables, and used by the dashboard generator (src/dashboard), by the plugin's "Explore" link
+ * (variables filled in from the entity) and by the tests that parse them and evaluate them on a
+ * real Prometheus server.
+ *
+ * `$namespace` and `$app` only ever appear inside double-quoted string literals, so filling them
+ * in means writing an escaped string.
+ *
+ * Series and labels follow docs/contract.md: the app's own series (and `up`) carry `app`,
+ * `namespace`, `pod`, `container`. cAdvisor and kube-state-metrics series are per pod and have no
+ * `app` label; they are joined on (namespace, pod) with kube-state-metrics' `kube_pod_labels`,
+ * which exposes the pod label app.kubernetes.io/name as `label_app_kubernetes_io_name`.
+ */
+
+/** @public */
+export type QueryLanguage = 'promql' | 'logql';
+
+/** @public */
+export interface DashboardQuery {
+  refId: string;
+  language: QueryLanguage;
+  expr: string;
+  legendFormat?: string;
+}
+
+/** @public */
+export type PanelKind = 'timeseries' | 'stat' | 'logs';
+
+/** @public */
+export interface DashboardPanel {
+  /** Grafana panel id; the plugin embeds panels by this id. */
+  id: number;
+  key: PanelKey;
+  title: string;
+  description: string;
+  kind: PanelKind;
+  unit?: string;
+  queries: DashboardQuery[];
+}
+
+/** @public */
+export type PanelKey =
+  | 'readyPods'
+  | 'restarts'
+  | 'targetsUp'
+  | 'errorLogs'
+  | 'cpu'
+  | 'memory'
+  | 'pageViews'
+  | 'interactions'
+  | 'renderTime'
+  | 'logVolume'
+  | 'logs';
+
+const APP_PODS =
+  'max by (namespace, pod) (kube_pod_labels{namespace="$namespace", label_app_kubernetes_io_name="$app"})';
+
+/** Restricts a per-pod vector to the pods of the app. */
+const forAppPods = (vector: string) =>
+  `${vector} * on (namespace, pod) group_left () ${APP_PODS}`;
+
+const CONTAINERS = 'namespace="$namespace", container!="", container!="POD"';
+const APP = 'namespace="$namespace", app="$app"';
+const LOG_STREAM = '{namespace="$namespace", app="$app"}';
+
+const promql = (
+  refId: string,
+  expr: string,
+  legendFormat?: string,
+): DashboardQuery => ({ refId, language: 'promql', expr, legendFormat });
+
+const logql = (
+  refId: string,
+  expr: string,
+  legendFormat?: string,
+): DashboardQuery => ({ refId, language: 'logql', expr, legendFormat });
+
+/**
+ * The panels of the service overview dashboard, in layout order.
+ *
+ * @public
+ */
+export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
+  {
+    id: 1,
+    key: 'readyPods',
+    title: 'Ready pods',
+    description: 'Pods of the service that pass their readiness probe, out of all its pods.',
+    kind: 'stat',
+    unit: 'none',
+    queries: [
+      promql(
+        'A',
+        `sum(${forAppPods(
+          'kube_pod_status_ready{namespace="$namespace", condition="true"}',
+        )})`,
+        'ready',
+      ),
+      promql('B', `count(${APP_PODS})`, 'pods'),
+    ],
+  },
+  {
+    id: 2,
+    key: 'restarts',
+    title: 'Container restarts',
+    description: 'Container restarts of the service in the selected time range.',
+    kind: 'stat',
+    unit: 'none',
+    queries: [
+      promql(
+        'A',
+        `sum(${forAppPods(
+          'increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$__range])',
+        )})`,
+        'restarts',
+      ),
+    ],
+  },
+  {
+    id: 3,
+    key: 'targetsUp',
+    title: 'Metrics targets up',
+    description: "Pods whose /metrics endpoint Prometheus scraped successfully.",
+    kind: 'stat',
+    unit: 'none',
+    queries: [promql('A', `sum(up{${APP}})`, 'up')],
+  },
+  {
+    id: 4,
+    key: 'errorLogs',
+    title: 'Error logs',
+    description: 'Log lines at level error or critical in the selected time range.',
+    kind: 'stat',
+    unit: 'none',
+    queries: [
+      logql(
+        'A',
+        `sum(count_over_time(${LOG_STREAM} | json | level=~"error|critical" [$__range]))`,
+        'errors',
+      ),
+    ],
+  },
+  {
+    id: 5,
+    key: 'cpu',
+    title: 'CPU',
+    description: 'CPU used by the containers of the service, against their requests and limits.',
+    kind: 'timeseries',
+    unit: 'cores',
+    queries: [
+      promql(
+        'A',
+        `sum(${forAppPods(
+          `rate(container_cpu_usage_seconds_total{${CONTAINERS}}[$__rate_interval])`,
+        )})`,
+        'used',
+      ),
+      promql(
+        'B',
+        `sum(${forAppPods(
+          'kube_pod_container_resource_requests{namespace="$namespace", resource="cpu"}',
+        )})`,
+        'requested',
+      ),
+      promql(
+        'C',
+        `sum(${forAppPods(
+          'kube_pod_container_resource_limits{namespace="$namespace", resource="cpu"}',
+        )})`,
+        'limit',
+      ),
+    ],
+  },
+  {
+    id: 6,
+    key: 'memory',
+    title: 'Memory',
+    description:
+      'Working set of the containers of the service (what the OOM killer looks at), against the limit.',
+    kind: 'timeseries',
+    unit: 'bytes',
+    queries: [
+      promql(
+        'A',
+        `sum(${forAppPods(`container_memory_working_set_bytes{${CONTAINERS}}`)})`,
+        'working set',
+      ),
+      promql(
+        'B',
+        `sum(${forAppPods(
+          'kube_pod_container_resource_requests{namespace="$namespace", resource="memory"}',
+        )})`,
+        'requested',
+      ),
+      promql(
+        'C',
+        `sum(${forAppPods(
+          'kube_pod_container_resource_limits{namespace="$namespace", resource="memory"}',
+        )})`,
+        'limit',
+      ),
+    ],
+  },
+  {
+    id: 7,
+    key: 'pageViews',
+    title: 'Page views',
+    description: 'Page views per second, by page (dashboard_page_views_total).',
+    kind: 'timeseries',
+    unit: 'reqps',
+    queries: [
+      promql(
+        'A',
+        `sum by (page) (rate(dashboard_page_views_total{${APP}}[$__rate_interval]))`,
+        '{{page}}',
+      ),
+    ],
+  },
+  {
+    id: 8,
+    key: 'interactions',
+    title: 'Widget interactions',
+    description: 'Widget interactions per second, by widget (dashboard_interactions_total).',
+    kind: 'timeseries',
+    unit: 'ops',
+    queries: [
+      promql(
+        'A',
+        `sum by (widget) (rate(dashboard_interactions_total{${APP}}[$__rate_interval]))`,
+        '{{widget}}',
+      ),
+    ],
+  },
+  {
+    id: 9,
+    key: 'renderTime',
+    title: 'Render time',
+    description: 'Median and 95th percentile page render time, by page (dashboard_render_seconds).',
+    kind: 'timeseries',
+    unit: 's',
+    queries: [
+      promql(
+        'A',
+        `histogram_quantile(0.5, sum by (le, page) (rate(dashboard_render_seconds_bucket{${APP}}[$__rate_interval])))`,
+        'p50 {{page}}',
+      ),
+      promql(
+        'B',
+        `histogram_quantile(0.95, sum by (le, page) (rate(dashboard_render_seconds_bucket{${APP}}[$__rate_interval])))`,
+        'p95 {{page}}',
+      ),
+    ],
+  },
+  {
+    id: 10,
+    key: 'logVolume',
+    title: 'Log volume by level',
+    description: 'Log lines per interval, by the level field of the JSON log line.',
+    kind: 'timeseries',
+    unit: 'short',
+    queries: [
+      logql(
+        'A',
+        `sum by (level) (count_over_time(${LOG_STREAM} | json | __error__="" [$__interval]))`,
+        '{{level}}',
+      ),
+    ],
+  },
+  {
+    id: 11,
+    key: 'logs',
+    title: 'Logs',
+    description: 'The log lines of every container of the service.',
+    kind: 'logs',
+    queries: [logql('A', LOG_STREAM)],
+  },
+];
+
+/**
+ * Template variable queries of the dashboard (Grafana's `label_values` functions, whose first
+ * argument is a PromQL selector).
+ *
+ * @public
+ */
+export const VARIABLE_QUERIES = {
+  namespace: {
+    query: 'label_values(kube_pod_labels, namespace)',
+    selector: 'kube_pod_labels',
+  },
+  app: {
+    query:
+      'label_values(kube_pod_labels{namespace="$namespace"}, label_app_kubernetes_io_name)',
+    selector: 'kube_pod_labels{namespace="$namespace"}',
+  },
+} as const;
+
+/** @public */
+export const LOG_STREAM_SELECTOR = LOG_STREAM;
+
+/**
+ * Values for the variables of a query. Interval variables are written verbatim (they are
+ * durations chosen by the caller); label values are escaped.
+ *
+ * @public
+ */
+export interface QueryVariables {
+  namespace: string;
+  app: string;
+  /** Defaults to `5m`. */
+  rateInterval?: string;
+  /** Defaults to `1m`. */
+  interval?: string;
+  /** Defaults to `1h`. */
+  range?: string;
+}
+
+const DURATION = /^[0-9]+(?:ms|s|m|h|d|w|y)$/;
+
+/**
+ * Fills Grafana's variables into a query template the way Grafana would, but with the label
+ * values escaped for the string literal they sit in.
+ *
+ * @public
+ */
+export function fillVariables(template: string, vars: QueryVariables): string {
+  const durations: Record<string, string> = {
+    __rate_interval: vars.rateInterval ?? '5m',
+    __interval: vars.interval ?? '1m',
+    __range: vars.range ?? '1h',
+  };
+  for (const [name, value] of Object.entries(durations)) {
+    if (!DURATION.test(value)) {
+      throw new Error(`Invalid duration for $${name}: ${JSON.stringify(value)}`);
+    }
+  }
+  return template.replace(/\$(\w+)/g, (_match, name: string) => {
+    if (name === 'namespace') return escapeQueryString(vars.namespace);
+    if (name === 'app') return escapeQueryString(vars.app);
+    if (name in durations) return durations[name];
+    throw new Error(`Unknown variable $${name} in query template`);
+  });
+}
+
+/**
+ * Looks up a dashboard panel by key.
+ *
+ * @public
+ */
+export function getPanel(key: PanelKey): DashboardPanel {
+  const panel = DASHBOARD_PANELS.find(p => p.key === key);
+  if (!panel) {
+    throw new Error(`No dashboard panel ${key}`);
+  }
+  return panel;
+}
