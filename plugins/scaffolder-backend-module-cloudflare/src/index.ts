@@ -1,0 +1,11 @@
+/**
+ * Scaffolder actions that deploy the image Worker to Cloudflare.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleCloudflare as default } from './module';
+export {
+  createCloudflareWorkerDeployAction,
+  WORKER_DEPLOY_ACTION_ID,
+  type CloudflareWorkerDeployActionOptions,
+} from './actions/workerDeploy';
