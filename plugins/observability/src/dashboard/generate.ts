@@ -1,0 +1,14 @@
+/* Writes grafana/dashboards/service-overview.json; run with `yarn generate:dashboard`. */
+import { writeFileSync } from 'fs';
+import { resolve } from 'path';
+import { buildServiceOverviewDashboard, serializeDashboard } from './serviceOverview';
+
+export const DASHBOARD_FILE = resolve(
+  __dirname,
+  '../../grafana/dashboards/service-overview.json',
+);
+
+if (require.main === module) {
+  writeFileSync(DASHBOARD_FILE, serializeDashboard(buildServiceOverviewDashboard()));
+  process.stdout.write(`wrote ${DASHBOARD_FILE}\n`);
+}

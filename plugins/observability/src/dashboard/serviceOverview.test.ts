@@ -1,0 +1,57 @@
+import { readFileSync } from 'fs';
+import {
+  SERVICE_OVERVIEW_UID,
+  buildServiceOverviewDashboard,
+  serializeDashboard,
+} from './serviceOverview';
+import { DASHBOARD_FILE } from './generate';
+import { DASHBOARD_PANELS } from '../lib/queries';
+
+const dashboard = buildServiceOverviewDashboard();
+const json = JSON.parse(serializeDashboard(dashboard));
+
+describe('service overview dashboard', () => {
+  it('matches the stored JSON (run `yarn generate:dashboard` after changing it)', () => {
+    const stored = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8'));
+    expect(stored).toEqual(json);
+  });
+
+  it('has the data source, namespace and app variables', () => {
+    const variables = json.templating.list.map((v: any) => `${v.type}:${v.name}`);
+    expect(variables).toEqual([
+      'datasource:datasource',
+      'datasource:loki',
+      'query:namespace',
+      'query:app',
+    ]);
+    expect(json.uid).toBe(SERVICE_OVERVIEW_UID);
+  });
+
+  it('holds every panel the plugin embeds, with its id and queries', () => {
+    expect(json.panels).toHaveLength(DASHBOARD_PANELS.length);
+    for (const def of DASHBOARD_PANELS) {
+      const panel = json.panels.find((p: any) => p.id === def.id);
+      expect(panel?.title).toBe(def.title);
+      expect(panel.targets.map((t: any) => t.expr)).toEqual(
+        def.queries.map(q => q.expr),
+      );
+      const expected = def.queries[0].language === 'logql' ? '${loki}' : '${datasource}';
+      for (const t of panel.targets) {
+        expect(t.datasource.uid).toBe(expected);
+      }
+    }
+  });
+
+  it('lays panels out without overlaps on the 24-column grid', () => {
+    const cells = new Set<string>();
+    for (const { gridPos } of json.panels) {
+      expect(gridPos.x + gridPos.w).toBeLessThanOrEqual(24);
+      for (let x = gridPos.x; x < gridPos.x + gridPos.w; x++) {
+        for (let y = gridPos.y; y < gridPos.y + gridPos.h; y++) {
+          expect(cells.has(`${x},${y}`)).toBe(false);
+          cells.add(`${x},${y}`);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,181 @@
+/*
+ * The "service overview" Grafana dashboard, as code. It is built from the same panel and query
+ * definitions the plugin embeds (src/lib/queries.ts) and written to
+ * grafana/dashboards/service-overview.json by `yarn generate:dashboard`; a test fails when that
+ * file is stale.
+ *
+ * Build-time only: nothing in the plugin's entry points imports this module, so the SDK never
+ * reaches the app bundle.
+ */
+/* eslint-disable @backstage/no-undeclared-imports -- build-time code, dev dependency on purpose */
+import * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+  type Dashboard,
+  type Panel,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as LogsPanelBuilder } from '@grafana/grafana-foundation-sdk/logs';
+import { DataqueryBuilder as LokiQueryBuilder } from '@grafana/grafana-foundation-sdk/loki';
+import { DataqueryBuilder as PrometheusQueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+/* eslint-enable @backstage/no-undeclared-imports */
+import {
+  DASHBOARD_PANELS,
+  DashboardPanel,
+  DashboardQuery,
+  PanelKey,
+  VARIABLE_QUERIES,
+} from '../lib/queries';
+
+/** Uid of the generated dashboard; app-config's `dashboardUid` points at it. */
+export const SERVICE_OVERVIEW_UID = 'service-overview';
+
+const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
+const LOKI = { type: 'loki', uid: '${loki}' };
+
+/** Where each panel sits on Grafana's 24-column grid. */
+const LAYOUT: Record<PanelKey, { x: number; y: number; w: number; h: number }> = {
+  readyPods: { x: 0, y: 0, w: 6, h: 4 },
+  restarts: { x: 6, y: 0, w: 6, h: 4 },
+  targetsUp: { x: 12, y: 0, w: 6, h: 4 },
+  errorLogs: { x: 18, y: 0, w: 6, h: 4 },
+  cpu: { x: 0, y: 4, w: 12, h: 8 },
+  memory: { x: 12, y: 4, w: 12, h: 8 },
+  pageViews: { x: 0, y: 12, w: 8, h: 8 },
+  interactions: { x: 8, y: 12, w: 8, h: 8 },
+  renderTime: { x: 16, y: 12, w: 8, h: 8 },
+  logVolume: { x: 0, y: 20, w: 24, h: 6 },
+  logs: { x: 0, y: 26, w: 24, h: 12 },
+};
+
+function target(query: DashboardQuery): cog.Builder<cog.Dataquery> {
+  if (query.language === 'logql') {
+    const builder = new LokiQueryBuilder()
+      .refId(query.refId)
+      .datasource(LOKI)
+      .expr(query.expr);
+    return query.legendFormat ? builder.legendFormat(query.legendFormat) : builder;
+  }
+  const builder = new PrometheusQueryBuilder()
+    .refId(query.refId)
+    .datasource(PROMETHEUS)
+    .expr(query.expr);
+  return query.legendFormat ? builder.legendFormat(query.legendFormat) : builder;
+}
+
+/** Requests and limits drawn as dashed reference lines. */
+const referenceLine = (color: string) => [
+  { id: 'color', value: { mode: 'fixed', fixedColor: color } },
+  { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+  { id: 'custom.fillOpacity', value: 0 },
+];
+
+function panel(def: DashboardPanel): cog.Builder<Panel> {
+  const datasource = def.queries[0].language === 'logql' ? LOKI : PROMETHEUS;
+  const gridPos = LAYOUT[def.key];
+  switch (def.kind) {
+    case 'stat':
+      return new StatPanelBuilder()
+        .id(def.id)
+        .title(def.title)
+        .description(def.description)
+        .datasource(datasource)
+        .gridPos(gridPos)
+        .unit(def.unit ?? 'none')
+        .graphMode(common.BigValueGraphMode.Area)
+        .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+        .targets(def.queries.map(target));
+    case 'logs':
+      return new LogsPanelBuilder()
+        .id(def.id)
+        .title(def.title)
+        .description(def.description)
+        .datasource(datasource)
+        .gridPos(gridPos)
+        .showTime(true)
+        .wrapLogMessage(true)
+        .enableLogDetails(true)
+        .sortOrder(common.LogsSortOrder.Descending)
+        .targets(def.queries.map(target));
+    case 'timeseries':
+    default: {
+      const builder = new TimeseriesPanelBuilder()
+        .id(def.id)
+        .title(def.title)
+        .description(def.description)
+        .datasource(datasource)
+        .gridPos(gridPos)
+        .unit(def.unit ?? 'short')
+        .min(0)
+        .fillOpacity(10)
+        .targets(def.queries.map(target));
+      if (def.queries.some(q => q.legendFormat === 'limit')) {
+        builder
+          .overrideByName('requested', referenceLine('orange'))
+          .overrideByName('limit', referenceLine('red'));
+      }
+      if (def.key === 'logVolume') {
+        builder
+          .drawStyle(common.GraphDrawStyle.Bars)
+          .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+      }
+      return builder;
+    }
+  }
+}
+
+/** Builds the service overview dashboard. */
+export function buildServiceOverviewDashboard(): Dashboard {
+  const builder = new DashboardBuilder('Service overview')
+    .uid(SERVICE_OVERVIEW_UID)
+    .description(
+      "One service's pods, resources, app metrics and logs. The portal's Observability tab " +
+        'embeds its panels with the namespace and app of the catalog entity.',
+    )
+    .tags(['golden-path', 'generated'])
+    .readonly()
+    .timezone('browser')
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .tooltip(DashboardCursorSync.Crosshair)
+    .withVariable(
+      new DatasourceVariableBuilder('datasource')
+        .label('Prometheus')
+        .type('prometheus'),
+    )
+    .withVariable(new DatasourceVariableBuilder('loki').label('Loki').type('loki'))
+    .withVariable(
+      new QueryVariableBuilder('namespace')
+        .label('Namespace')
+        .datasource(PROMETHEUS)
+        .query(VARIABLE_QUERIES.namespace.query)
+        .definition(VARIABLE_QUERIES.namespace.query)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc),
+    )
+    .withVariable(
+      new QueryVariableBuilder('app')
+        .label('App')
+        .datasource(PROMETHEUS)
+        .query(VARIABLE_QUERIES.app.query)
+        .definition(VARIABLE_QUERIES.app.query)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc),
+    );
+  for (const def of DASHBOARD_PANELS) {
+    builder.withPanel(panel(def));
+  }
+  return builder.build();
+}
+
+/** The dashboard as the JSON file stored in the repository. */
+export function serializeDashboard(dashboard: Dashboard): string {
+  return `${JSON.stringify(dashboard, null, 2)}\n`;
+}
