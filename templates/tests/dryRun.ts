@@ -44,7 +44,7 @@ export interface DryRunResult {
   body: any;
   /** Files of the workspace after the last step, by POSIX path, decoded as UTF-8. */
   files: Map<string, string>;
-  /** The task log lines, in order. */
+  /** The task log lines, in order, without terminal colours. */
   log: string[];
 }
 
@@ -60,6 +60,12 @@ export const DRY_RUN_USER = {
   metadata: { name: 'mock', namespace: 'default' },
   spec: { memberOf: ['group:default/platform-team'] },
 };
+
+// Task log lines carry the terminal colours of the backend's logger.
+function stripColors(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
 
 function listFiles(dir: string, base = dir): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
@@ -125,7 +131,8 @@ export async function startDryRunBackend(
         );
       }
       const log: string[] = (res.body?.log ?? []).map(
-        (entry: { body: { message: string } }) => entry.body.message,
+        (entry: { body: { message: string } }) =>
+          stripColors(entry.body.message),
       );
       return { status: res.status, body: res.body, files, log };
     },

@@ -1,0 +1,404 @@
+import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
+import {
+  dockerfileProblems,
+  emptyValuePaths,
+  parseYamlFiles,
+  pythonCompileErrors,
+  validateAzurePipeline,
+  validateKubernetesObject,
+} from './lib/checks';
+import {
+  METRICS_PORT,
+  ServiceValues,
+  acrValues,
+  dockerHubValues,
+  edgeValues,
+  templateDir,
+} from './pythonDashboardService.fixtures';
+
+const EXPECTED_FILES = [
+  '.dockerignore',
+  '.streamlit/config.toml',
+  'Dockerfile',
+  'README.md',
+  'app.py',
+  'azure-pipelines.yml',
+  'catalog-info.yaml',
+  'dashboard.json',
+  'docs/index.md',
+  'docs/operations.md',
+  'kubernetes/deployment.yaml',
+  'kubernetes/service.yaml',
+  'mkdocs.yml',
+  'observability.py',
+  'requirements.txt',
+];
+
+function imageOf(values: ServiceValues): string {
+  return values.registryType === 'dockerhub'
+    ? `docker.io/${values.dockerHubNamespace}/${values.name}`
+    : `${values.acrLoginServer}/${values.name}`;
+}
+
+/** Expands `$(name)` macros with the given variables, as Azure Pipelines does. */
+function expandMacros(text: string, variables: Record<string, string>) {
+  let expanded = text;
+  for (let previous = ''; previous !== expanded; ) {
+    previous = expanded;
+    expanded = expanded.replace(/\$\(([\w.]+)\)/g, (macro, name) =>
+      name in variables ? variables[name] : macro,
+    );
+  }
+  return expanded;
+}
+
+let backend: DryRunBackend;
+
+beforeAll(async () => {
+  backend = await startDryRunBackend();
+});
+
+afterAll(async () => {
+  await backend?.stop();
+});
+
+describe.each([
+  ['Docker Hub image, GitHub repository', dockerHubValues],
+  ['Azure Container Registry image, Azure DevOps repository', acrValues],
+  ['63-character name, port 8080 and custom resources', edgeValues],
+])('python-dashboard-service dry run: %s', (_title, values) => {
+  let result: DryRunResult;
+  let files: Map<string, string>;
+  let yamlFiles: Map<string, any[]>;
+
+  beforeAll(async () => {
+    result = await backend.dryRun({ templateDir, values });
+    files = result.files;
+    yamlFiles = parseYamlFiles(files);
+  });
+
+  const yamlOf = (file: string) => {
+    const docs = yamlFiles.get(file);
+    if (!docs || docs.length !== 1) {
+      throw new Error(`${file}: expected one YAML document`);
+    }
+    return docs[0];
+  };
+  const deploymentOf = () => yamlOf('kubernetes/deployment.yaml');
+  const serviceOf = () => yamlOf('kubernetes/service.yaml');
+  const containerOf = () => deploymentOf().spec.template.spec.containers[0];
+
+  it('succeeds and generates every file, with no template syntax left over', () => {
+    expect(result.status).toBe(200);
+    expect([...files.keys()].sort()).toEqual(EXPECTED_FILES);
+    // The user's own text may contain template syntax; it must come through as text.
+    const userText = Object.values(values)
+      .filter((v): v is string => typeof v === 'string')
+      .flatMap(v => [v, JSON.stringify(v).slice(1, -1)]);
+    for (const [file, content] of files) {
+      const generated = userText.reduce(
+        (text, value) => text.split(value).join(''),
+        content,
+      );
+      expect({ file, leftover: generated.match(/\$\{\{|\{%|\{#/g) }).toEqual({
+        file,
+        leftover: null,
+      });
+    }
+  });
+
+  it('publishes to the chosen host and registers catalog-info.yaml', () => {
+    const log = result.log.join('\n');
+    const host = values.repoUrl.split('?')[0];
+    const used = host === 'github.com' ? 'publish:github' : 'publish:azure';
+    const skipped = host === 'github.com' ? 'publish-azure' : 'publish-github';
+    expect(log).toContain(`Running ${used} in dry-run mode`);
+    expect(log).toContain(JSON.stringify(values.repoUrl));
+    expect(log).toContain(
+      `Skipping step ${skipped} because its if condition was false`,
+    );
+    expect(log).toContain('Running catalog:register in dry-run mode');
+    expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
+    expect(result.body.output.links[0]).toMatchObject({ title: 'Repository' });
+  });
+
+  it('generates YAML files that all parse', () => {
+    expect([...yamlFiles.keys()].sort()).toEqual([
+      'azure-pipelines.yml',
+      'catalog-info.yaml',
+      'kubernetes/deployment.yaml',
+      'kubernetes/service.yaml',
+      'mkdocs.yml',
+    ]);
+  });
+
+  it('generates Kubernetes objects that validate against the Kubernetes schema', () => {
+    const objects = [
+      ...yamlFiles.get('kubernetes/deployment.yaml')!,
+      ...yamlFiles.get('kubernetes/service.yaml')!,
+    ];
+    expect(objects.map(o => o.kind)).toEqual(['Deployment', 'Service']);
+    for (const object of objects) {
+      expect(() => validateKubernetesObject(object)).not.toThrow();
+    }
+  });
+
+  it('generates a pipeline that validates against the Azure Pipelines schema, with every value filled', () => {
+    const pipeline = yamlOf('azure-pipelines.yml');
+    expect(validateAzurePipeline(pipeline)).toEqual([]);
+    expect(emptyValuePaths(pipeline)).toEqual([]);
+  });
+
+  it('builds and pushes the image tagged with the build id, and deploys that image to the namespace', () => {
+    const pipeline = yamlOf('azure-pipelines.yml');
+    const variables: Record<string, string> = {
+      ...pipeline.variables,
+      'Build.BuildId': '1234',
+    };
+    expect(pipeline.variables).toMatchObject({
+      dockerRegistryServiceConnection: values.registryServiceConnection,
+      kubernetesServiceConnection: values.kubernetesServiceConnection,
+      kubernetesNamespace: values.namespace,
+    });
+
+    const [build, deploy] = pipeline.stages;
+    expect(build.stage).toBe('Build');
+    const docker = build.jobs[0].steps.find(
+      (s: any) => s.task === 'Docker@2',
+    );
+    expect(docker.inputs.command).toBe('buildAndPush');
+    expect(expandMacros(docker.inputs.containerRegistry, variables)).toBe(
+      values.registryServiceConnection,
+    );
+    expect(expandMacros(docker.inputs.tags, variables).trim()).toBe('1234');
+    const pushed = `${expandMacros(
+      '$(containerRegistry)/$(imageRepository)',
+      variables,
+    )}`;
+    expect(pushed).toBe(imageOf(values));
+
+    expect(deploy).toMatchObject({ stage: 'Deploy', dependsOn: 'Build' });
+    const job = deploy.jobs[0];
+    expect(job.deployment).toBeDefined();
+    expect(job.environment).toBe(values.environment);
+    const apply = job.strategy.runOnce.deploy.steps.find(
+      (s: any) => s.task === 'KubernetesManifest@1',
+    );
+    expect(apply.inputs.action).toBe('deploy');
+    expect(expandMacros(apply.inputs.namespace, variables)).toBe(
+      values.namespace,
+    );
+    expect(
+      expandMacros(apply.inputs.kubernetesServiceConnection, variables),
+    ).toBe(values.kubernetesServiceConnection);
+    // The task swaps the manifest's image for this one, matched on the image name.
+    expect(expandMacros(apply.inputs.containers, variables).trim()).toBe(
+      `${containerOf().image}:1234`,
+    );
+    const manifests = apply.inputs.manifests
+      .trim()
+      .split('\n')
+      .map((line: string) => line.replace('$(Pipeline.Workspace)/manifests/', 'kubernetes/'));
+    expect(manifests.sort()).toEqual([
+      'kubernetes/deployment.yaml',
+      'kubernetes/service.yaml',
+    ]);
+    const publish = build.jobs[0].steps.find(
+      (s: any) => s.task === 'PublishPipelineArtifact@1',
+    );
+    expect(publish.inputs).toMatchObject({
+      targetPath: '$(Build.SourcesDirectory)/kubernetes',
+      artifact: 'manifests',
+    });
+  });
+
+  it('generates a Dockerfile that lints clean and follows the image rules', () => {
+    const dockerfile = files.get('Dockerfile')!;
+    expect(dockerfileProblems(dockerfile)).toEqual([]);
+    // Pinned slim base image.
+    expect(dockerfile).toMatch(/^FROM python:\d+\.\d+\.\d+-slim-\w+$/m);
+    expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/*');
+    expect(dockerfile).toMatch(/pip install --no-cache-dir -r requirements\.txt/);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    const instructions = dockerfile
+      .split('\n')
+      .filter(line => !line.startsWith('#'))
+      .join('\n');
+    expect(instructions).not.toMatch(/\b(curl|wget)\b/);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["streamlit", "run", "app\.py"\]$/m);
+    expect(dockerfile).toMatch(
+      new RegExp(`^EXPOSE ${values.port} ${METRICS_PORT}$`, 'm'),
+    );
+    expect(dockerfile).toContain(
+      `CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${values.port}/_stcore/health', timeout=4)"]`,
+    );
+    expect(files.get('.dockerignore')).toMatch(/^\*$/m);
+  });
+
+  it('generates Python files that compile, with pinned requirements', () => {
+    expect(pythonCompileErrors(files)).toBe('');
+    const requirements = files
+      .get('requirements.txt')!
+      .split('\n')
+      .filter(line => line && !line.startsWith('#'));
+    expect(requirements.map(line => line.split('==')[0]).sort()).toEqual([
+      'prometheus-client',
+      'streamlit',
+    ]);
+    for (const line of requirements) {
+      expect(line).toMatch(/^[\w-]+==\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('carries the dashboard title and message into the app unchanged', () => {
+    expect(JSON.parse(files.get('dashboard.json')!)).toEqual({
+      title: values.dashboardTitle,
+      message: values.dashboardMessage,
+    });
+  });
+
+  it('uses the same name, labels, ports and paths in every file', () => {
+    const { name, namespace, port } = values;
+    const deployment = deploymentOf();
+    const service = serviceOf();
+    const container = containerOf();
+    const podLabels = deployment.spec.template.metadata.labels;
+    const contractLabels = {
+      'app.kubernetes.io/name': name,
+      'backstage.io/kubernetes-id': name,
+    };
+
+    // Names and namespace.
+    for (const object of [deployment, service]) {
+      expect(object.metadata).toMatchObject({ name, namespace });
+      expect(object.metadata.labels).toMatchObject(contractLabels);
+    }
+    expect(podLabels).toMatchObject(contractLabels);
+    expect(podLabels).toMatchObject(deployment.spec.selector.matchLabels);
+    expect(podLabels).toMatchObject(service.spec.selector);
+    expect(container.image).toBe(imageOf(values));
+    expect(container.env).toContainEqual({ name: 'SERVICE_NAME', value: name });
+
+    // App port and health endpoint.
+    const httpPort = container.ports.find((p: any) => p.name === 'http');
+    expect(httpPort.containerPort).toBe(port);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(container[probe].httpGet).toEqual({
+        path: '/_stcore/health',
+        port: 'http',
+      });
+    }
+    expect(service.spec.ports).toContainEqual(
+      expect.objectContaining({ name: 'http', port, targetPort: 'http' }),
+    );
+    expect(files.get('.streamlit/config.toml')).toMatch(
+      new RegExp(`^port = ${port}$`, 'm'),
+    );
+
+    // Metrics port and path.
+    const metricsPort = container.ports.find((p: any) => p.name === 'metrics');
+    expect(metricsPort.containerPort).toBe(METRICS_PORT);
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(METRICS_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+    expect(service.spec.ports).toContainEqual(
+      expect.objectContaining({
+        name: 'metrics',
+        port: METRICS_PORT,
+        targetPort: 'metrics',
+      }),
+    );
+    expect(files.get('observability.py')).toContain(
+      `os.environ.get("METRICS_PORT", "${METRICS_PORT}")`,
+    );
+    expect(files.get('observability.py')).toContain(
+      `os.environ.get("SERVICE_NAME", "${name}")`,
+    );
+
+    // Catalog entry.
+    const entity = yamlOf('catalog-info.yaml');
+    expect(entity.metadata.name).toBe(name);
+    expect(entity.metadata.description).toBe(values.description);
+    expect(entity.metadata.annotations).toMatchObject({
+      'backstage.io/kubernetes-id': name,
+      'backstage.io/kubernetes-namespace': namespace,
+      'backstage.io/techdocs-ref': 'dir:.',
+    });
+    expect(entity.spec).toMatchObject({
+      type: 'service',
+      owner: values.owner,
+    });
+    expect(entity.spec.system).toBe(values.system || undefined);
+  });
+
+  it('points the catalog entry at the new repository', () => {
+    const annotations = yamlOf('catalog-info.yaml').metadata.annotations;
+    const query = new URLSearchParams(values.repoUrl.split('?')[1]);
+    if (values.repoUrl.startsWith('github.com')) {
+      expect(annotations).toMatchObject({
+        'backstage.io/source-location': `url:https://github.com/${query.get(
+          'owner',
+        )}/${query.get('repo')}/tree/main/`,
+        'github.com/project-slug': `${query.get('owner')}/${query.get('repo')}`,
+      });
+    } else {
+      expect(annotations).toMatchObject({
+        'backstage.io/source-location': `url:https://dev.azure.com/${query.get(
+          'organization',
+        )}/${query.get('project')}/_git/${query.get('repo')}`,
+        'dev.azure.com/project-repo': `${query.get('project')}/${query.get(
+          'repo',
+        )}`,
+      });
+    }
+  });
+
+  it('sets the requested resources and a restricted security context', () => {
+    const deployment = deploymentOf();
+    const pod = deployment.spec.template.spec;
+    const container = containerOf();
+    expect(deployment.spec.replicas).toBe(values.replicas);
+    expect(container.resources).toEqual({
+      requests: {
+        cpu: `${values.cpuRequest}m`,
+        memory: `${values.memoryRequest}Mi`,
+      },
+      limits: {
+        cpu: `${values.cpuLimit}m`,
+        memory: `${values.memoryLimit}Mi`,
+      },
+    });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    // Streamlit writes under $HOME and /tmp: both point at a writable emptyDir.
+    const tmp = container.volumeMounts.find(
+      (m: any) => m.mountPath === '/tmp',
+    );
+    expect(pod.volumes).toContainEqual(
+      expect.objectContaining({ name: tmp.name, emptyDir: expect.anything() }),
+    );
+    expect(container.env).toContainEqual({ name: 'HOME', value: '/tmp' });
+  });
+
+  it('generates TechDocs whose navigation points at existing pages', () => {
+    const mkdocs = yamlOf('mkdocs.yml');
+    expect(mkdocs.site_name).toBe(values.name);
+    const pages = mkdocs.nav.flatMap((entry: Record<string, string>) =>
+      Object.values(entry),
+    );
+    for (const page of pages) {
+      expect(files.has(`docs/${page}`)).toBe(true);
+    }
+  });
+});
