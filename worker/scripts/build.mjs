@@ -16,10 +16,12 @@ const wasmModules = {
   name: 'wasm-modules',
   setup(b) {
     b.onResolve({ filter: /\.wasm$/ }, async args => {
+      if (args.pluginData?.resolving) return undefined;
       const resolved = await b.resolve(args.path, {
         kind: args.kind,
         resolveDir: args.resolveDir,
         importer: args.importer,
+        pluginData: { resolving: true },
       });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       const name = basename(resolved.path);

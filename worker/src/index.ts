@@ -1,14 +1,181 @@
-export interface Env {
-  ENGINE?: string;
-  ALLOWED_ORIGINS?: string;
-  SIGNING_KEY?: string;
-  MAX_SOURCE_BYTES?: string;
-  MAX_PIXELS?: string;
-  ORIGIN_TIMEOUT_MS?: string;
+import { cloudflareEngine } from './engines/cloudflare';
+import type { Engine, Target } from './engines/engine';
+import { wasmEngine } from './engines/wasm';
+import { formatBucket } from './lib/accept';
+import { readConfig, type Config, type Env } from './lib/config';
+import { HttpError } from './lib/errors';
+import { normalizedKey, parseOptions, type TransformOptions } from './lib/options';
+import { checkSourceUrl } from './lib/origin';
+import { verifySignature } from './lib/signing';
+
+export type { Env } from './lib/config';
+
+const ENGINES: Record<Config['engine'], Engine> = {
+  cloudflare: cloudflareEngine,
+  wasm: wasmEngine,
+};
+const SUCCESS_CACHE_CONTROL = 'public, max-age=31536000';
+
+/** One structured log line per request. Holds no secrets, signatures or full source URLs. */
+interface LogLine {
+  status: number;
+  engine?: string;
+  format?: string;
+  bytesIn?: number;
+  bytesOut?: number;
+  ms: number;
+  cache: 'hit' | 'miss' | 'none';
+  wasmPeakBytes?: number;
+  sourceHost?: string;
+  error?: string;
+}
+
+function targetFor(options: TransformOptions, accept: string | null): { target: Target; bucket: string } {
+  if (options.format !== 'auto') return { target: options.format, bucket: 'fixed' };
+  const bucket = formatBucket(accept);
+  return { target: bucket, bucket };
+}
+
+async function etagOf(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+  const text = btoa(String.fromCharCode(...digest.subarray(0, 18)));
+  return `"${text.replace(/\+/g, '-').replace(/\//g, '_')}"`;
+}
+
+/** True when `If-None-Match` lists the ETag (weak comparison, as RFC 9110 asks for GET). */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some(tag => tag.trim().replace(/^W\//, '') === bare);
+}
+
+function notModified(response: Response): Response {
+  const headers = new Headers();
+  for (const name of ['ETag', 'Cache-Control', 'Vary', 'X-Cache']) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  return new Response(null, { status: 304, headers });
+}
+
+function errorResponse(status: number, message: string): Response {
+  return new Response(`${message}\n`, {
+    status,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
+
+async function handle(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  log: LogLine,
+): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const response = errorResponse(405, 'Only GET and HEAD are supported');
+    response.headers.set('Allow', 'GET, HEAD');
+    return response;
+  }
+  let config: Config;
+  try {
+    config = readConfig(env);
+  } catch (error) {
+    log.error = error instanceof Error ? error.message : 'bad configuration';
+    return errorResponse(500, 'The image Worker is misconfigured');
+  }
+  log.engine = config.engine;
+  const url = new URL(request.url);
+  if (config.signingKey) await verifySignature(url, config.signingKey);
+  const options = parseOptions(url.searchParams);
+  log.sourceHost = options.source.hostname;
+  checkSourceUrl(options.source, {
+    allowList: config.allowList,
+    timeoutMs: config.originTimeoutMs,
+  });
+
+  const { target, bucket } = targetFor(options, request.headers.get('Accept'));
+  log.format = target;
+  const cacheKey = new Request(
+    `${url.origin}/__image-cache/${config.engine}/${bucket}?${normalizedKey(options)}`,
+  );
+  const cache = caches.default;
+  const cached = await cache.match(cacheKey);
+  if (cached) {
+    log.cache = 'hit';
+    log.bytesOut = Number(cached.headers.get('Content-Length')) || undefined;
+    const response = new Response(cached.body, cached);
+    response.headers.set('X-Cache', 'HIT');
+    if (etagMatches(request.headers.get('If-None-Match'), response.headers.get('ETag') ?? '')) {
+      return notModified(response);
+    }
+    return request.method === 'HEAD' ? new Response(null, response) : response;
+  }
+  log.cache = 'miss';
+
+  const engine = ENGINES[config.engine];
+  const result = await engine.transform({ options, target, config });
+  log.bytesIn = result.bytesIn;
+  log.bytesOut = result.body.length;
+  log.wasmPeakBytes = result.wasmPeakBytes;
+
+  const headers = new Headers({
+    'Content-Type': result.contentType,
+    'Content-Length': String(result.body.length),
+    'Cache-Control': SUCCESS_CACHE_CONTROL,
+    ETag: await etagOf(result.body),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (options.format === 'auto') headers.set('Vary', 'Accept');
+  if (config.debugHeaders) {
+    const detail = {
+      engine: engine.name,
+      ...(result.wasmPeakBytes !== undefined ? { 'wasm-peak-bytes': result.wasmPeakBytes } : {}),
+      ...result.detail,
+    };
+    headers.set(
+      'X-Image-Debug',
+      Object.entries(detail)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
+    );
+  }
+  ctx.waitUntil(cache.put(cacheKey, new Response(result.body, { headers })));
+
+  headers.set('X-Cache', 'MISS');
+  const response = new Response(request.method === 'HEAD' ? null : result.body, {
+    status: 200,
+    headers,
+  });
+  if (etagMatches(request.headers.get('If-None-Match'), headers.get('ETag')!)) {
+    return notModified(response);
+  }
+  return response;
 }
 
 export default {
-  async fetch() {
-    return new Response('image worker: not implemented yet', { status: 501 });
+  async fetch(request, env, ctx): Promise<Response> {
+    const started = Date.now();
+    const log: LogLine = { status: 500, ms: 0, cache: 'none' };
+    let response: Response;
+    try {
+      response = await handle(request, env, ctx, log);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        response = errorResponse(error.status, error.message);
+        log.error = error.message;
+      } else {
+        response = errorResponse(500, 'Internal error while processing the image');
+        log.error = error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+      }
+    }
+    log.status = response.status;
+    log.ms = Date.now() - started;
+    console.log(JSON.stringify({ message: 'image request', ...log }));
+    return response;
   },
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,88 @@
+import './pixels';
+import mozjpegDec from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
+import mozjpegDecWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
+import mozjpegEnc from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
+import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
+import { defaultOptions as jpegDefaults } from '@jsquash/jpeg/meta.js';
+import webpDec from '@jsquash/webp/codec/dec/webp_dec.js';
+import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
+import webpEnc from '@jsquash/webp/codec/enc/webp_enc_simd.js';
+import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
+import { defaultOptions as webpDefaults } from '@jsquash/webp/meta.js';
+import avifEnc from '@jsquash/avif/codec/enc/avif_enc.js';
+import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
+import { defaultOptions as avifDefaults } from '@jsquash/avif/meta.js';
+import { instantiateEmscripten, MemoryMeter } from './meter';
+import type { Pixels } from './pixels';
+
+export { decodePng, encodePng } from './png';
+
+/** Default qualities when the request gives none: the same as sharp's defaults. */
+export const DEFAULT_QUALITY = { jpeg: 80, webp: 80, avif: 50 } as const;
+
+async function withCodec<T, R>(
+  factory: EmscriptenFactory<T>,
+  module: WebAssembly.Module,
+  meter: MemoryMeter,
+  use: (codec: T) => R,
+): Promise<R> {
+  const { codec, memory } = await instantiateEmscripten(factory, module, meter);
+  try {
+    return use(codec);
+  } finally {
+    meter.sample();
+    meter.release(memory);
+  }
+}
+
+function view(pixels: Pixels): Uint8Array {
+  return new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
+}
+
+export function decodeJpeg(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixels> {
+  return withCodec(mozjpegDec, mozjpegDecWasm, meter, codec => {
+    const image = codec.decode(bytes, true);
+    if (!image) throw new Error('JPEG decoding failed');
+    return { data: image.data, width: image.width, height: image.height };
+  });
+}
+
+export function decodeWebp(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixels> {
+  return withCodec(webpDec, webpDecWasm, meter, codec => {
+    const image = codec.decode(bytes);
+    if (!image) throw new Error('WebP decoding failed');
+    return { data: image.data, width: image.width, height: image.height };
+  });
+}
+
+export function encodeJpeg(pixels: Pixels, quality: number, meter: MemoryMeter) {
+  return withCodec(mozjpegEnc, mozjpegEncWasm, meter, codec =>
+    codec.encode(view(pixels), pixels.width, pixels.height, { ...jpegDefaults, quality }),
+  );
+}
+
+export function encodeWebp(pixels: Pixels, quality: number, meter: MemoryMeter) {
+  return withCodec(webpEnc, webpEncWasm, meter, codec => {
+    const out = codec.encode(view(pixels), pixels.width, pixels.height, {
+      ...webpDefaults,
+      quality,
+      method: 4,
+    });
+    if (!out) throw new Error('WebP encoding failed');
+    return out;
+  });
+}
+
+export function encodeAvif(pixels: Pixels, quality: number, meter: MemoryMeter) {
+  return withCodec(avifEnc, avifEncWasm, meter, codec => {
+    // speed 5 and 4:4:4 match sharp's defaults (effort 4, chromaSubsampling '4:4:4').
+    const out = codec.encode(view(pixels), pixels.width, pixels.height, {
+      ...avifDefaults,
+      quality,
+      speed: 5,
+      subsample: 3,
+    });
+    if (!out) throw new Error('AVIF encoding failed');
+    return out;
+  });
+}

@@ -1,0 +1,35 @@
+import type { Config, EngineName } from '../lib/config';
+import type { OutputFormat, TransformOptions } from '../lib/options';
+
+/** What the client gets: a named format, or `original` (the source's own format). */
+export type Target = OutputFormat | 'original';
+
+export interface TransformRequest {
+  options: TransformOptions;
+  target: Target;
+  config: Config;
+}
+
+export interface TransformResult {
+  body: Uint8Array;
+  contentType: string;
+  /** Bytes read from the origin, when the Worker read them itself. */
+  bytesIn?: number;
+  /** Peak bytes of WASM memory plus pixel buffers the request held (wasm engine). */
+  wasmPeakBytes?: number;
+  /** Extra detail for logs and the optional debug header. */
+  detail?: Record<string, string | number>;
+}
+
+/** One way of producing the optimized image; chosen by the `ENGINE` binding. */
+export interface Engine {
+  readonly name: EngineName;
+  transform(request: TransformRequest): Promise<TransformResult>;
+}
+
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
+  avif: 'image/avif',
+  webp: 'image/webp',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+};

@@ -1,0 +1,60 @@
+import { parseAllowList } from './allowList';
+
+/** Bindings the Worker reads; all are plain-text vars except `SIGNING_KEY`, a secret. */
+export interface Env {
+  /** `cloudflare` (Image Transformations) or `wasm` (codecs in the Worker). Default `wasm`. */
+  ENGINE?: string;
+  /** Comma-separated host names images may be fetched from (`*.example.com` for subdomains). */
+  ALLOWED_ORIGINS?: string;
+  /** When set, every request must be signed with it. */
+  SIGNING_KEY?: string;
+  MAX_SOURCE_BYTES?: string;
+  MAX_PIXELS?: string;
+  ORIGIN_TIMEOUT_MS?: string;
+  /** `true` adds an `X-Image-Debug` header with engine details and peak WASM memory. */
+  DEBUG_HEADERS?: string;
+}
+
+export type EngineName = 'cloudflare' | 'wasm';
+
+export interface Config {
+  engine: EngineName;
+  allowList: string[];
+  signingKey?: string;
+  maxSourceBytes: number;
+  maxPixels: number;
+  originTimeoutMs: number;
+  debugHeaders: boolean;
+}
+
+export const DEFAULTS = {
+  maxSourceBytes: 25 * 1024 * 1024,
+  maxPixels: 12_000_000,
+  originTimeoutMs: 10_000,
+};
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new Error(`Binding ${name} must be a positive whole number`);
+  }
+  return parsed;
+}
+
+/** Reads the bindings; a misconfigured binding throws (the Worker answers 500 and logs it). */
+export function readConfig(env: Env): Config {
+  const engine = (env.ENGINE ?? 'wasm').trim().toLowerCase();
+  if (engine !== 'cloudflare' && engine !== 'wasm') {
+    throw new Error('Binding ENGINE must be "cloudflare" or "wasm"');
+  }
+  return {
+    engine,
+    allowList: parseAllowList(env.ALLOWED_ORIGINS),
+    signingKey: env.SIGNING_KEY ? env.SIGNING_KEY : undefined,
+    maxSourceBytes: positive(env.MAX_SOURCE_BYTES, 'MAX_SOURCE_BYTES', DEFAULTS.maxSourceBytes),
+    maxPixels: positive(env.MAX_PIXELS, 'MAX_PIXELS', DEFAULTS.maxPixels),
+    originTimeoutMs: positive(env.ORIGIN_TIMEOUT_MS, 'ORIGIN_TIMEOUT_MS', DEFAULTS.originTimeoutMs),
+    debugHeaders: env.DEBUG_HEADERS === 'true',
+  };
+}

@@ -1,0 +1,63 @@
+import type { Fit } from './options';
+
+/** How to turn a source image into the output: crop a source rectangle, then scale it. */
+export interface Geometry {
+  /** Source rectangle to keep, in source pixels. */
+  crop: { x: number; y: number; width: number; height: number };
+  /** Output size. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Output geometry with Cloudflare's `fit` semantics:
+ * - `scale-down`: fit inside the box, never enlarge;
+ * - `contain`: fit inside the box, enlarging if needed;
+ * - `cover`: fill the box exactly, cropping the centre;
+ * - `crop`: like `cover` when the image is larger than the box, like `scale-down` otherwise.
+ * With only one of width/height the other follows the aspect ratio.
+ */
+export function computeGeometry(
+  sourceWidth: number,
+  sourceHeight: number,
+  fit: Fit,
+  width?: number,
+  height?: number,
+): Geometry {
+  const full = { x: 0, y: 0, width: sourceWidth, height: sourceHeight };
+  if (width === undefined && height === undefined) {
+    return { crop: full, width: sourceWidth, height: sourceHeight };
+  }
+  const sx = width === undefined ? Infinity : width / sourceWidth;
+  const sy = height === undefined ? Infinity : height / sourceHeight;
+  const bothGiven = width !== undefined && height !== undefined;
+  const coverLike =
+    bothGiven && (fit === 'cover' || (fit === 'crop' && (sx < 1 || sy < 1)));
+
+  if (coverLike) {
+    let scale = Math.max(sx, sy);
+    if (fit === 'crop') scale = Math.min(scale, 1);
+    const outW = Math.min(width!, Math.round(sourceWidth * scale)) || 1;
+    const outH = Math.min(height!, Math.round(sourceHeight * scale)) || 1;
+    const cropW = Math.min(sourceWidth, Math.max(1, Math.round(outW / scale)));
+    const cropH = Math.min(sourceHeight, Math.max(1, Math.round(outH / scale)));
+    return {
+      crop: {
+        x: Math.floor((sourceWidth - cropW) / 2),
+        y: Math.floor((sourceHeight - cropH) / 2),
+        width: cropW,
+        height: cropH,
+      },
+      width: outW,
+      height: outH,
+    };
+  }
+
+  let scale = Math.min(sx, sy);
+  if (fit === 'scale-down' || fit === 'crop') scale = Math.min(scale, 1);
+  return {
+    crop: full,
+    width: Math.max(1, Math.round(sourceWidth * scale)),
+    height: Math.max(1, Math.round(sourceHeight * scale)),
+  };
+}

@@ -1,0 +1,122 @@
+import { isAllowedHost } from './allowList';
+import { isPrivateHost } from './address';
+import { HttpError } from './errors';
+
+const MAX_REDIRECTS = 5;
+
+export interface OriginPolicy {
+  allowList: string[];
+  timeoutMs: number;
+}
+
+/** Refuses URLs the Worker must never fetch: non-http(s), internal addresses, unlisted hosts. */
+export function checkSourceUrl(url: URL, policy: OriginPolicy, what = 'url'): void {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new HttpError(403, `${what} must use http or https`);
+  }
+  if (isPrivateHost(url.hostname)) {
+    throw new HttpError(403, `${what} points to a private or local address`);
+  }
+  if (!isAllowedHost(url, policy.allowList)) {
+    throw new HttpError(403, `${what} host ${url.hostname} is not an allowed origin`);
+  }
+}
+
+/**
+ * Fetches `url`, following up to five redirects itself so that every hop is checked against the
+ * policy. Rejects with 504 when the origin does not answer in time and 502 when it fails.
+ */
+export async function fetchOrigin(
+  url: URL,
+  policy: OriginPolicy,
+  init: RequestInit<RequestInitCfProperties> = {},
+): Promise<{ response: Response; url: URL; signal: AbortSignal }> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    checkSourceUrl(current, policy, hop === 0 ? 'url' : 'redirect target');
+    let response: Response;
+    try {
+      response = await fetch(current.toString(), {
+        ...init,
+        method: 'GET',
+        redirect: 'manual',
+        signal,
+        headers: { Accept: 'image/*' },
+      });
+    } catch (error) {
+      throw originFailure(error, signal, policy);
+    }
+    if (![301, 302, 303, 307, 308].includes(response.status)) {
+      return { response, url: current, signal };
+    }
+    await response.body?.cancel();
+    const location = response.headers.get('Location');
+    if (!location) throw new HttpError(502, `Origin answered ${response.status} without a Location`);
+    if (hop + 1 > MAX_REDIRECTS) throw new HttpError(502, 'Origin redirected too many times');
+    try {
+      current = new URL(location, current);
+    } catch {
+      throw new HttpError(502, 'Origin redirected to an invalid URL');
+    }
+  }
+}
+
+function originFailure(error: unknown, signal: AbortSignal, policy: OriginPolicy): HttpError {
+  if (signal.aborted) {
+    return new HttpError(504, `Origin did not answer within ${policy.timeoutMs} ms`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new HttpError(502, `Origin fetch failed: ${message.slice(0, 120)}`);
+}
+
+/** Checks status and content type of an origin response before its body is read. */
+export function checkOriginResponse(response: Response): void {
+  if (!response.ok) {
+    throw new HttpError(502, `Origin answered ${response.status}`);
+  }
+  const type = (response.headers.get('Content-Type') ?? '').toLowerCase().trim();
+  if (!type.startsWith('image/')) {
+    throw new HttpError(415, `Origin sent ${type.split(';')[0] || 'no content type'}, not an image`);
+  }
+}
+
+/** Reads the whole body, counting bytes as they stream in; 413 as soon as `maxBytes` is passed. */
+export async function readLimited(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  policy: OriginPolicy,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('Content-Length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new HttpError(413, `Source image is larger than ${maxBytes} bytes`);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new HttpError(413, `Source image is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw originFailure(error, signal, policy);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
