@@ -1,0 +1,448 @@
+import { ConfigReader } from '@backstage/config';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import type { JsonValue } from '@backstage/types';
+import type { WorkerBundle } from '@internal/image-worker/bundle';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  API,
+  cfError,
+  createFakeCloudflare,
+  FakeCloudflareState,
+} from '../__testUtils__/fakeCloudflare';
+import { createTestActionContext } from '../__testUtils__/mockContext';
+import { loadBuiltWorker } from '../__testUtils__/workerBundle';
+import { createCloudflareWorkerDeployAction } from './workerDeploy';
+
+const TOKEN = 'cf-token-7Hq2xZ9pLmN4vR8sT1wY';
+const SIGNING_KEY = 'sign-key-Qw3eR5tY7uI9oP1aS3dF';
+const ACCOUNT = '0123456789abcdef0123456789abcdef';
+const ZONE = 'fedcba9876543210fedcba9876543210';
+const SCRIPT_PATH = `/accounts/${ACCOUNT}/workers/scripts/shop-images`;
+
+const routeInput = {
+  scriptName: 'shop-images',
+  accountId: ACCOUNT,
+  engine: 'cloudflare' as const,
+  allowedOrigins: ['assets.example.com', 'cdn.example.com'],
+  limits: { maxSourceBytes: 10_000_000, maxPixels: 16_000_000, originTimeoutMs: 5000 },
+  signUrls: true,
+  route: { zoneId: ZONE, pattern: 'images.example.com/*' },
+};
+
+const devInput = {
+  scriptName: 'shop-images',
+  accountId: ACCOUNT,
+  engine: 'wasm' as const,
+  allowedOrigins: ['assets.example.com'],
+  workersDev: true,
+};
+
+describe('cloudflare:worker:deploy', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  let bundle: WorkerBundle;
+  let cf: FakeCloudflareState;
+  const sleep = jest.fn(async (_ms: number) => {});
+
+  beforeAll(async () => {
+    bundle = await loadBuiltWorker();
+  });
+
+  beforeEach(() => {
+    sleep.mockClear();
+    const fake = createFakeCloudflare({
+      token: TOKEN,
+      accountId: ACCOUNT,
+      zoneId: ZONE,
+      accountSubdomain: 'acme',
+    });
+    cf = fake.state;
+    server.use(...fake.handlers);
+  });
+
+  const makeAction = (config: object = { cloudflare: { apiToken: TOKEN } }) =>
+    createCloudflareWorkerDeployAction({
+      config: new ConfigReader(config),
+      retry: { delaysMs: [10, 20, 40], sleep },
+    });
+
+  async function run(
+    input: object,
+    opts: {
+      secrets?: Record<string, string>;
+      isDryRun?: boolean;
+      checkpoints?: Map<string, JsonValue | void>;
+      config?: object;
+    } = {},
+  ) {
+    const test = createTestActionContext({
+      input: input as any,
+      secrets: opts.secrets ?? { signingKey: SIGNING_KEY },
+      isDryRun: opts.isDryRun,
+      checkpoints: opts.checkpoints,
+    });
+    let error: Error | undefined;
+    try {
+      await makeAction(opts.config).handler(test.ctx as any);
+    } catch (e) {
+      error = e as Error;
+    }
+    return { ...test, error };
+  }
+
+  const writes = () => cf.requests.filter(r => r.method !== 'GET');
+  const uploads = () =>
+    cf.requests.filter(r => r.method === 'PUT' && r.path === SCRIPT_PATH);
+
+  describe('upload', () => {
+    it('sends one metadata JSON part with main_module, compatibility_date and bindings, and one part per module', async () => {
+      const { error } = await run(routeInput);
+      expect(error).toBeUndefined();
+
+      const [upload] = uploads();
+      expect(upload.authorization).toBe(`Bearer ${TOKEN}`);
+      const parts = upload.parts!;
+      // No bracket-flattened fields such as metadata[bindings][0][name] or files[].
+      expect(parts.map(p => p.name).filter(n => n.includes('['))).toEqual([]);
+
+      const metadataParts = parts.filter(p => p.name === 'metadata');
+      expect(metadataParts).toHaveLength(1);
+      expect(metadataParts[0].type).toBe('application/json');
+      const metadata = JSON.parse(metadataParts[0].bytes.toString('utf8'));
+      expect(metadata).toMatchObject({
+        main_module: bundle.mainModule,
+        compatibility_date: bundle.compatibilityDate,
+        compatibility_flags: bundle.compatibilityFlags,
+      });
+      expect(metadata.bindings).toEqual(
+        expect.arrayContaining([
+          { type: 'plain_text', name: 'ENGINE', text: 'cloudflare' },
+          {
+            type: 'plain_text',
+            name: 'ALLOWED_ORIGINS',
+            text: 'assets.example.com,cdn.example.com',
+          },
+          { type: 'plain_text', name: 'MAX_SOURCE_BYTES', text: '10000000' },
+          { type: 'plain_text', name: 'MAX_PIXELS', text: '16000000' },
+          { type: 'plain_text', name: 'ORIGIN_TIMEOUT_MS', text: '5000' },
+          { type: 'secret_text', name: 'SIGNING_KEY', text: SIGNING_KEY },
+        ]),
+      );
+      expect(metadata.bindings).toHaveLength(6);
+
+      const moduleParts = parts.filter(p => p.name !== 'metadata');
+      expect(moduleParts).toHaveLength(bundle.modules.length);
+      for (const module of bundle.modules) {
+        const part = moduleParts.find(p => p.filename === module.name);
+        expect(part).toBeDefined();
+        expect(part!.type).toBe(module.contentType);
+        expect(part!.bytes.equals(module.content)).toBe(true);
+      }
+    });
+
+    it('uses the compatibility date of the input over the bundle one, and leaves out limits not given', async () => {
+      const { error } = await run(
+        { ...devInput, compatibilityDate: '2024-09-23' },
+        { secrets: {} },
+      );
+      expect(error).toBeUndefined();
+      const metadata = JSON.parse(
+        uploads()[0].parts!.find(p => p.name === 'metadata')!.bytes.toString('utf8'),
+      );
+      expect(metadata.compatibility_date).toBe('2024-09-23');
+      expect(metadata.bindings.map((b: { name: string }) => b.name).sort()).toEqual([
+        'ALLOWED_ORIGINS',
+        'ENGINE',
+      ]);
+    });
+  });
+
+  describe('route and workers.dev', () => {
+    it('creates the route and outputs its URL, the script name and the deployment id', async () => {
+      const { error, outputs } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(cf.routes).toEqual([
+        { id: expect.any(String), pattern: 'images.example.com/*', script: 'shop-images' },
+      ]);
+      const deployments = cf.deployments.get('shop-images')!;
+      expect(outputs).toEqual({
+        scriptName: 'shop-images',
+        url: 'https://images.example.com/',
+        deploymentId: deployments[deployments.length - 1].id,
+      });
+    });
+
+    it('points an existing route with the same pattern at the script instead of adding one', async () => {
+      cf.routes.push({ id: 'route-old', pattern: 'images.example.com/*', script: 'legacy' });
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(cf.routes).toEqual([
+        { id: 'route-old', pattern: 'images.example.com/*', script: 'shop-images' },
+      ]);
+      expect(cf.requests.some(r => r.method === 'POST' && r.path.endsWith('/routes'))).toBe(
+        false,
+      );
+      expect(logLines.join('\n')).toContain('updated');
+    });
+
+    it('enables workers.dev and outputs the workers.dev URL', async () => {
+      const { error, outputs } = await run(devInput, { secrets: {} });
+      expect(error).toBeUndefined();
+      expect(cf.workersDev.get('shop-images')).toBe(true);
+      expect(outputs.url).toBe('https://shop-images.acme.workers.dev/');
+      expect(cf.routes).toEqual([]);
+    });
+
+    it('says how to fix an account without a workers.dev subdomain', async () => {
+      cf.accountSubdomain = undefined;
+      const { error } = await run(devInput, { secrets: {} });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toMatch(/no workers\.dev subdomain.*route instead/);
+    });
+  });
+
+  describe('idempotency', () => {
+    it('changes nothing when run again with the same input', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const firstWrites = writes().length;
+      const again = await run(routeInput);
+      expect(again.error).toBeUndefined();
+      expect(writes()).toHaveLength(firstWrites);
+      expect(cf.routes).toHaveLength(1);
+      expect(again.outputs.url).toBe('https://images.example.com/');
+      expect(again.logLines.join('\n')).toContain('not uploaded again');
+
+      expect((await run(devInput, { secrets: {} })).error).toBeUndefined();
+      const afterDev = writes().length;
+      expect((await run(devInput, { secrets: {} })).error).toBeUndefined();
+      expect(writes()).toHaveLength(afterDev);
+    });
+
+    it('does not redo a finished step when the task is retried', async () => {
+      const checkpoints = new Map<string, JsonValue | void>();
+      expect((await run(routeInput, { checkpoints })).error).toBeUndefined();
+      const before = cf.requests.length;
+      const retried = await run(routeInput, { checkpoints });
+      expect(retried.error).toBeUndefined();
+      // Only the read of the current deployment id goes out again.
+      expect(cf.requests.slice(before).map(r => `${r.method} ${r.path}`)).toEqual([
+        `GET ${SCRIPT_PATH}/deployments`,
+      ]);
+      expect(retried.outputs.deploymentId).toBeDefined();
+    });
+
+    it('uploads again when a variable changes, and drops SIGNING_KEY when signing is turned off', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const changed = await run(
+        { ...routeInput, signUrls: false, allowedOrigins: ['other.example.com'] },
+        { secrets: {} },
+      );
+      expect(changed.error).toBeUndefined();
+      expect(uploads()).toHaveLength(2);
+      const metadata = cf.scripts.get('shop-images')!.metadata as {
+        bindings: Array<{ name: string; text: string }>;
+      };
+      expect(metadata.bindings.find(b => b.name === 'ALLOWED_ORIGINS')?.text).toBe(
+        'other.example.com',
+      );
+      expect(metadata.bindings.some(b => b.name === 'SIGNING_KEY')).toBe(false);
+      expect(cf.routes).toHaveLength(1);
+    });
+
+    it('uploads again when only the signing key changes', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      expect(
+        (await run(routeInput, { secrets: { signingKey: `${SIGNING_KEY}-rotated` } })).error,
+      ).toBeUndefined();
+      expect(uploads()).toHaveLength(2);
+    });
+  });
+
+  describe('failures', () => {
+    it('retries 503 and 429 answers with the configured pauses, then succeeds', async () => {
+      server.use(
+        http.put(`${API}${SCRIPT_PATH}`, () => cfError(503, 10013, 'Service unavailable'), {
+          once: true,
+        }),
+        http.put(`${API}${SCRIPT_PATH}`, () => cfError(429, 971, 'Please wait and consider throttling your request speed'), {
+          once: true,
+        }),
+      );
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(sleep.mock.calls.map(c => c[0])).toEqual([10, 20]);
+      expect(uploads()).toHaveLength(1);
+      expect(logLines.filter(l => l.includes('retrying'))).toHaveLength(2);
+    });
+
+    it('waits as long as Retry-After asks', async () => {
+      server.use(
+        http.get(
+          `${API}/zones/${ZONE}/workers/routes`,
+          () =>
+            HttpResponse.json(
+              { success: false, errors: [{ code: 971, message: 'Slow down' }], messages: [] },
+              { status: 429, headers: { 'Retry-After': '3' } },
+            ),
+          { once: true },
+        ),
+      );
+      expect((await run(routeInput)).error).toBeUndefined();
+      expect(sleep.mock.calls.map(c => c[0])).toEqual([3000]);
+    });
+
+    it('gives up after the last retry with the status, the attempts and the API message', async () => {
+      server.use(http.put(`${API}${SCRIPT_PATH}`, () => cfError(502, 10013, 'Bad gateway upstream')));
+      const { error } = await run(routeInput);
+      expect(sleep).toHaveBeenCalledTimes(3);
+      expect(error?.name).toBe('Error');
+      expect(error?.message).toContain('502');
+      expect(error?.message).toContain('4 attempts');
+      expect(error?.message).toContain('Bad gateway upstream');
+    });
+
+    it('does not retry a rejected upload and passes the API message through', async () => {
+      server.use(
+        http.put(`${API}${SCRIPT_PATH}`, () =>
+          cfError(400, 10021, 'Uncaught SyntaxError: Unexpected token at index.js:1:4'),
+        ),
+      );
+      const { error } = await run(routeInput);
+      expect(sleep).not.toHaveBeenCalled();
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'Uncaught SyntaxError: Unexpected token at index.js:1:4 (code 10021)',
+      );
+    });
+
+    it('names the token permission when the token is refused', async () => {
+      const { error } = await run(routeInput, {
+        config: { cloudflare: { apiToken: 'wrong-token-value' } },
+      });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain('401');
+      expect(error?.message).toContain('Workers Scripts > Edit');
+      expect(error?.message).toContain('Authentication error');
+    });
+
+    it('names Zone > Workers Routes > Edit when the token may not change routes', async () => {
+      server.use(
+        http.get(`${API}/zones/${ZONE}/workers/routes`, () =>
+          cfError(403, 10000, 'Authentication error'),
+        ),
+      );
+      const { error } = await run(routeInput);
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain('403');
+      expect(error?.message).toContain('Zone > Workers Routes > Edit');
+      expect(error?.message).toContain(ZONE);
+    });
+
+    it('names an unknown account', async () => {
+      const other = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+      const { error } = await run({ ...routeInput, accountId: other });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(`account '${other}' was not found`);
+      expect(error?.message).toContain('perhaps your object identifier is invalid');
+    });
+
+    it('names an unknown zone', async () => {
+      const other = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+      const { error } = await run({ ...routeInput, route: { ...routeInput.route, zoneId: other } });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(`zone '${other}' was not found`);
+    });
+  });
+
+  describe('input checks', () => {
+    it.each([
+      ['a script name with capitals', { ...devInput, scriptName: 'Shop-Images' }, /lower-case/],
+      ['a script name over 63 characters', { ...devInput, scriptName: 'a'.repeat(64) }, /at most 63/],
+      ['both a route and workers.dev', { ...routeInput, workersDev: true }, /exactly one/],
+      ['neither a route nor workers.dev', { ...devInput, workersDev: false }, /exactly one/],
+      ['signed URLs without the key secret', { ...devInput, signUrls: true }, /no secret 'signingKey'/],
+    ])('refuses %s before calling Cloudflare', async (_name, input, message) => {
+      const { error } = await run(input, { secrets: {} });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toMatch(message);
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('refuses to run without a token', async () => {
+      const { error } = await run(devInput, { secrets: {}, config: {} });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain('cloudflare.apiToken');
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('prefers the token from a task secret over the configured one', async () => {
+      const { error } = await run(
+        { ...devInput, apiTokenSecret: 'userToken' },
+        { secrets: { userToken: TOKEN }, config: { cloudflare: { apiToken: 'stale-config-token' } } },
+      );
+      expect(error).toBeUndefined();
+      expect(cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    });
+  });
+
+  describe('dry run', () => {
+    it('sends nothing, logs the bundle size, bindings and route, and outputs what it knows', async () => {
+      const { error, logLines, outputs } = await run(routeInput, { isDryRun: true, config: {} });
+      expect(error).toBeUndefined();
+      expect(cf.requests).toEqual([]);
+      const log = logLines.join('\n');
+      expect(log).toMatch(/Worker bundle: \d+ module\(s\), [\d.]+ (KiB|B) raw, [\d.]+ (KiB|B) gzip/);
+      expect(log).toContain('ENGINE=cloudflare');
+      expect(log).toContain('ALLOWED_ORIGINS=assets.example.com,cdn.example.com');
+      expect(log).toContain('SIGNING_KEY (secret)');
+      expect(log).toContain('route images.example.com/* in zone');
+      expect(outputs).toEqual({ scriptName: 'shop-images', url: 'https://images.example.com/' });
+    });
+
+    it('leaves the workers.dev URL out, as it needs a request to know', async () => {
+      const { error, outputs } = await run(devInput, { isDryRun: true, secrets: {} });
+      expect(error).toBeUndefined();
+      expect(cf.requests).toEqual([]);
+      expect(outputs).toEqual({ scriptName: 'shop-images' });
+    });
+  });
+
+  describe('secrets', () => {
+    const leaks = (texts: string[]) =>
+      texts.filter(t => t.includes(TOKEN) || t.includes(SIGNING_KEY));
+
+    it('keeps the token and the signing key out of every log line, output and error', async () => {
+      // Cloudflare echoing the credentials back is the worst case for an error message.
+      const echo = `token ${TOKEN} and key ${SIGNING_KEY} rejected`;
+      const runs = [
+        await run(routeInput),
+        await run(routeInput, { isDryRun: true }),
+        await (async () => {
+          server.use(http.put(`${API}${SCRIPT_PATH}`, () => cfError(400, 10021, echo), { once: true }));
+          return run({ ...routeInput, allowedOrigins: ['changed.example.com'] });
+        })(),
+        await (async () => {
+          server.use(
+            http.get(`${API}/zones/${ZONE}/workers/routes`, () => cfError(500, 10000, echo)),
+          );
+          return run({ ...routeInput, allowedOrigins: ['again.example.com'] });
+        })(),
+      ];
+
+      // The failing runs really did carry the credentials in the API's answer.
+      expect(runs[2].error?.message).toContain('*** and key *** rejected');
+      expect(runs[3].error?.message).toContain('*** and key *** rejected');
+      for (const r of runs) {
+        expect(leaks(r.logLines)).toEqual([]);
+        expect(leaks([JSON.stringify(r.outputs)])).toEqual([]);
+        expect(leaks([r.error?.message ?? '', r.error?.stack ?? ''])).toEqual([]);
+      }
+      // ... while the secret did reach Cloudflare where it belongs.
+      expect(
+        uploads()[0].parts!.find(p => p.name === 'metadata')!.bytes.toString(),
+      ).toContain(SIGNING_KEY);
+    });
+  });
+});
