@@ -1,0 +1,69 @@
+import {
+  ApiBlueprint,
+  configApiRef,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { observabilityApiRef } from './api/ObservabilityApi';
+import { GrafanaClient } from './api/GrafanaClient';
+
+/** Entities the tab and card apply to: those the Kubernetes plugin can find pods for. */
+const hasKubernetesAnnotations = {
+  'metadata.annotations.backstage.io/kubernetes-id': { $exists: true },
+} as const;
+
+/** @alpha */
+export const observabilityApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: observabilityApiRef,
+      deps: {
+        configApi: configApiRef,
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+      },
+      factory: deps => new GrafanaClient(deps),
+    }),
+});
+
+/** @alpha */
+export const observabilityEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/observability',
+    title: 'Observability',
+    group: 'observability',
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import(
+        './components/EntityObservabilityContent/EntityObservabilityContent'
+      ).then(m => <m.EntityObservabilityContent />),
+  },
+});
+
+/** @alpha */
+export const observabilityEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import(
+        './components/EntityObservabilityCard/EntityObservabilityCard'
+      ).then(m => <m.EntityObservabilityCard />),
+  },
+});
+
+/**
+ * The observability plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'observability',
+  title: 'Observability',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [observabilityApi, observabilityEntityContent, observabilityEntityCard],
+});

@@ -1,0 +1,66 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  configApiRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { observabilityApiRef } from './api/ObservabilityApi';
+import { GrafanaClient } from './api/GrafanaClient';
+import { rootRouteRef } from './routes';
+
+/**
+ * The observability plugin for the legacy frontend system.
+ *
+ * @public
+ */
+export const observabilityPlugin = createPlugin({
+  id: 'observability',
+  apis: [
+    createApiFactory({
+      api: observabilityApiRef,
+      deps: {
+        configApi: configApiRef,
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+      },
+      factory: deps => new GrafanaClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The "Observability" tab content, for an `EntityLayout.Route` (legacy frontend system).
+ *
+ * @public
+ */
+export const EntityObservabilityContent = observabilityPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityObservabilityContent',
+    component: () =>
+      import(
+        './components/EntityObservabilityContent/EntityObservabilityContent'
+      ).then(m => m.EntityObservabilityContent),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The overview card with the key panels (legacy frontend system).
+ *
+ * @public
+ */
+export const EntityObservabilityCard = observabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityObservabilityCard',
+    component: {
+      lazy: () =>
+        import(
+          './components/EntityObservabilityCard/EntityObservabilityCard'
+        ).then(m => m.EntityObservabilityCard),
+    },
+  }),
+);
