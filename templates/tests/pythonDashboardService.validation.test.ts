@@ -1,0 +1,192 @@
+import { DryRunBackend, startDryRunBackend } from './dryRun';
+import { formErrors } from './lib/formValidation';
+import {
+  ServiceValues,
+  acrValues,
+  dockerHubValues,
+  edgeValues,
+  templateDir,
+} from './pythonDashboardService.fixtures';
+
+/**
+ * The backend's errors without the wrappers that only say which `allOf` branch
+ * failed (the branch's own error is listed beside its wrapper).
+ */
+function ruleErrors(errors: Array<{ name: string; property: string }>) {
+  return errors.filter(e => e.name !== 'allOf');
+}
+
+let backend: DryRunBackend;
+
+beforeAll(async () => {
+  backend = await startDryRunBackend();
+});
+
+afterAll(async () => {
+  await backend?.stop();
+});
+
+describe('python-dashboard-service values', () => {
+  it.each([
+    ['Docker Hub', dockerHubValues],
+    ['ACR', acrValues],
+    ['edge', edgeValues],
+  ])('are accepted by the form when valid (%s)', (_title, values) => {
+    expect(formErrors(templateDir, values)).toEqual([]);
+  });
+
+  it.each<{
+    title: string;
+    values: ServiceValues;
+    field: string;
+    keyword: string;
+    reason: RegExp;
+    form: string[];
+  }>([
+    {
+      title: 'a name with capitals and an underscore',
+      values: { ...dockerHubValues, name: 'Sales_Dashboard' },
+      field: 'name',
+      keyword: 'pattern',
+      reason: /^does not match pattern "\^\[a-z\]/,
+      form: [
+        "'Name' must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit",
+      ],
+    },
+    {
+      title: 'a name starting with a digit',
+      values: { ...dockerHubValues, name: '1-dashboard' },
+      field: 'name',
+      keyword: 'pattern',
+      reason: /^does not match pattern/,
+      form: [
+        "'Name' must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit",
+      ],
+    },
+    {
+      title: 'a 64-character name',
+      values: { ...dockerHubValues, name: `a${'b'.repeat(63)}` },
+      field: 'name',
+      keyword: 'maxLength',
+      reason: /^does not meet maximum length of 63$/,
+      form: ["'Name' must be at most 63 characters"],
+    },
+    {
+      title: 'a CPU limit below the CPU request',
+      values: { ...dockerHubValues, cpuRequest: 500, cpuLimit: 250 },
+      field: 'cpuLimit',
+      keyword: 'minimum',
+      reason: /^must be greater than or equal to 500$/,
+      form: [
+        "'CPU limit (millicores)' must be at least the CPU request (500)",
+        'CPU limit is below the CPU request',
+      ],
+    },
+    {
+      title: 'a memory limit below the memory request',
+      values: { ...dockerHubValues, memoryRequest: 1024, memoryLimit: 512 },
+      field: 'memoryLimit',
+      keyword: 'minimum',
+      reason: /^must be greater than or equal to 1024$/,
+      form: [
+        "'Memory limit (MiB)' must be at least the memory request (1024)",
+        'Memory limit is below the memory request',
+      ],
+    },
+    {
+      title: 'a malformed ACR login server',
+      values: { ...acrValues, acrLoginServer: 'contoso.azurecr.com' },
+      field: 'acrLoginServer',
+      keyword: 'pattern',
+      reason: /^does not match pattern/,
+      form: [
+        "'Acr Login Server' must be a login server like contoso.azurecr.io (registry name of 5 to 50 lowercase letters or digits)",
+        'Azure Container Registry needs a valid login server',
+      ],
+    },
+    {
+      title: 'a malformed Docker Hub namespace',
+      values: { ...dockerHubValues, dockerHubNamespace: 'Contoso/team' },
+      field: 'dockerHubNamespace',
+      keyword: 'pattern',
+      reason: /^does not match pattern/,
+      form: [
+        "'Docker Hub Namespace' must be 4 to 30 lowercase letters or digits",
+        'Docker Hub needs a valid namespace',
+      ],
+    },
+    {
+      title: 'the metrics port as the app port',
+      values: { ...dockerHubValues, port: 9102 },
+      field: 'port',
+      keyword: 'not',
+      reason: /^is of prohibited type/,
+      form: ["'Container port' must not be 9102, the metrics port"],
+    },
+    {
+      title: 'a namespace with an underscore',
+      values: { ...dockerHubValues, namespace: 'team_a' },
+      field: 'namespace',
+      keyword: 'pattern',
+      reason: /^does not match pattern/,
+      form: [
+        "'Kubernetes namespace' must be lowercase letters, digits and hyphens, and start and end with a letter or digit",
+      ],
+    },
+    {
+      title: 'a service connection with a quote',
+      values: { ...dockerHubValues, kubernetesServiceConnection: "aks'prod" },
+      field: 'kubernetesServiceConnection',
+      keyword: 'pattern',
+      reason: /^does not match pattern/,
+      form: [
+        "'Kubernetes service connection' must be letters, digits, spaces, dots, underscores and hyphens, starting and ending with a letter or digit",
+      ],
+    },
+  ])(
+    'are refused with the field and the reason: $title',
+    async ({ values, field, keyword, reason, form }) => {
+      const result = await backend.dryRun({ templateDir, values });
+
+      expect(result.status).toBe(400);
+      expect(ruleErrors(result.body.errors)).toEqual([
+        expect.objectContaining({
+          property: `instance.${field}`,
+          name: keyword,
+          message: expect.stringMatching(reason),
+        }),
+      ]);
+      expect(formErrors(templateDir, values).map(e => e.listed)).toEqual(form);
+      expect(formErrors(templateDir, values)[0].property).toBe(`.${field}`);
+    },
+  );
+
+  it('is refused when ACR is chosen without a login server', async () => {
+    const { acrLoginServer: _, ...values } = acrValues;
+
+    const result = await backend.dryRun({ templateDir, values });
+
+    expect(result.status).toBe(400);
+    expect(ruleErrors(result.body.errors)).toEqual([
+      expect.objectContaining({
+        property: 'instance',
+        name: 'required',
+        argument: 'acrLoginServer',
+        message: 'requires property "acrLoginServer"',
+      }),
+    ]);
+    expect(formErrors(templateDir, values)).toEqual([
+      {
+        property: 'acrLoginServer',
+        message: "must have required property 'ACR login server'",
+        listed:
+          "'Acr Login Server' must have required property 'ACR login server'",
+      },
+      {
+        property: '',
+        message: 'Azure Container Registry needs a valid login server',
+        listed: 'Azure Container Registry needs a valid login server',
+      },
+    ]);
+  });
+});
