@@ -1,0 +1,37 @@
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import plugin, { observabilityEntityCard, observabilityEntityContent } from './alpha';
+import { makeEntity, salesDashboard } from './lib/__testUtils__/fixtures';
+import { isObservabilityAvailable } from './lib/annotations';
+
+describe('observability plugin (new frontend system)', () => {
+  it('has the plugin id', () => {
+    expect(plugin.pluginId ?? (plugin as any).id).toBe('observability');
+  });
+
+  it('adds an Observability tab at /observability', () => {
+    const tester = createExtensionTester(observabilityEntityContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Observability');
+    expect(tester.get(EntityContentBlueprint.dataRefs.filterExpression)).toBeUndefined();
+  });
+
+  it.each([
+    ['content', observabilityEntityContent],
+    ['card', observabilityEntityCard],
+  ] as const)(
+    'shows the %s only on entities with the Kubernetes annotations',
+    (_kind, extension) => {
+      const tester = createExtensionTester(extension as any);
+      const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction) as
+        | ((entity: any) => boolean)
+        | undefined;
+      expect(filter).toBeDefined();
+      expect(filter!(salesDashboard)).toBe(true);
+      expect(filter!(makeEntity({}))).toBe(false);
+      expect(filter!(salesDashboard)).toBe(isObservabilityAvailable(salesDashboard));
+    },
+  );
+});
