@@ -94,7 +94,10 @@ export function createFakeCloudflare(options: {
       parts,
     };
     if (!parts && request.method !== 'GET' && request.method !== 'DELETE') {
-      entry.json = await request.clone().json().catch(() => undefined);
+      entry.json = await request
+        .clone()
+        .json()
+        .catch(() => undefined);
     }
     state.requests.push(entry);
   };
@@ -109,10 +112,18 @@ export function createFakeCloudflare(options: {
     }
     const path = new URL(request.url).pathname;
     if (scope.accountId !== undefined && scope.accountId !== state.accountId) {
-      return cfError(404, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+      return cfError(
+        404,
+        7003,
+        `Could not route to ${path}, perhaps your object identifier is invalid?`,
+      );
     }
     if (scope.zoneId !== undefined && scope.zoneId !== state.zoneId) {
-      return cfError(404, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+      return cfError(
+        404,
+        7003,
+        `Could not route to ${path}, perhaps your object identifier is invalid?`,
+      );
     }
     return undefined;
   };
@@ -161,20 +172,31 @@ export function createFakeCloudflare(options: {
       if (denied) return denied;
       const script = state.scripts.get(String(params.script));
       if (!script) {
-        return cfError(404, 10007, 'This Worker does not exist on your account.');
+        return cfError(
+          404,
+          10007,
+          'This Worker does not exist on your account.',
+        );
       }
       return ok({ tags: script.tags, logpush: false, tail_consumers: null });
     }),
 
-    http.get(`${API}/accounts/:accountId/workers/subdomain`, async ({ request, params }) => {
-      await record(request);
-      const denied = guard(request, { accountId: String(params.accountId) });
-      if (denied) return denied;
-      if (!state.accountSubdomain) {
-        return cfError(404, 10007, 'This account does not have a workers.dev subdomain.');
-      }
-      return ok({ subdomain: state.accountSubdomain });
-    }),
+    http.get(
+      `${API}/accounts/:accountId/workers/subdomain`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { accountId: String(params.accountId) });
+        if (denied) return denied;
+        if (!state.accountSubdomain) {
+          return cfError(
+            404,
+            10007,
+            'This account does not have a workers.dev subdomain.',
+          );
+        }
+        return ok({ subdomain: state.accountSubdomain });
+      },
+    ),
 
     http.get(`${scriptBase}/subdomain`, async ({ request, params }) => {
       await record(request);
@@ -210,39 +232,62 @@ export function createFakeCloudflare(options: {
       });
     }),
 
-    http.get(`${API}/zones/:zoneId/workers/routes`, async ({ request, params }) => {
-      await record(request);
-      const denied = guard(request, { zoneId: String(params.zoneId) });
-      if (denied) return denied;
-      return ok(state.routes);
-    }),
+    http.get(
+      `${API}/zones/:zoneId/workers/routes`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { zoneId: String(params.zoneId) });
+        if (denied) return denied;
+        return ok(state.routes);
+      },
+    ),
 
-    http.post(`${API}/zones/:zoneId/workers/routes`, async ({ request, params }) => {
-      await record(request);
-      const denied = guard(request, { zoneId: String(params.zoneId) });
-      if (denied) return denied;
-      const body = (await request.json()) as { pattern: string; script?: string };
-      if (state.routes.some(r => r.pattern === body.pattern)) {
-        return cfError(409, 10020, 'A route with the same pattern already exists.');
-      }
-      sequence += 1;
-      const route = { id: `route-${sequence}`, pattern: body.pattern, script: body.script };
-      state.routes.push(route);
-      return ok(route);
-    }),
+    http.post(
+      `${API}/zones/:zoneId/workers/routes`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { zoneId: String(params.zoneId) });
+        if (denied) return denied;
+        const body = (await request.json()) as {
+          pattern: string;
+          script?: string;
+        };
+        if (state.routes.some(r => r.pattern === body.pattern)) {
+          return cfError(
+            409,
+            10020,
+            'A route with the same pattern already exists.',
+          );
+        }
+        sequence += 1;
+        const route = {
+          id: `route-${sequence}`,
+          pattern: body.pattern,
+          script: body.script,
+        };
+        state.routes.push(route);
+        return ok(route);
+      },
+    ),
 
-    http.put(`${API}/zones/:zoneId/workers/routes/:routeId`, async ({ request, params }) => {
-      await record(request);
-      const denied = guard(request, { zoneId: String(params.zoneId) });
-      if (denied) return denied;
-      const route = state.routes.find(r => r.id === params.routeId);
-      if (!route) {
-        return cfError(404, 10020, 'Route not found');
-      }
-      const body = (await request.json()) as { pattern: string; script?: string };
-      Object.assign(route, body);
-      return ok(route);
-    }),
+    http.put(
+      `${API}/zones/:zoneId/workers/routes/:routeId`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { zoneId: String(params.zoneId) });
+        if (denied) return denied;
+        const route = state.routes.find(r => r.id === params.routeId);
+        if (!route) {
+          return cfError(404, 10020, 'Route not found');
+        }
+        const body = (await request.json()) as {
+          pattern: string;
+          script?: string;
+        };
+        Object.assign(route, body);
+        return ok(route);
+      },
+    ),
   ];
 
   return { state, handlers };

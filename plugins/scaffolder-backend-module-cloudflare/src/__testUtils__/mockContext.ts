@@ -12,11 +12,15 @@ export function createTestActionContext<TInput extends JsonObject>(options: {
 }) {
   const logLines: string[] = [];
   const outputs: Record<string, unknown> = {};
-  const checkpoints = options.checkpoints ?? new Map<string, JsonValue | void>();
+  const checkpoints =
+    options.checkpoints ?? new Map<string, JsonValue | void>();
   const write =
-    (level: string) => (message: string, meta?: Error | JsonObject | unknown) => {
+    (level: string) =>
+    (message: string, meta?: Error | JsonObject | unknown) => {
       logLines.push(
-        `${level}: ${message}${meta === undefined ? '' : ` ${JSON.stringify(meta)}`}`,
+        `${level}: ${message}${
+          meta === undefined ? '' : ` ${JSON.stringify(meta)}`
+        }`,
       );
     };
   const logger: LoggerService = {
@@ -36,7 +40,13 @@ export function createTestActionContext<TInput extends JsonObject>(options: {
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },
-    checkpoint: async ({ key, fn }: { key: string; fn: () => Promise<any> }) => {
+    checkpoint: async ({
+      key,
+      fn,
+    }: {
+      key: string;
+      fn: () => Promise<any>;
+    }) => {
       if (checkpoints.has(key)) {
         return checkpoints.get(key);
       }

@@ -11,11 +11,17 @@ export async function loadBuiltWorker(): Promise<WorkerBundle> {
     if (!String((error as Error).message).includes('not built')) {
       throw error;
     }
-    const workerDir = path.dirname(require.resolve('@internal/image-worker/package.json'));
-    execFileSync(process.execPath, [path.join(workerDir, 'scripts/build.mjs'), '--quiet'], {
-      cwd: workerDir,
-      stdio: 'inherit',
-    });
+    const workerDir = path.dirname(
+      require.resolve('@internal/image-worker/package.json'),
+    );
+    execFileSync(
+      process.execPath,
+      [path.join(workerDir, 'scripts/build.mjs'), '--quiet'],
+      {
+        cwd: workerDir,
+        stdio: 'inherit',
+      },
+    );
     return readWorkerBundle();
   }
 }

@@ -42,7 +42,11 @@ export const examples: TemplateExample[] = [
             compatibilityDate: '2025-11-01',
             engine: 'wasm',
             allowedOrigins: ['blog.example.com', 'cdn.example.com'],
-            limits: { maxSourceBytes: 10485760, maxPixels: 16000000, originTimeoutMs: 5000 },
+            limits: {
+              maxSourceBytes: 10485760,
+              maxPixels: 16000000,
+              originTimeoutMs: 5000,
+            },
             workersDev: true,
           },
         },

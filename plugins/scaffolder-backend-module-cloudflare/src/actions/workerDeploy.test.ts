@@ -25,7 +25,11 @@ const routeInput = {
   accountId: ACCOUNT,
   engine: 'cloudflare' as const,
   allowedOrigins: ['assets.example.com', 'cdn.example.com'],
-  limits: { maxSourceBytes: 10_000_000, maxPixels: 16_000_000, originTimeoutMs: 5000 },
+  limits: {
+    maxSourceBytes: 10_000_000,
+    maxPixels: 16_000_000,
+    originTimeoutMs: 5000,
+  },
   signUrls: true,
   route: { zoneId: ZONE, pattern: 'images.example.com/*' },
 };
@@ -149,13 +153,14 @@ describe('cloudflare:worker:deploy', () => {
       );
       expect(error).toBeUndefined();
       const metadata = JSON.parse(
-        uploads()[0].parts!.find(p => p.name === 'metadata')!.bytes.toString('utf8'),
+        uploads()[0]
+          .parts!.find(p => p.name === 'metadata')!
+          .bytes.toString('utf8'),
       );
       expect(metadata.compatibility_date).toBe('2024-09-23');
-      expect(metadata.bindings.map((b: { name: string }) => b.name).sort()).toEqual([
-        'ALLOWED_ORIGINS',
-        'ENGINE',
-      ]);
+      expect(
+        metadata.bindings.map((b: { name: string }) => b.name).sort(),
+      ).toEqual(['ALLOWED_ORIGINS', 'ENGINE']);
     });
   });
 
@@ -164,7 +169,11 @@ describe('cloudflare:worker:deploy', () => {
       const { error, outputs } = await run(routeInput);
       expect(error).toBeUndefined();
       expect(cf.routes).toEqual([
-        { id: expect.any(String), pattern: 'images.example.com/*', script: 'shop-images' },
+        {
+          id: expect.any(String),
+          pattern: 'images.example.com/*',
+          script: 'shop-images',
+        },
       ]);
       const deployments = cf.deployments.get('shop-images')!;
       expect(outputs).toEqual({
@@ -175,15 +184,25 @@ describe('cloudflare:worker:deploy', () => {
     });
 
     it('points an existing route with the same pattern at the script instead of adding one', async () => {
-      cf.routes.push({ id: 'route-old', pattern: 'images.example.com/*', script: 'legacy' });
+      cf.routes.push({
+        id: 'route-old',
+        pattern: 'images.example.com/*',
+        script: 'legacy',
+      });
       const { error, logLines } = await run(routeInput);
       expect(error).toBeUndefined();
       expect(cf.routes).toEqual([
-        { id: 'route-old', pattern: 'images.example.com/*', script: 'shop-images' },
+        {
+          id: 'route-old',
+          pattern: 'images.example.com/*',
+          script: 'shop-images',
+        },
       ]);
-      expect(cf.requests.some(r => r.method === 'POST' && r.path.endsWith('/routes'))).toBe(
-        false,
-      );
+      expect(
+        cf.requests.some(
+          r => r.method === 'POST' && r.path.endsWith('/routes'),
+        ),
+      ).toBe(false);
       expect(logLines.join('\n')).toContain('updated');
     });
 
@@ -199,7 +218,9 @@ describe('cloudflare:worker:deploy', () => {
       cf.accountSubdomain = undefined;
       const { error } = await run(devInput, { secrets: {} });
       expect(error?.name).toBe('InputError');
-      expect(error?.message).toMatch(/no workers\.dev subdomain.*route instead/);
+      expect(error?.message).toMatch(
+        /no workers\.dev subdomain.*route instead/,
+      );
     });
   });
 
@@ -227,16 +248,20 @@ describe('cloudflare:worker:deploy', () => {
       const retried = await run(routeInput, { checkpoints });
       expect(retried.error).toBeUndefined();
       // Only the read of the current deployment id goes out again.
-      expect(cf.requests.slice(before).map(r => `${r.method} ${r.path}`)).toEqual([
-        `GET ${SCRIPT_PATH}/deployments`,
-      ]);
+      expect(
+        cf.requests.slice(before).map(r => `${r.method} ${r.path}`),
+      ).toEqual([`GET ${SCRIPT_PATH}/deployments`]);
       expect(retried.outputs.deploymentId).toBeDefined();
     });
 
     it('uploads again when a variable changes, and drops SIGNING_KEY when signing is turned off', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
       const changed = await run(
-        { ...routeInput, signUrls: false, allowedOrigins: ['other.example.com'] },
+        {
+          ...routeInput,
+          signUrls: false,
+          allowedOrigins: ['other.example.com'],
+        },
         { secrets: {} },
       );
       expect(changed.error).toBeUndefined();
@@ -244,9 +269,9 @@ describe('cloudflare:worker:deploy', () => {
       const metadata = cf.scripts.get('shop-images')!.metadata as {
         bindings: Array<{ name: string; text: string }>;
       };
-      expect(metadata.bindings.find(b => b.name === 'ALLOWED_ORIGINS')?.text).toBe(
-        'other.example.com',
-      );
+      expect(
+        metadata.bindings.find(b => b.name === 'ALLOWED_ORIGINS')?.text,
+      ).toBe('other.example.com');
       expect(metadata.bindings.some(b => b.name === 'SIGNING_KEY')).toBe(false);
       expect(cf.routes).toHaveLength(1);
     });
@@ -254,7 +279,11 @@ describe('cloudflare:worker:deploy', () => {
     it('uploads again when only the signing key changes', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
       expect(
-        (await run(routeInput, { secrets: { signingKey: `${SIGNING_KEY}-rotated` } })).error,
+        (
+          await run(routeInput, {
+            secrets: { signingKey: `${SIGNING_KEY}-rotated` },
+          })
+        ).error,
       ).toBeUndefined();
       expect(uploads()).toHaveLength(2);
     });
@@ -263,12 +292,25 @@ describe('cloudflare:worker:deploy', () => {
   describe('failures', () => {
     it('retries 503 and 429 answers with the configured pauses, then succeeds', async () => {
       server.use(
-        http.put(`${API}${SCRIPT_PATH}`, () => cfError(503, 10013, 'Service unavailable'), {
-          once: true,
-        }),
-        http.put(`${API}${SCRIPT_PATH}`, () => cfError(429, 971, 'Please wait and consider throttling your request speed'), {
-          once: true,
-        }),
+        http.put(
+          `${API}${SCRIPT_PATH}`,
+          () => cfError(503, 10013, 'Service unavailable'),
+          {
+            once: true,
+          },
+        ),
+        http.put(
+          `${API}${SCRIPT_PATH}`,
+          () =>
+            cfError(
+              429,
+              971,
+              'Please wait and consider throttling your request speed',
+            ),
+          {
+            once: true,
+          },
+        ),
       );
       const { error, logLines } = await run(routeInput);
       expect(error).toBeUndefined();
@@ -283,7 +325,11 @@ describe('cloudflare:worker:deploy', () => {
           `${API}/zones/${ZONE}/workers/routes`,
           () =>
             HttpResponse.json(
-              { success: false, errors: [{ code: 971, message: 'Slow down' }], messages: [] },
+              {
+                success: false,
+                errors: [{ code: 971, message: 'Slow down' }],
+                messages: [],
+              },
               { status: 429, headers: { 'Retry-After': '3' } },
             ),
           { once: true },
@@ -294,7 +340,11 @@ describe('cloudflare:worker:deploy', () => {
     });
 
     it('gives up after the last retry with the status, the attempts and the API message', async () => {
-      server.use(http.put(`${API}${SCRIPT_PATH}`, () => cfError(502, 10013, 'Bad gateway upstream')));
+      server.use(
+        http.put(`${API}${SCRIPT_PATH}`, () =>
+          cfError(502, 10013, 'Bad gateway upstream'),
+        ),
+      );
       const { error } = await run(routeInput);
       expect(sleep).toHaveBeenCalledTimes(3);
       expect(error?.name).toBe('Error');
@@ -306,7 +356,11 @@ describe('cloudflare:worker:deploy', () => {
     it('does not retry a rejected upload and passes the API message through', async () => {
       server.use(
         http.put(`${API}${SCRIPT_PATH}`, () =>
-          cfError(400, 10021, 'Uncaught SyntaxError: Unexpected token at index.js:1:4'),
+          cfError(
+            400,
+            10021,
+            'Uncaught SyntaxError: Unexpected token at index.js:1:4',
+          ),
         ),
       );
       const { error } = await run(routeInput);
@@ -345,12 +399,17 @@ describe('cloudflare:worker:deploy', () => {
       const { error } = await run({ ...routeInput, accountId: other });
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(`account '${other}' was not found`);
-      expect(error?.message).toContain('perhaps your object identifier is invalid');
+      expect(error?.message).toContain(
+        'perhaps your object identifier is invalid',
+      );
     });
 
     it('names an unknown zone', async () => {
       const other = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
-      const { error } = await run({ ...routeInput, route: { ...routeInput.route, zoneId: other } });
+      const { error } = await run({
+        ...routeInput,
+        route: { ...routeInput.route, zoneId: other },
+      });
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(`zone '${other}' was not found`);
     });
@@ -358,17 +417,40 @@ describe('cloudflare:worker:deploy', () => {
 
   describe('input checks', () => {
     it.each([
-      ['a script name with capitals', { ...devInput, scriptName: 'Shop-Images' }, /lower-case/],
-      ['a script name over 63 characters', { ...devInput, scriptName: 'a'.repeat(64) }, /at most 63/],
-      ['both a route and workers.dev', { ...routeInput, workersDev: true }, /exactly one/],
-      ['neither a route nor workers.dev', { ...devInput, workersDev: false }, /exactly one/],
-      ['signed URLs without the key secret', { ...devInput, signUrls: true }, /no secret 'signingKey'/],
-    ])('refuses %s before calling Cloudflare', async (_name, input, message) => {
-      const { error } = await run(input, { secrets: {} });
-      expect(error?.name).toBe('InputError');
-      expect(error?.message).toMatch(message);
-      expect(cf.requests).toEqual([]);
-    });
+      [
+        'a script name with capitals',
+        { ...devInput, scriptName: 'Shop-Images' },
+        /lower-case/,
+      ],
+      [
+        'a script name over 63 characters',
+        { ...devInput, scriptName: 'a'.repeat(64) },
+        /at most 63/,
+      ],
+      [
+        'both a route and workers.dev',
+        { ...routeInput, workersDev: true },
+        /exactly one/,
+      ],
+      [
+        'neither a route nor workers.dev',
+        { ...devInput, workersDev: false },
+        /exactly one/,
+      ],
+      [
+        'signed URLs without the key secret',
+        { ...devInput, signUrls: true },
+        /no secret 'signingKey'/,
+      ],
+    ])(
+      'refuses %s before calling Cloudflare',
+      async (_name, input, message) => {
+        const { error } = await run(input, { secrets: {} });
+        expect(error?.name).toBe('InputError');
+        expect(error?.message).toMatch(message);
+        expect(cf.requests).toEqual([]);
+      },
+    );
 
     it('refuses to run without a token', async () => {
       const { error } = await run(devInput, { secrets: {}, config: {} });
@@ -380,29 +462,47 @@ describe('cloudflare:worker:deploy', () => {
     it('prefers the token from a task secret over the configured one', async () => {
       const { error } = await run(
         { ...devInput, apiTokenSecret: 'userToken' },
-        { secrets: { userToken: TOKEN }, config: { cloudflare: { apiToken: 'stale-config-token' } } },
+        {
+          secrets: { userToken: TOKEN },
+          config: { cloudflare: { apiToken: 'stale-config-token' } },
+        },
       );
       expect(error).toBeUndefined();
-      expect(cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      expect(
+        cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
+      ).toBe(true);
     });
   });
 
   describe('dry run', () => {
     it('sends nothing, logs the bundle size, bindings and route, and outputs what it knows', async () => {
-      const { error, logLines, outputs } = await run(routeInput, { isDryRun: true, config: {} });
+      const { error, logLines, outputs } = await run(routeInput, {
+        isDryRun: true,
+        config: {},
+      });
       expect(error).toBeUndefined();
       expect(cf.requests).toEqual([]);
       const log = logLines.join('\n');
-      expect(log).toMatch(/Worker bundle: \d+ module\(s\), [\d.]+ (KiB|B) raw, [\d.]+ (KiB|B) gzip/);
+      expect(log).toMatch(
+        /Worker bundle: \d+ module\(s\), [\d.]+ (KiB|B) raw, [\d.]+ (KiB|B) gzip/,
+      );
       expect(log).toContain('ENGINE=cloudflare');
-      expect(log).toContain('ALLOWED_ORIGINS=assets.example.com,cdn.example.com');
+      expect(log).toContain(
+        'ALLOWED_ORIGINS=assets.example.com,cdn.example.com',
+      );
       expect(log).toContain('SIGNING_KEY (secret)');
       expect(log).toContain('route images.example.com/* in zone');
-      expect(outputs).toEqual({ scriptName: 'shop-images', url: 'https://images.example.com/' });
+      expect(outputs).toEqual({
+        scriptName: 'shop-images',
+        url: 'https://images.example.com/',
+      });
     });
 
     it('leaves the workers.dev URL out, as it needs a request to know', async () => {
-      const { error, outputs } = await run(devInput, { isDryRun: true, secrets: {} });
+      const { error, outputs } = await run(devInput, {
+        isDryRun: true,
+        secrets: {},
+      });
       expect(error).toBeUndefined();
       expect(cf.requests).toEqual([]);
       expect(outputs).toEqual({ scriptName: 'shop-images' });
@@ -420,12 +520,21 @@ describe('cloudflare:worker:deploy', () => {
         await run(routeInput),
         await run(routeInput, { isDryRun: true }),
         await (async () => {
-          server.use(http.put(`${API}${SCRIPT_PATH}`, () => cfError(400, 10021, echo), { once: true }));
-          return run({ ...routeInput, allowedOrigins: ['changed.example.com'] });
+          server.use(
+            http.put(`${API}${SCRIPT_PATH}`, () => cfError(400, 10021, echo), {
+              once: true,
+            }),
+          );
+          return run({
+            ...routeInput,
+            allowedOrigins: ['changed.example.com'],
+          });
         })(),
         await (async () => {
           server.use(
-            http.get(`${API}/zones/${ZONE}/workers/routes`, () => cfError(500, 10000, echo)),
+            http.get(`${API}/zones/${ZONE}/workers/routes`, () =>
+              cfError(500, 10000, echo),
+            ),
           );
           return run({ ...routeInput, allowedOrigins: ['again.example.com'] });
         })(),
@@ -437,11 +546,15 @@ describe('cloudflare:worker:deploy', () => {
       for (const r of runs) {
         expect(leaks(r.logLines)).toEqual([]);
         expect(leaks([JSON.stringify(r.outputs)])).toEqual([]);
-        expect(leaks([r.error?.message ?? '', r.error?.stack ?? ''])).toEqual([]);
+        expect(leaks([r.error?.message ?? '', r.error?.stack ?? ''])).toEqual(
+          [],
+        );
       }
       // ... while the secret did reach Cloudflare where it belongs.
       expect(
-        uploads()[0].parts!.find(p => p.name === 'metadata')!.bytes.toString(),
+        uploads()[0]
+          .parts!.find(p => p.name === 'metadata')!
+          .bytes.toString(),
       ).toContain(SIGNING_KEY);
     });
   });

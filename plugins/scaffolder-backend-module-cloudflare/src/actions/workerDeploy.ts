@@ -22,7 +22,11 @@ import {
   routeUrl,
   workersDevUrl,
 } from '../lib/validation';
-import { SIGNING_KEY_BINDING, TextBinding, WorkerDeployer } from '../lib/workerDeployer';
+import {
+  SIGNING_KEY_BINDING,
+  TextBinding,
+  WorkerDeployer,
+} from '../lib/workerDeployer';
 import { examples } from './workerDeploy.examples';
 
 /** The action's id. */
@@ -89,7 +93,9 @@ export function createCloudflareWorkerDeployAction(
           z
             .string()
             .regex(CLOUDFLARE_ID_PATTERN)
-            .describe('Cloudflare account id (32 hex digits) that owns the Worker'),
+            .describe(
+              'Cloudflare account id (32 hex digits) that owns the Worker',
+            ),
         compatibilityDate: z =>
           z
             .string()
@@ -119,22 +125,30 @@ export function createCloudflareWorkerDeployAction(
                 .int()
                 .positive()
                 .optional()
-                .describe('MAX_SOURCE_BYTES: largest source image accepted, in bytes'),
+                .describe(
+                  'MAX_SOURCE_BYTES: largest source image accepted, in bytes',
+                ),
               maxPixels: z
                 .number()
                 .int()
                 .positive()
                 .optional()
-                .describe('MAX_PIXELS: largest source image accepted, in pixels'),
+                .describe(
+                  'MAX_PIXELS: largest source image accepted, in pixels',
+                ),
               originTimeoutMs: z
                 .number()
                 .int()
                 .positive()
                 .optional()
-                .describe('ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms'),
+                .describe(
+                  'ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms',
+                ),
             })
             .optional()
-            .describe("Limits of the Worker; those left out keep the Worker's defaults"),
+            .describe(
+              "Limits of the Worker; those left out keep the Worker's defaults",
+            ),
         signUrls: z =>
           z
             .boolean()
@@ -162,14 +176,20 @@ export function createCloudflareWorkerDeployAction(
               zoneId: z
                 .string()
                 .regex(CLOUDFLARE_ID_PATTERN)
-                .describe('Id of the zone (32 hex digits) the route belongs to'),
+                .describe(
+                  'Id of the zone (32 hex digits) the route belongs to',
+                ),
               pattern: z
                 .string()
                 .regex(ROUTE_PATTERN)
-                .describe('Route pattern with a concrete host, e.g. `images.example.com/*`'),
+                .describe(
+                  'Route pattern with a concrete host, e.g. `images.example.com/*`',
+                ),
             })
             .optional()
-            .describe('Serve the Worker on this route of a zone; give either route or workersDev'),
+            .describe(
+              'Serve the Worker on this route of a zone; give either route or workersDev',
+            ),
         workersDev: z =>
           z
             .boolean()
@@ -180,9 +200,13 @@ export function createCloudflareWorkerDeployAction(
       },
       output: {
         url: z => z.string().optional().describe('URL the Worker answers on'),
-        scriptName: z => z.string().describe('Name of the deployed Worker script'),
+        scriptName: z =>
+          z.string().describe('Name of the deployed Worker script'),
         deploymentId: z =>
-          z.string().optional().describe('Id of the Worker deployment now serving'),
+          z
+            .string()
+            .optional()
+            .describe('Id of the Worker deployment now serving'),
       },
     },
     async handler(ctx) {
@@ -195,7 +219,9 @@ export function createCloudflareWorkerDeployAction(
         ctx.secrets?.[secretNames.apiToken] ||
         options.config.getOptionalString('cloudflare.apiToken') ||
         undefined;
-      const signingKey = input.signUrls ? ctx.secrets?.[secretNames.signingKey] : undefined;
+      const signingKey = input.signUrls
+        ? ctx.secrets?.[secretNames.signingKey]
+        : undefined;
       const hidden = [apiToken, signingKey];
       const log = (message: string) => ctx.logger.info(redact(message, hidden));
 
@@ -222,20 +248,34 @@ export function createCloudflareWorkerDeployAction(
 
         const bundle = await readBundle();
         const size = bundleSize(bundle);
-        const compatibilityDate = input.compatibilityDate ?? bundle.compatibilityDate;
+        const compatibilityDate =
+          input.compatibilityDate ?? bundle.compatibilityDate;
         const vars = varBindings({
           engine: input.engine,
           allowedOrigins: input.allowedOrigins,
           ...input.limits,
         });
-        const tag = deployTag({ bundle, compatibilityDate, bindings: vars, signingKey });
+        const tag = deployTag({
+          bundle,
+          compatibilityDate,
+          bindings: vars,
+          signingKey,
+        });
 
         log(
-          `Worker bundle: ${bundle.modules.length} module(s), ${formatBytes(size.rawBytes)} raw, ${formatBytes(size.gzipBytes)} gzip (free-plan limit ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)})`,
+          `Worker bundle: ${bundle.modules.length} module(s), ${formatBytes(
+            size.rawBytes,
+          )} raw, ${formatBytes(
+            size.gzipBytes,
+          )} gzip (free-plan limit ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)})`,
         );
         if (size.gzipBytes > FREE_PLAN_GZIP_LIMIT_BYTES) {
           throw new Error(
-            `The Worker bundle is ${formatBytes(size.gzipBytes)} gzip, over Cloudflare's free-plan limit of ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)}`,
+            `The Worker bundle is ${formatBytes(
+              size.gzipBytes,
+            )} gzip, over Cloudflare's free-plan limit of ${formatBytes(
+              FREE_PLAN_GZIP_LIMIT_BYTES,
+            )}`,
           );
         }
         log(
@@ -273,14 +313,30 @@ export function createCloudflareWorkerDeployAction(
           fn: async () => {
             const tags = await deployer.currentTags();
             if (tags?.includes(tag)) {
-              log(`Worker '${input.scriptName}' already runs this code and configuration; not uploaded again`);
+              log(
+                `Worker '${input.scriptName}' already runs this code and configuration; not uploaded again`,
+              );
               return false;
             }
             const bindings: TextBinding[] = signingKey
-              ? [...vars, { type: 'secret_text', name: SIGNING_KEY_BINDING, text: signingKey }]
+              ? [
+                  ...vars,
+                  {
+                    type: 'secret_text',
+                    name: SIGNING_KEY_BINDING,
+                    text: signingKey,
+                  },
+                ]
               : vars;
-            await deployer.upload({ bundle, compatibilityDate, bindings, tags: [tag] });
-            log(`Uploaded Worker '${input.scriptName}' to account ${input.accountId}`);
+            await deployer.upload({
+              bundle,
+              compatibilityDate,
+              bindings,
+              tags: [tag],
+            });
+            log(
+              `Uploaded Worker '${input.scriptName}' to account ${input.accountId}`,
+            );
             return true;
           },
         });
@@ -290,7 +346,9 @@ export function createCloudflareWorkerDeployAction(
           const { zoneId, pattern } = input.route;
           const route = await ctx.checkpoint({
             key: key(`route:${zoneId}:${pattern}`),
-            fn: async () => ({ ...(await deployer.ensureRoute(zoneId, pattern)) }),
+            fn: async () => ({
+              ...(await deployer.ensureRoute(zoneId, pattern)),
+            }),
           });
           log(`Route ${pattern} (${route.id}): ${route.change}`);
           url = routeUrl(pattern);
@@ -309,9 +367,9 @@ export function createCloudflareWorkerDeployAction(
           ctx.output('deploymentId', deploymentId);
         }
         log(
-          `Worker '${input.scriptName}' ${uploaded ? 'deployed' : 'unchanged'}: ${url}${
-            deploymentId ? ` (deployment ${deploymentId})` : ''
-          }`,
+          `Worker '${input.scriptName}' ${
+            uploaded ? 'deployed' : 'unchanged'
+          }: ${url}${deploymentId ? ` (deployment ${deploymentId})` : ''}`,
         );
       } catch (error) {
         throw scrub(error, hidden);

@@ -31,21 +31,28 @@ export function apiMessages(error: APIError): string {
       if (!entry.message) {
         return undefined;
       }
-      return entry.code ? `${entry.message} (code ${entry.code})` : entry.message;
+      return entry.code
+        ? `${entry.message} (code ${entry.code})`
+        : entry.message;
     })
     .filter((m): m is string => Boolean(m));
   return parts.length > 0 ? parts.join('; ') : error.message;
 }
 
 function hasCode(error: APIError, codes: Set<number>): boolean {
-  return (error.errors ?? []).some(e => codes.has((e as { code?: number }).code ?? -1));
+  return (error.errors ?? []).some(e =>
+    codes.has((e as { code?: number }).code ?? -1),
+  );
 }
 
 /**
  * Turns an error from the Cloudflare SDK into one that says what to do about it.
  * Errors the user can fix (token, permissions, identifiers, rejected input) become `InputError`s.
  */
-export function describeCloudflareError(error: unknown, ctx: CallContext): Error {
+export function describeCloudflareError(
+  error: unknown,
+  ctx: CallContext,
+): Error {
   if (error instanceof APIConnectionError) {
     return new Error(
       `Could not reach the Cloudflare API to ${ctx.operation}${
@@ -59,7 +66,9 @@ export function describeCloudflareError(error: unknown, ctx: CallContext): Error
   const said = `Cloudflare said: ${apiMessages(error)}`;
   const permission = PERMISSIONS[ctx.scope];
   const where =
-    ctx.scope === 'routes' ? `zone '${ctx.zoneId}'` : `account '${ctx.accountId}'`;
+    ctx.scope === 'routes'
+      ? `zone '${ctx.zoneId}'`
+      : `account '${ctx.accountId}'`;
   const status = error.status;
 
   if (status === 401) {
@@ -71,12 +80,19 @@ export function describeCloudflareError(error: unknown, ctx: CallContext): Error
   if (status === 403) {
     return new InputError(
       `The Cloudflare API token may not ${ctx.operation} (403): it needs the permission "${permission}" on ${where}, ` +
-        `and the ${ctx.scope === 'routes' ? 'zone' : 'account'} must be one the token can see. ${said}`,
+        `and the ${
+          ctx.scope === 'routes' ? 'zone' : 'account'
+        } must be one the token can see. ${said}`,
     );
   }
-  if (status === 404 || (status !== undefined && status < 500 && hasCode(error, NOT_FOUND_CODES))) {
+  if (
+    status === 404 ||
+    (status !== undefined && status < 500 && hasCode(error, NOT_FOUND_CODES))
+  ) {
     return new InputError(
-      `Cloudflare ${where} was not found when trying to ${ctx.operation}: check the ${
+      `Cloudflare ${where} was not found when trying to ${
+        ctx.operation
+      }: check the ${
         ctx.scope === 'routes' ? 'zone' : 'account'
       } id, and that the token has access to it. ${said}`,
     );
@@ -89,7 +105,11 @@ export function describeCloudflareError(error: unknown, ctx: CallContext): Error
     );
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    return new InputError(`Cloudflare refused to ${ctx.operation} (${status}). ${said}`);
+    return new InputError(
+      `Cloudflare refused to ${ctx.operation} (${status}). ${said}`,
+    );
   }
-  return new Error(`Cloudflare failed to ${ctx.operation} (${status}). ${said}`);
+  return new Error(
+    `Cloudflare failed to ${ctx.operation} (${status}). ${said}`,
+  );
 }

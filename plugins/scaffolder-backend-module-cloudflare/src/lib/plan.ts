@@ -48,7 +48,11 @@ export function varBindings(vars: WorkerVars): TextBinding[] {
   ];
   return entries
     .filter((e): e is [string, string | number] => e[1] !== undefined)
-    .map(([name, value]) => ({ type: 'plain_text', name, text: String(value) }));
+    .map(([name, value]) => ({
+      type: 'plain_text',
+      name,
+      text: String(value),
+    }));
 }
 
 /**
@@ -78,7 +82,9 @@ export function deployTag(options: {
       ]),
       bindings: bindings.map(b => [b.type, b.name, b.text]),
       signing: signingKey
-        ? createHmac('sha256', signingKey).update('cloudflare:worker:deploy').digest('hex')
+        ? createHmac('sha256', signingKey)
+            .update('cloudflare:worker:deploy')
+            .digest('hex')
         : null,
     }),
   );

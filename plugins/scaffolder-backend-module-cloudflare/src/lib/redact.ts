@@ -3,7 +3,10 @@
  * Secrets shorter than four characters are ignored: replacing them would garble ordinary text
  * without hiding anything worth hiding.
  */
-export function redact(text: string, secrets: Iterable<string | undefined>): string {
+export function redact(
+  text: string,
+  secrets: Iterable<string | undefined>,
+): string {
   let out = text;
   for (const secret of secrets) {
     if (secret && secret.length >= 4) {

@@ -53,7 +53,9 @@ describe('HOST_PATTERN', () => {
 
 describe('worker URLs', () => {
   it('derives the URL of a route from its pattern', () => {
-    expect(routeUrl('images.example.com/*')).toBe('https://images.example.com/');
+    expect(routeUrl('images.example.com/*')).toBe(
+      'https://images.example.com/',
+    );
     expect(routeUrl('example.com/img/*')).toBe('https://example.com/img/');
   });
 

@@ -35,6 +35,9 @@ export function routeUrl(pattern: string): string {
 }
 
 /** The URL of a Worker on workers.dev. */
-export function workersDevUrl(scriptName: string, accountSubdomain: string): string {
+export function workersDevUrl(
+  scriptName: string,
+  accountSubdomain: string,
+): string {
   return `https://${scriptName}.${accountSubdomain}.workers.dev/`;
 }

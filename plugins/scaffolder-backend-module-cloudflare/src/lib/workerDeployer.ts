@@ -80,10 +80,15 @@ export class WorkerDeployer {
   }): Promise<{ etag?: string }> {
     const { bundle, compatibilityDate, bindings, tags } = options;
     const files = await Promise.all(
-      bundle.modules.map(m => toFile(m.content, m.name, { type: m.contentType })),
+      bundle.modules.map(m =>
+        toFile(m.content, m.name, { type: m.contentType }),
+      ),
     );
     const result = await this.call(
-      { operation: `upload the Worker script '${this.scriptName}'`, scope: 'scripts' },
+      {
+        operation: `upload the Worker script '${this.scriptName}'`,
+        scope: 'scripts',
+      },
       () =>
         this.client.workers.scripts.update(this.scriptName, {
           account_id: this.accountId,
@@ -103,15 +108,25 @@ export class WorkerDeployer {
   /** The tags of the deployed script, or undefined when there is no such script yet. */
   async currentTags(): Promise<string[] | undefined> {
     return this.call(
-      { operation: `read the settings of the Worker script '${this.scriptName}'`, scope: 'scripts' },
+      {
+        operation: `read the settings of the Worker script '${this.scriptName}'`,
+        scope: 'scripts',
+      },
       async () => {
         try {
-          const settings = await this.client.workers.scripts.settings.get(this.scriptName, {
-            account_id: this.accountId,
-          });
+          const settings = await this.client.workers.scripts.settings.get(
+            this.scriptName,
+            {
+              account_id: this.accountId,
+            },
+          );
           return settings.tags ?? [];
         } catch (error) {
-          if (error instanceof APIError && error.status === 404 && isScriptNotFound(error)) {
+          if (
+            error instanceof APIError &&
+            error.status === 404 &&
+            isScriptNotFound(error)
+          ) {
             return undefined;
           }
           throw error;
@@ -121,9 +136,15 @@ export class WorkerDeployer {
   }
 
   /** Turns on the script's workers.dev URL when it is off; returns the URL's subdomain parts. */
-  async enableWorkersDev(): Promise<{ accountSubdomain: string; changed: boolean }> {
+  async enableWorkersDev(): Promise<{
+    accountSubdomain: string;
+    changed: boolean;
+  }> {
     const accountSubdomain = await this.call(
-      { operation: `read the workers.dev subdomain of account '${this.accountId}'`, scope: 'scripts' },
+      {
+        operation: `read the workers.dev subdomain of account '${this.accountId}'`,
+        scope: 'scripts',
+      },
       async () => {
         try {
           const result = await this.client.workers.subdomains.get({
@@ -146,7 +167,10 @@ export class WorkerDeployer {
       );
     }
     const current = await this.call(
-      { operation: `read the workers.dev setting of '${this.scriptName}'`, scope: 'scripts' },
+      {
+        operation: `read the workers.dev setting of '${this.scriptName}'`,
+        scope: 'scripts',
+      },
       () =>
         this.client.workers.scripts.subdomain.get(this.scriptName, {
           account_id: this.accountId,
@@ -156,7 +180,10 @@ export class WorkerDeployer {
       return { accountSubdomain, changed: false };
     }
     await this.call(
-      { operation: `enable workers.dev for '${this.scriptName}'`, scope: 'scripts' },
+      {
+        operation: `enable workers.dev for '${this.scriptName}'`,
+        scope: 'scripts',
+      },
       () =>
         this.client.workers.scripts.subdomain.create(this.scriptName, {
           account_id: this.accountId,
@@ -186,7 +213,10 @@ export class WorkerDeployer {
     }
     if (existing) {
       const updated = await this.call(
-        { ...ctx, operation: `point the route '${pattern}' at '${this.scriptName}'` },
+        {
+          ...ctx,
+          operation: `point the route '${pattern}' at '${this.scriptName}'`,
+        },
         () =>
           this.client.workers.routes.update(existing.id, {
             zone_id: zoneId,
@@ -199,7 +229,10 @@ export class WorkerDeployer {
     // A create is not idempotent: should an attempt time out after Cloudflare stored the
     // route, the retry lists again and finds it rather than creating a second one.
     const created = await this.call(
-      { ...ctx, operation: `create the route '${pattern}' for '${this.scriptName}'` },
+      {
+        ...ctx,
+        operation: `create the route '${pattern}' for '${this.scriptName}'`,
+      },
       async () => {
         const again = (
           await this.client.workers.routes.list({ zone_id: zoneId })
@@ -221,7 +254,10 @@ export class WorkerDeployer {
   /** The id of the script's newest deployment. */
   async latestDeploymentId(): Promise<string | undefined> {
     const result = await this.call(
-      { operation: `read the deployments of '${this.scriptName}'`, scope: 'scripts' },
+      {
+        operation: `read the deployments of '${this.scriptName}'`,
+        scope: 'scripts',
+      },
       () =>
         this.client.workers.scripts.deployments.list(this.scriptName, {
           account_id: this.accountId,
@@ -236,5 +272,7 @@ export class WorkerDeployer {
 
 /** 10007: the script does not exist (as opposed to 7003, an account the request cannot route to). */
 function isScriptNotFound(error: APIError): boolean {
-  return (error.errors ?? []).some(e => (e as { code?: number }).code === 10007);
+  return (error.errors ?? []).some(
+    e => (e as { code?: number }).code === 10007,
+  );
 }
