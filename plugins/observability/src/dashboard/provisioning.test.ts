@@ -1,0 +1,101 @@
+/**
+ * @jest-environment node
+ */
+/*
+ * The Grafana side of the set-up kept in grafana/: provisioning, embedding settings, alerting
+ * rules, and the app-config that points the plugin at Grafana.
+ */
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import { parse } from 'yaml';
+
+const GRAFANA_DIR = resolve(__dirname, '../../grafana');
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const read = (path: string) => readFileSync(resolve(GRAFANA_DIR, path), 'utf8');
+
+function promtool(args: string[]): string {
+  const binary = process.env.PROMTOOL_BIN ?? 'promtool';
+  try {
+    execFileSync(binary, ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      `promtool not found (${binary}). Install Debian's prometheus package ` +
+        '(apt-get install -y prometheus) or set PROMTOOL_BIN.',
+    );
+  }
+  try {
+    return execFileSync(binary, args, { cwd: resolve(GRAFANA_DIR, 'alerts'), encoding: 'utf8' });
+  } catch (error: any) {
+    throw new Error(`promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`);
+  }
+}
+
+describe('alerting rules', () => {
+  it('pass promtool check rules', () => {
+    expect(promtool(['check', 'rules', 'service.rules.yml'])).toContain('SUCCESS: 4 rules found');
+  });
+
+  it('pass their promtool unit tests', () => {
+    expect(promtool(['test', 'rules', 'service.rules.test.yml'])).toContain('SUCCESS');
+  });
+});
+
+describe('Grafana provisioning', () => {
+  it('provisions the Prometheus and Loki data sources under the names app-config selects', () => {
+    const { datasources } = parse(read('provisioning/datasources/portal.yaml'));
+    expect(datasources.map((d: any) => `${d.type}:${d.name}`)).toEqual([
+      'prometheus:Prometheus',
+      'loki:Loki',
+    ]);
+    const appConfig = parse(readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8'));
+    for (const instance of appConfig.observability.grafana.instances) {
+      expect(instance.datasources).toEqual({ prometheus: 'Prometheus', loki: 'Loki' });
+    }
+  });
+
+  it('loads dashboards from files, read-only', () => {
+    const { providers } = parse(read('provisioning/dashboards/portal.yaml'));
+    expect(providers).toHaveLength(1);
+    expect(providers[0]).toMatchObject({ type: 'file', allowUiUpdates: false });
+    expect(providers[0].options.path).toBeTruthy();
+  });
+
+  it('sets what embedding needs in grafana.ini', () => {
+    const ini = read('grafana.ini');
+    const section = (name: string) => {
+      const match = ini.match(new RegExp(`^\\[${name}\\]\\n([\\s\\S]*?)(?=^\\[|$(?![\\s\\S]))`, 'm'));
+      return match?.[1] ?? '';
+    };
+    expect(section('security')).toMatch(/^allow_embedding = true$/m);
+    expect(section('security')).toMatch(/^cookie_samesite = none$/m);
+    expect(section('security')).toMatch(/^cookie_secure = true$/m);
+    expect(section('auth\\.anonymous')).toMatch(/^enabled = true$/m);
+    expect(section('auth\\.anonymous')).toMatch(/^org_role = Viewer$/m);
+  });
+});
+
+describe('app-config', () => {
+  it.each(['app-config.yaml', 'app-config.production.yaml'])(
+    '%s frames exactly the configured Grafana instances and proxies their /api',
+    file => {
+      const config = parse(readFileSync(resolve(REPO_ROOT, file), 'utf8'));
+      const instances = config.observability.grafana.instances as Array<{
+        url: string;
+        proxyPath: string;
+      }>;
+      const origin = (url: string) =>
+        url.startsWith('${') ? url : new URL(url).origin;
+      expect([...config.backend.csp['frame-src']].sort()).toEqual(
+        [...new Set(instances.map(i => origin(i.url)))].sort(),
+      );
+      for (const instance of instances) {
+        const endpoint = config.proxy.endpoints[instance.proxyPath];
+        expect(endpoint).toMatchObject({
+          target: `${instance.url}/api`,
+          allowedMethods: ['GET'],
+        });
+      }
+    },
+  );
+});
