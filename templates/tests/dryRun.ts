@@ -15,10 +15,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import type { BackendFeature } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import knexFactory from 'knex';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -26,7 +23,9 @@ import azureModule from '@backstage/plugin-scaffolder-backend-module-azure';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 
 /** A backend feature, or a dynamic import of a package whose default export is one. */
-export type FeatureInput = BackendFeature | Promise<{ default: BackendFeature }>;
+export type FeatureInput =
+  | BackendFeature
+  | Promise<{ default: BackendFeature }>;
 
 export interface DryRunOptions {
   /** Folder that holds `template.yaml` (and whatever it fetches, e.g. `skeleton/`). */

@@ -52,6 +52,27 @@ function expandMacros(text: string, variables: Record<string, string>) {
   return expanded;
 }
 
+/** The annotations that lead from the entity to its repository, from the picker's value. */
+function repositoryAnnotations(repoUrl: string): Record<string, string> {
+  const [host, search] = repoUrl.split('?');
+  const query = new URLSearchParams(search);
+  const repo = query.get('repo');
+  if (host === 'github.com') {
+    const owner = query.get('owner');
+    return {
+      'backstage.io/source-location': `url:https://github.com/${owner}/${repo}/tree/main/`,
+      'github.com/project-slug': `${owner}/${repo}`,
+    };
+  }
+  const project = query.get('project');
+  return {
+    'backstage.io/source-location': `url:https://dev.azure.com/${query.get(
+      'organization',
+    )}/${project}/_git/${repo}`,
+    'dev.azure.com/project-repo': `${project}/${repo}`,
+  };
+}
+
 let backend: DryRunBackend;
 
 beforeAll(async () => {
@@ -163,9 +184,7 @@ describe.each([
 
     const [build, deploy] = pipeline.stages;
     expect(build.stage).toBe('Build');
-    const docker = build.jobs[0].steps.find(
-      (s: any) => s.task === 'Docker@2',
-    );
+    const docker = build.jobs[0].steps.find((s: any) => s.task === 'Docker@2');
     expect(docker.inputs.command).toBe('buildAndPush');
     expect(expandMacros(docker.inputs.containerRegistry, variables)).toBe(
       values.registryServiceConnection,
@@ -198,7 +217,9 @@ describe.each([
     const manifests = apply.inputs.manifests
       .trim()
       .split('\n')
-      .map((line: string) => line.replace('$(Pipeline.Workspace)/manifests/', 'kubernetes/'));
+      .map((line: string) =>
+        line.replace('$(Pipeline.Workspace)/manifests/', 'kubernetes/'),
+      );
     expect(manifests.sort()).toEqual([
       'kubernetes/deployment.yaml',
       'kubernetes/service.yaml',
@@ -218,14 +239,18 @@ describe.each([
     // Pinned slim base image.
     expect(dockerfile).toMatch(/^FROM python:\d+\.\d+\.\d+-slim-\w+$/m);
     expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/*');
-    expect(dockerfile).toMatch(/pip install --no-cache-dir -r requirements\.txt/);
+    expect(dockerfile).toMatch(
+      /pip install --no-cache-dir -r requirements\.txt/,
+    );
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
     const instructions = dockerfile
       .split('\n')
       .filter(line => !line.startsWith('#'))
       .join('\n');
     expect(instructions).not.toMatch(/\b(curl|wget)\b/);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["streamlit", "run", "app\.py"\]$/m);
+    expect(dockerfile).toMatch(
+      /^ENTRYPOINT \["streamlit", "run", "app\.py"\]$/m,
+    );
     expect(dockerfile).toMatch(
       new RegExp(`^EXPOSE ${values.port} ${METRICS_PORT}$`, 'm'),
     );
@@ -335,24 +360,7 @@ describe.each([
 
   it('points the catalog entry at the new repository', () => {
     const annotations = yamlOf('catalog-info.yaml').metadata.annotations;
-    const query = new URLSearchParams(values.repoUrl.split('?')[1]);
-    if (values.repoUrl.startsWith('github.com')) {
-      expect(annotations).toMatchObject({
-        'backstage.io/source-location': `url:https://github.com/${query.get(
-          'owner',
-        )}/${query.get('repo')}/tree/main/`,
-        'github.com/project-slug': `${query.get('owner')}/${query.get('repo')}`,
-      });
-    } else {
-      expect(annotations).toMatchObject({
-        'backstage.io/source-location': `url:https://dev.azure.com/${query.get(
-          'organization',
-        )}/${query.get('project')}/_git/${query.get('repo')}`,
-        'dev.azure.com/project-repo': `${query.get('project')}/${query.get(
-          'repo',
-        )}`,
-      });
-    }
+    expect(annotations).toMatchObject(repositoryAnnotations(values.repoUrl));
   });
 
   it('sets the requested resources and a restricted security context', () => {
@@ -382,9 +390,7 @@ describe.each([
       capabilities: { drop: ['ALL'] },
     });
     // Streamlit writes under $HOME and /tmp: both point at a writable emptyDir.
-    const tmp = container.volumeMounts.find(
-      (m: any) => m.mountPath === '/tmp',
-    );
+    const tmp = container.volumeMounts.find((m: any) => m.mountPath === '/tmp');
     expect(pod.volumes).toContainEqual(
       expect.objectContaining({ name: tmp.name, emptyDir: expect.anything() }),
     );

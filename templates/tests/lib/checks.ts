@@ -32,7 +32,9 @@ export function parseYamlFiles(files: Map<string, string>): Map<string, any[]> {
     const documents = Array.isArray(docs) ? docs : [docs];
     for (const doc of documents) {
       if (doc.errors.length > 0) {
-        throw new Error(`${file}: ${doc.errors.map(e => e.message).join('; ')}`);
+        throw new Error(
+          `${file}: ${doc.errors.map(e => e.message).join('; ')}`,
+        );
       }
     }
     parsed.set(
@@ -43,11 +45,13 @@ export function parseYamlFiles(files: Map<string, string>): Map<string, any[]> {
   return parsed;
 }
 
-const kubernetesModels: Record<string, new (data: any) => { validate(): void }> =
-  {
-    'apps/v1/Deployment': Deployment,
-    'v1/Service': Service,
-  };
+const kubernetesModels: Record<
+  string,
+  new (data: any) => { validate(): void }
+> = {
+  'apps/v1/Deployment': Deployment,
+  'v1/Service': Service,
+};
 
 /**
  * Validates a Kubernetes object against the Kubernetes OpenAPI schema. Throws on an

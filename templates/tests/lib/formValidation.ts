@@ -69,7 +69,9 @@ export function formErrors(
         property,
         message: error.message ?? '',
         listed:
-          property && error.message ? `'${title}' ${error.message}` : error.stack,
+          property && error.message
+            ? `'${title}' ${error.message}`
+            : error.stack,
       };
     }),
   );
