@@ -3,7 +3,8 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import observabilityPlugin from '@internal/plugin-observability/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, observabilityPlugin],
+  features: [catalogPlugin, navModule, homeModule, signInModule, observabilityPlugin],
 });

@@ -1,12 +1,9 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The portal's backend: wiring only. Feature code lives in plugins/*.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { runPreflightChecks } from './preflight';
 
 const backend = createBackend();
 
@@ -16,6 +13,7 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // scaffolder plugin
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-azure'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
@@ -70,4 +68,14 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A backend that cannot start exits (rather than idling half-started) so that the process
+// manager or orchestrator sees the failure.
+runPreflightChecks()
+  .then(problem => {
+    if (problem) throw new Error(problem);
+    return backend.start();
+  })
+  .catch(error => {
+    process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
+    process.exit(1);
+  });
