@@ -107,6 +107,7 @@ describe('cloudflare-image-optimizer', () => {
     );
     const result = await backend.dryRun({ templateDir, values });
     expect(result.status).toBe(400);
+    expect(JSON.stringify(result.body.errors)).toContain(field);
   });
 
   describe('dry run on a route with signed URLs', () => {
@@ -162,7 +163,7 @@ describe('cloudflare-image-optimizer', () => {
         },
       });
       expect(result.files.get('README.md')).toContain(
-        '| route | `images.example.com/*` in zone `fedcba9876543210fedcba9876543210` |',
+        '- Route: `images.example.com/*` in zone `fedcba9876543210fedcba9876543210`\n- URL: https://images.example.com/\n',
       );
     });
 
