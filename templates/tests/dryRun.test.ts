@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { dryRunTemplate } from './dryRun';
 
+// Booting the backend takes seconds; the timeout is set here so it holds when
+// the repository runs all tests at once.
+jest.setTimeout(60_000);
+
 const templateDir = path.resolve(__dirname, '__fixtures__/minimal');
 
 describe('dryRunTemplate', () => {

@@ -10,6 +10,10 @@ import {
   templateDir,
 } from './pythonDashboardService.fixtures';
 
+// Booting the backend takes seconds; the timeout is set here so it holds when
+// the repository runs all tests at once.
+jest.setTimeout(60_000);
+
 // Runs the generated observability module with a real prometheus_client (Debian's
 // python3-prometheus-client): records one page view, one interaction and one render,
 // logs a line, and prints the metrics page the server answers with to stderr.

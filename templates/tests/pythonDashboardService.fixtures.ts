@@ -13,7 +13,8 @@ export type ServiceValues = {
   name: string;
   description: string;
   owner: string;
-  system: string;
+  /** Optional in the form: absent when not chosen. */
+  system?: string;
   dashboardTitle: string;
   dashboardMessage: string;
   port: number;
@@ -37,7 +38,6 @@ export const dockerHubValues: ServiceValues = {
   name: 'sales-dashboard',
   description: 'Daily sales: "numbers" & trends',
   owner: 'group:default/platform-team',
-  system: '',
   dashboardTitle: 'Team dashboard',
   dashboardMessage: 'Welcome! Use the controls below to explore the data.',
   port: 8501,

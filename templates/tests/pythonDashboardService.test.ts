@@ -1,3 +1,11 @@
+import {
+  DefaultNamespaceEntityPolicy,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+  SchemaValidEntityPolicy,
+  componentEntityV1alpha1Validator,
+} from '@backstage/catalog-model';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
 import {
   dockerfileProblems,
@@ -15,6 +23,10 @@ import {
   edgeValues,
   templateDir,
 } from './pythonDashboardService.fixtures';
+
+// Booting the backend and compiling the pipeline schema take seconds; the
+// timeout is set here so it holds when the repository runs all tests at once.
+jest.setTimeout(60_000);
 
 const EXPECTED_FILES = [
   '.dockerignore',
@@ -356,6 +368,20 @@ describe.each([
       owner: values.owner,
     });
     expect(entity.spec.system).toBe(values.system || undefined);
+  });
+
+  it('generates a catalog entity the catalog accepts', async () => {
+    const entity = yamlOf('catalog-info.yaml');
+    const policy = EntityPolicies.allOf([
+      new DefaultNamespaceEntityPolicy(),
+      new NoForeignRootFieldsEntityPolicy(),
+      new FieldFormatEntityPolicy(),
+      new SchemaValidEntityPolicy(),
+    ]);
+    await expect(policy.enforce(entity)).resolves.toBeDefined();
+    await expect(componentEntityV1alpha1Validator.check(entity)).resolves.toBe(
+      true,
+    );
   });
 
   it('points the catalog entry at the new repository', () => {

@@ -8,6 +8,10 @@ import {
   templateDir,
 } from './pythonDashboardService.fixtures';
 
+// Booting the backend takes seconds; the timeout is set here so it holds when
+// the repository runs all tests at once.
+jest.setTimeout(60_000);
+
 /**
  * The backend's errors without the wrappers that only say which `allOf` branch
  * failed (the branch's own error is listed beside its wrapper).

@@ -7,6 +7,10 @@ import {
   validateKubernetesObject,
 } from './checks';
 
+// Compiling the pipeline schema takes seconds; the timeout is set here so it
+// holds when the repository runs all tests at once.
+jest.setTimeout(60_000);
+
 // The checks must be able to fail: each one is shown a broken file here.
 describe('generated-file checks', () => {
   it('reject YAML with a syntax error, naming the file', () => {
