@@ -1,6 +1,4 @@
 import './pixels';
-import mozjpegDec from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
-import mozjpegDecWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
 import mozjpegEnc from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import { defaultOptions as jpegDefaults } from '@jsquash/jpeg/meta.js';
@@ -37,14 +35,6 @@ async function withCodec<T, R>(
 
 function view(pixels: Pixels): Uint8Array {
   return new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
-}
-
-export function decodeJpeg(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixels> {
-  return withCodec(mozjpegDec, mozjpegDecWasm, meter, codec => {
-    const image = codec.decode(bytes, true);
-    if (!image) throw new Error('JPEG decoding failed');
-    return { data: image.data, width: image.width, height: image.height };
-  });
 }
 
 export function decodeWebp(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixels> {

@@ -11,6 +11,8 @@ export interface Env {
   MAX_SOURCE_BYTES?: string;
   MAX_PIXELS?: string;
   ORIGIN_TIMEOUT_MS?: string;
+  /** Largest output (width x height) the wasm engine produces. */
+  MAX_OUTPUT_PIXELS?: string;
   /** `true` adds an `X-Image-Debug` header with engine details and peak WASM memory. */
   DEBUG_HEADERS?: string;
 }
@@ -24,6 +26,7 @@ export interface Config {
   maxSourceBytes: number;
   maxPixels: number;
   originTimeoutMs: number;
+  maxOutputPixels: number;
   debugHeaders: boolean;
 }
 
@@ -31,6 +34,7 @@ export const DEFAULTS = {
   maxSourceBytes: 25 * 1024 * 1024,
   maxPixels: 12_000_000,
   originTimeoutMs: 10_000,
+  maxOutputPixels: 4_000_000,
 };
 
 function positive(value: string | undefined, name: string, fallback: number): number {
@@ -55,6 +59,7 @@ export function readConfig(env: Env): Config {
     maxSourceBytes: positive(env.MAX_SOURCE_BYTES, 'MAX_SOURCE_BYTES', DEFAULTS.maxSourceBytes),
     maxPixels: positive(env.MAX_PIXELS, 'MAX_PIXELS', DEFAULTS.maxPixels),
     originTimeoutMs: positive(env.ORIGIN_TIMEOUT_MS, 'ORIGIN_TIMEOUT_MS', DEFAULTS.originTimeoutMs),
+    maxOutputPixels: positive(env.MAX_OUTPUT_PIXELS, 'MAX_OUTPUT_PIXELS', DEFAULTS.maxOutputPixels),
     debugHeaders: env.DEBUG_HEADERS === 'true',
   };
 }

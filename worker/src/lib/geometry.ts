@@ -61,3 +61,17 @@ export function computeGeometry(
     height: Math.max(1, Math.round(sourceHeight * scale)),
   };
 }
+
+/**
+ * The JPEG DCT scaling denominator for a geometry: the largest of 8, 4 and 2 that the output is
+ * still at least that many times smaller than the source area it comes from (sharp's rule).
+ */
+export function jpegShrink(geometry: Geometry): number {
+  const factor = Math.floor(
+    Math.min(geometry.crop.width / geometry.width, geometry.crop.height / geometry.height),
+  );
+  if (factor >= 8) return 8;
+  if (factor >= 4) return 4;
+  if (factor >= 2) return 2;
+  return 1;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Rebuilds imagecore.wasm (committed next to this script) from Debian's libjpeg-turbo source.
+# Needs Debian's `emscripten` package and a deb-src entry for apt (`apt-get source`).
+# The Worker's normal build does not run this; it only copies the committed .wasm.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+apt-get source --download-only libjpeg-turbo >/dev/null
+tar xzf libjpeg-turbo_*.orig.tar.gz
+src="$(echo "$work"/libjpeg-turbo-*/)"
+cp "$here/jconfig.h" "$here/jconfigint.h" "$src"
+sed "s/@COPYRIGHT_YEAR@/1991-2022/" "$src/jversion.h.in" > "$src/jversion.h"
+files="jcomapi jdapimin jdapistd jdatasrc jdcoefct jdcolor jddctmgr jdhuff jdicc jdinput
+  jdmainct jdmarker jdmaster jdmerge jdphuff jdpostct jdsample jerror jidctflt jidctfst jidctint
+  jidctred jmemmgr jmemnobs jquant1 jquant2 jutils jaricom jdarith jsimd_none"
+sources=()
+for f in $files; do sources+=("$src/$f.c"); done
+emcc -O3 -msimd128 -flto -I"$src" "${sources[@]}" "$here/imagecore.c" \
+  -o "$here/imagecore.wasm" \
+  --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=2MB \
+  -sMAXIMUM_MEMORY=1GB -sTOTAL_STACK=256KB -sFILESYSTEM=0 \
+  -sEXPORTED_FUNCTIONS=_jpeg_decode_rgba,_jpeg_decode_resize,_jpeg_scaled_size,_resize_rgba,_result_width,_result_height,_alloc,_release
+ls -l "$here/imagecore.wasm"

@@ -1,0 +1,564 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { fixtures, gifBomb, jpegBomb, photo, pngBomb, webpBomb } from './fixtures.mts';
+import { startWorker, type WorkerHarness } from './harness.mts';
+
+const require = createRequire(import.meta.url);
+const { signUrl } = require('../sign.js') as typeof import('../sign.js');
+
+const ORIGIN = 'https://images.example.com';
+const MAX_SOURCE_BYTES = 3_000_000;
+const CLOUDFLARE_LIMIT = 128 * 1024 * 1024;
+
+type Images = Awaited<ReturnType<typeof fixtures>>;
+
+function image(body: Buffer, type: string, init: ResponseInit = {}): Response {
+  return new Response(new Uint8Array(body), {
+    ...init,
+    headers: { 'Content-Type': type, ...(init.headers as Record<string, string>) },
+  });
+}
+
+/** The test origin: one route per case. */
+function origin(images: Images, extra: Record<string, () => Response | Promise<Response>> = {}) {
+  const routes: Record<string, () => Response | Promise<Response>> = {
+    '/photo.jpg': () => image(images.jpeg, 'image/jpeg'),
+    '/photo.png': () => image(images.png, 'image/png'),
+    '/photo.webp': () => image(images.webp, 'image/webp'),
+    '/small.gif': () => image(images.gif, 'image/gif'),
+    '/bomb.png': () => image(pngBomb(30000, 30000), 'image/png'),
+    '/bomb.jpg': () => image(jpegBomb(60000, 60000), 'image/jpeg'),
+    '/bomb.gif': () => image(gifBomb(65000, 65000), 'image/gif'),
+    '/bomb.webp': () => image(webpBomb(16383, 16383), 'image/webp'),
+    '/big.jpg': () => image(Buffer.alloc(MAX_SOURCE_BYTES + 1, 0xff), 'image/jpeg'),
+    '/big-stream.jpg': () => {
+      const chunk = new Uint8Array(256 * 1024).fill(0xff);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > MAX_SOURCE_BYTES * 2) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      return new Response(body, { headers: { 'Content-Type': 'image/jpeg' } });
+    },
+    '/page.html': () =>
+      new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }),
+    '/fake.jpg': () => image(Buffer.from('this is not a jpeg at all, just text'), 'image/jpeg'),
+    '/missing.jpg': () => new Response('nope', { status: 404 }),
+    '/broken.jpg': () => new Response('boom', { status: 500 }),
+    '/redirect-allowed': () => Response.redirect(`${ORIGIN}/photo.jpg`, 302),
+    '/redirect-evil': () => Response.redirect('https://evil.example.net/photo.jpg', 302),
+    '/redirect-private': () => Response.redirect('http://127.0.0.1/photo.jpg', 301),
+    '/slow.jpg': async () => {
+      await new Promise(resolve => setTimeout(resolve, 2500));
+      return image(images.jpeg, 'image/jpeg');
+    },
+    ...extra,
+  };
+  return (request: Request) => {
+    const url = new URL(request.url);
+    const route = routes[url.pathname];
+    if (url.host !== 'images.example.com' && url.host !== 'cdn.example.org') {
+      return new Response('unexpected host', { status: 599 });
+    }
+    return route ? route() : new Response('no such fixture', { status: 404 });
+  };
+}
+
+function q(source: string, params: Record<string, string | number> = {}): string {
+  const search = new URLSearchParams({ url: source });
+  for (const [k, v] of Object.entries(params)) search.set(k, String(v));
+  return `/?${search}`;
+}
+
+async function decoded(response: Response) {
+  const body = Buffer.from(await response.arrayBuffer());
+  return { body, meta: await sharp(body).metadata() };
+}
+
+let images: Images;
+before(async () => {
+  images = await fixtures();
+});
+
+describe('wasm engine', () => {
+  let worker: WorkerHarness;
+  before(async () => {
+    worker = await startWorker(
+      {
+        ENGINE: 'wasm',
+        ALLOWED_ORIGINS: 'images.example.com, *.example.org',
+        MAX_SOURCE_BYTES: String(MAX_SOURCE_BYTES),
+        ORIGIN_TIMEOUT_MS: '1000',
+        DEBUG_HEADERS: 'true',
+      },
+      origin(images),
+    );
+  });
+  after(() => worker.dispose());
+
+  for (const format of ['webp', 'avif', 'jpeg', 'png'] as const) {
+    it(`re-encodes a JPEG as ${format} at the requested width`, async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 300, f: format }));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('Content-Type'), `image/${format}`);
+      const { meta, body } = await decoded(res);
+      assert.equal(meta.format, format === 'avif' ? 'heif' : format);
+      assert.equal(meta.width, 300);
+      assert.equal(meta.height, 200);
+      assert.equal(Number(res.headers.get('Content-Length')), body.length);
+      assert.match(res.headers.get('Cache-Control') ?? '', /max-age=31536000/);
+      assert.equal(res.headers.get('Vary'), null, 'an explicit format does not vary on Accept');
+    });
+  }
+
+  it('decodes PNG (keeping alpha) and WebP sources', async () => {
+    const png = await worker.fetch(q(`${ORIGIN}/photo.png`, { w: 120, f: 'png' }));
+    assert.equal(png.status, 200);
+    const pngMeta = (await decoded(png)).meta;
+    assert.equal(pngMeta.width, 120);
+    assert.equal(pngMeta.hasAlpha, true);
+    const webp = await worker.fetch(q(`${ORIGIN}/photo.webp`, { w: 120, f: 'jpeg' }));
+    assert.equal(webp.status, 200);
+    assert.equal((await decoded(webp)).meta.format, 'jpeg');
+  });
+
+  it('keeps the resized image faithful to the source', async () => {
+    const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 600, f: 'png' }));
+    const ours = await sharp(Buffer.from(await res.arrayBuffer())).raw().toBuffer();
+    const ref = await sharp(images.jpeg).resize(600).raw().toBuffer({ resolveWithObject: true });
+    assert.equal(ours.length / 4, ref.data.length / 3);
+    let diff = 0;
+    for (let i = 0, j = 0; j < ref.data.length; i += 4, j += 3) {
+      diff += Math.abs(ours[i] - ref.data[j]) + Math.abs(ours[i + 1] - ref.data[j + 1]);
+    }
+    assert.ok(diff / (ref.data.length / 3) / 2 < 4, `mean channel error ${diff}`);
+  });
+
+  it('applies fit: cover crops to the exact box, scale-down never enlarges, contain does', async () => {
+    const cover = await decoded(
+      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 200, h: 200, fit: 'cover', f: 'png' })),
+    );
+    assert.deepEqual([cover.meta.width, cover.meta.height], [200, 200]);
+    const down = await decoded(
+      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 2400, f: 'png' })),
+    );
+    assert.deepEqual([down.meta.width, down.meta.height], [1200, 800]);
+    const contain = await decoded(
+      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 1500, h: 1500, fit: 'contain', f: 'png' })),
+    );
+    assert.deepEqual([contain.meta.width, contain.meta.height], [1500, 1000]);
+    const crop = await decoded(
+      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 300, h: 600, fit: 'crop', f: 'png' })),
+    );
+    assert.deepEqual([crop.meta.width, crop.meta.height], [300, 600]);
+  });
+
+  describe('refuses bad parameters with the allowed range', () => {
+    const cases: [string, Record<string, string | number>, RegExp][] = [
+      ['w=0', { w: 0 }, /w must be from 1 to 4096/],
+      ['w too large', { w: 5000 }, /w must be from 1 to 4096/],
+      ['w not a number', { w: 'abc' }, /w must be a whole number from 1 to 4096/],
+      ['w negative', { w: -5 }, /w must be a whole number/],
+      ['w fractional', { w: '10.5' }, /w must be a whole number/],
+      ['h too large', { h: 9999 }, /h must be from 1 to 4096/],
+      ['q=0', { q: 0 }, /q must be from 1 to 100/],
+      ['q=101', { q: 101 }, /q must be from 1 to 100/],
+      ['unknown fit', { fit: 'stretch' }, /fit must be one of scale-down, contain, cover, crop/],
+      ['unknown format', { f: 'gif' }, /f must be one of auto, avif, webp, jpeg, png/],
+      ['unknown parameter', { width: 10 }, /Unknown parameter "width"/],
+    ];
+    for (const [name, params, message] of cases) {
+      it(name, async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, params));
+        assert.equal(res.status, 400);
+        assert.match(await res.text(), message);
+        assert.equal(res.headers.get('Cache-Control'), 'no-store');
+      });
+    }
+    it('missing url', async () => {
+      const res = await worker.fetch('/?w=100');
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /url is required/);
+    });
+    it('relative url', async () => {
+      const res = await worker.fetch('/?url=/photo.jpg');
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /absolute http\(s\) URL/);
+    });
+    it('non-http scheme', async () => {
+      const res = await worker.fetch(q('ftp://images.example.com/photo.jpg'));
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /http or https/);
+    });
+    it('a parameter given twice', async () => {
+      const res = await worker.fetch(`${q(`${ORIGIN}/photo.jpg`, { w: 10 })}&w=20`);
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /w must be given once/);
+    });
+    it('a method other than GET or HEAD', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`), { method: 'POST' });
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('Allow'), 'GET, HEAD');
+    });
+  });
+
+  describe('origin safety', () => {
+    it('refuses a host that is not on the allow-list, without contacting it', async () => {
+      const before = worker.originRequests.length;
+      const res = await worker.fetch(q('https://evil.example.net/photo.jpg'));
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /evil.example.net is not an allowed origin/);
+      assert.equal(worker.originRequests.length, before);
+    });
+
+    it('accepts subdomains of a wildcard entry', async () => {
+      const res = await worker.fetch(q('https://cdn.example.org/photo.jpg', { w: 50, f: 'jpeg' }));
+      assert.equal(res.status, 200);
+    });
+
+    for (const host of [
+      'http://127.0.0.1/photo.jpg',
+      'http://localhost/photo.jpg',
+      'http://10.1.2.3/photo.jpg',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/photo.jpg',
+      'http://[::ffff:127.0.0.1]/photo.jpg',
+      'http://[fd00::1]/photo.jpg',
+      'http://2130706433/photo.jpg',
+      'http://0x7f000001/photo.jpg',
+      'http://metadata.internal/photo.jpg',
+    ]) {
+      it(`refuses the private address ${host}`, async () => {
+        const before = worker.originRequests.length;
+        const res = await worker.fetch(q(host));
+        assert.equal(res.status, 403);
+        assert.match(await res.text(), /private or local address/);
+        assert.equal(worker.originRequests.length, before);
+      });
+    }
+
+    it('follows a redirect to an allowed host', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/redirect-allowed`, { w: 64, f: 'webp' }));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('Content-Type'), 'image/webp');
+    });
+
+    it('refuses a redirect to a host that is not allowed, without following it', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/redirect-evil`, { w: 64 }));
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /redirect target host evil.example.net is not an allowed origin/);
+      assert.ok(!worker.originRequests.some(r => r.url.includes('evil.example.net')));
+    });
+
+    it('refuses a redirect to a private address', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/redirect-private`, { w: 64 }));
+      assert.equal(res.status, 403);
+      assert.match(await res.text(), /redirect target points to a private or local address/);
+    });
+  });
+
+  describe('source limits', () => {
+    it('answers 413 for a body larger than MAX_SOURCE_BYTES (declared length)', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/big.jpg`));
+      assert.equal(res.status, 413);
+      assert.match(await res.text(), /larger than 3000000 bytes/);
+    });
+
+    it('answers 413 for a streamed body that passes MAX_SOURCE_BYTES', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/big-stream.jpg`));
+      assert.equal(res.status, 413);
+      assert.match(await res.text(), /larger than 3000000 bytes/);
+    });
+
+    for (const [name, dims] of [
+      ['bomb.png', '30000x30000'],
+      ['bomb.jpg', '60000x60000'],
+      ['bomb.gif', '65000x65000'],
+      ['bomb.webp', '16383x16383'],
+    ]) {
+      it(`refuses the decompression bomb ${name} from its header`, async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/${name}`, { w: 100 }));
+        assert.equal(res.status, 413);
+        assert.match(await res.text(), new RegExp(`${dims} .* the limit is 12000000 pixels`));
+      });
+    }
+  });
+
+  describe('origin failures', () => {
+    it('answers 415 for a body that is not an image', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/page.html`));
+      assert.equal(res.status, 415);
+      assert.match(await res.text(), /text\/html, not an image/);
+    });
+
+    it('answers 415 for an image content type whose bytes are no known image', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/fake.jpg`));
+      assert.equal(res.status, 415);
+    });
+
+    it('answers 415 for a GIF, which the wasm engine cannot decode', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/small.gif`, { w: 10 }));
+      assert.equal(res.status, 415);
+      assert.match(await res.text(), /cannot decode GIF/);
+    });
+
+    it('turns an origin 404 into a 502 naming the status', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/missing.jpg`));
+      assert.equal(res.status, 502);
+      assert.match(await res.text(), /Origin answered 404/);
+    });
+
+    it('turns an origin 500 into a 502 naming the status', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/broken.jpg`));
+      assert.equal(res.status, 502);
+      assert.match(await res.text(), /Origin answered 500/);
+    });
+
+    it('gives up on a slow origin after ORIGIN_TIMEOUT_MS', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/slow.jpg`));
+      assert.equal(res.status, 504);
+      assert.match(await res.text(), /did not answer within 1000 ms/);
+    });
+  });
+
+  describe('caching and format negotiation', () => {
+    it('serves the second identical request from the cache without the origin', async () => {
+      const url = q(`${ORIGIN}/photo.jpg`, { w: 77, f: 'webp' });
+      const first = await worker.fetch(url);
+      assert.equal(first.headers.get('X-Cache'), 'MISS');
+      const body = Buffer.from(await first.arrayBuffer());
+      const count = worker.originRequests.length;
+      await new Promise(resolve => setTimeout(resolve, 200)); // cache.put runs in waitUntil
+      const second = await worker.fetch(url);
+      assert.equal(second.status, 200);
+      assert.equal(second.headers.get('X-Cache'), 'HIT');
+      assert.deepEqual(Buffer.from(await second.arrayBuffer()), body);
+      assert.equal(worker.originRequests.length, count);
+      assert.equal(second.headers.get('ETag'), first.headers.get('ETag'));
+    });
+
+    it('answers 304 when If-None-Match carries the ETag', async () => {
+      const url = q(`${ORIGIN}/photo.jpg`, { w: 78, f: 'jpeg' });
+      const first = await worker.fetch(url);
+      const etag = first.headers.get('ETag');
+      assert.match(etag ?? '', /^"[\w-]+"$/);
+      await first.arrayBuffer();
+      const again = await worker.fetch(url, { headers: { 'If-None-Match': `"other", ${etag}` } });
+      assert.equal(again.status, 304);
+      assert.equal(again.headers.get('ETag'), etag);
+      assert.equal((await again.arrayBuffer()).byteLength, 0);
+      const changed = await worker.fetch(url, { headers: { 'If-None-Match': '"other"' } });
+      assert.equal(changed.status, 200);
+      await changed.arrayBuffer();
+    });
+
+    const accepts: [string, string][] = [
+      ['image/avif,image/webp,image/apng,image/*,*/*;q=0.8', 'image/avif'],
+      ['image/webp,*/*', 'image/webp'],
+      ['image/avif;q=0,image/webp', 'image/webp'],
+      ['image/avif;q=0.5,image/webp;q=0.9', 'image/webp'],
+      ['image/*,*/*;q=0.8', 'image/jpeg'],
+      ['*/*', 'image/jpeg'],
+      ['', 'image/jpeg'],
+    ];
+    for (const [accept, type] of accepts) {
+      it(`serves ${type} for Accept "${accept}"`, async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 90 }), {
+          headers: accept ? { Accept: accept } : {},
+        });
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('Content-Type'), type);
+        assert.equal(res.headers.get('Vary'), 'Accept');
+        await res.arrayBuffer();
+      });
+    }
+
+    it('keeps format buckets apart in the cache', async () => {
+      const url = q(`${ORIGIN}/photo.jpg`, { w: 91 });
+      const webp = await worker.fetch(url, { headers: { Accept: 'image/webp' } });
+      await webp.arrayBuffer();
+      await new Promise(resolve => setTimeout(resolve, 200));
+      const avif = await worker.fetch(url, { headers: { Accept: 'image/avif' } });
+      assert.equal(avif.headers.get('Content-Type'), 'image/avif');
+      assert.equal(avif.headers.get('X-Cache'), 'MISS');
+      await avif.arrayBuffer();
+    });
+  });
+});
+
+describe('wasm engine memory', () => {
+  let worker: WorkerHarness;
+  before(async () => {
+    // The largest source the default MAX_PIXELS (12 MP) accepts.
+    const largest = await (await photo(4000, 3000, 6)).jpeg({ quality: 90 }).toBuffer();
+    worker = await startWorker(
+      { ALLOWED_ORIGINS: 'images.example.com', DEBUG_HEADERS: 'true' },
+      () => image(largest, 'image/jpeg'),
+    );
+  });
+  after(() => worker.dispose());
+
+  // Each format at the largest output the engine allows for it (MAX_OUTPUT_PIXELS, AVIF's cap).
+  for (const [format, width] of [
+    ['webp', 2309],
+    ['jpeg', 2309],
+    ['png', 2309],
+    ['avif', 1280],
+  ] as const) {
+    it(`stays under 128 MiB for a 12 MP JPEG to ${format} at ${width} px`, async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: width, f: format }));
+      assert.equal(res.status, 200, await res.clone().text());
+      await res.arrayBuffer();
+      const peak = Number(/wasm-peak-bytes=(\d+)/.exec(res.headers.get('X-Image-Debug') ?? '')?.[1]);
+      const outputBytes = width * Math.round((width * 3) / 4) * 4;
+      assert.ok(peak > outputBytes, `peak ${peak} counts at least the output pixels`);
+      assert.ok(peak < CLOUDFLARE_LIMIT, `peak WASM memory ${peak} bytes`);
+    });
+  }
+
+  it('refuses an output larger than MAX_OUTPUT_PIXELS', async () => {
+    const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { f: 'webp' }));
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /Output would be 4000x3000; the wasm engine's limit is 4000000 pixels/);
+  });
+
+  it('refuses an explicit AVIF larger than the AVIF cap, and falls back to WebP for f=auto', async () => {
+    const explicit = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 1600, f: 'avif' }));
+    assert.equal(explicit.status, 422);
+    assert.match(await explicit.text(), /AVIF output is limited to 1310720 pixels/);
+    const auto = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 1600 }), {
+      headers: { Accept: 'image/avif,image/webp' },
+    });
+    assert.equal(auto.status, 200);
+    assert.equal(auto.headers.get('Content-Type'), 'image/webp');
+    await auto.arrayBuffer();
+  });
+
+  it('decodes JPEGs scaled down in the DCT domain when shrinking a lot', async () => {
+    const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 400, f: 'webp' }));
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    assert.match(res.headers.get('X-Image-Debug') ?? '', /decode-scale=1\/8/);
+  });
+});
+
+describe('signed URLs', () => {
+  const key = 'test-signing-key-that-is-long-enough';
+  let worker: WorkerHarness;
+  before(async () => {
+    worker = await startWorker(
+      { ALLOWED_ORIGINS: 'images.example.com', SIGNING_KEY: key },
+      origin(images),
+    );
+  });
+  after(() => worker.dispose());
+  const path = (url: string) => {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  };
+
+  it('accepts a URL signed with the helper', async () => {
+    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40, f: 'webp' })}`, key);
+    const res = await worker.fetch(path(signed));
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  });
+
+  it('refuses a request without a signature', async () => {
+    const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 40 }));
+    assert.equal(res.status, 401);
+    const text = await res.text();
+    assert.match(text, /Missing signature/);
+    assert.ok(!text.includes(key));
+  });
+
+  it('refuses a tampered parameter', async () => {
+    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, key);
+    const res = await worker.fetch(path(signed).replace('w=40', 'w=4000'));
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /Invalid signature/);
+  });
+
+  it('refuses a signature made with another key', async () => {
+    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, 'other-key');
+    const res = await worker.fetch(path(signed));
+    assert.equal(res.status, 403);
+    const text = await res.text();
+    assert.ok(!text.includes(key) && !text.includes('other-key'));
+  });
+
+  it('refuses a malformed signature', async () => {
+    const res = await worker.fetch(`${q(`${ORIGIN}/photo.jpg`, { w: 40 })}&sig=abc`);
+    assert.equal(res.status, 403);
+  });
+
+  it('refuses an expired signed URL', async () => {
+    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, key, {
+      expiresAt: new Date(Date.now() - 60_000),
+    });
+    const res = await worker.fetch(path(signed));
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /expired/);
+  });
+});
+
+describe('cloudflare engine', () => {
+  let worker: WorkerHarness;
+  before(async () => {
+    worker = await startWorker(
+      { ENGINE: 'cloudflare', ALLOWED_ORIGINS: 'images.example.com' },
+      origin(images),
+    );
+  });
+  after(() => worker.dispose());
+
+  it('sends the options as cf.image and returns what Cloudflare answers', async () => {
+    const res = await worker.fetch(
+      q(`${ORIGIN}/photo.jpg`, { w: 320, h: 200, fit: 'cover', q: 70, f: 'webp' }),
+    );
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const sent = worker.originRequests.at(-1)!;
+    assert.equal(sent.url, `${ORIGIN}/photo.jpg`);
+    assert.deepEqual(sent.cf?.image, {
+      width: 320,
+      height: 200,
+      fit: 'cover',
+      quality: 70,
+      format: 'webp',
+      metadata: 'none',
+    });
+  });
+
+  for (const [accept, format] of [
+    ['image/avif,image/webp,*/*', 'avif'],
+    ['image/webp,*/*', 'webp'],
+    ['*/*', undefined],
+  ] as const) {
+    it(`asks for ${format ?? 'the original format'} when Accept is "${accept}"`, async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 100 }), {
+        headers: { Accept: accept },
+      });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      const image = worker.originRequests.at(-1)!.cf?.image as Record<string, unknown>;
+      assert.equal(image.format, format);
+      assert.equal(image.width, 100);
+      assert.equal(image.fit, 'scale-down');
+    });
+  }
+
+  it('applies the same origin checks', async () => {
+    const res = await worker.fetch(q('http://169.254.169.254/x.jpg'));
+    assert.equal(res.status, 403);
+    const redirect = await worker.fetch(q(`${ORIGIN}/redirect-evil`));
+    assert.equal(redirect.status, 403);
+    const failed = await worker.fetch(q(`${ORIGIN}/missing.jpg`));
+    assert.equal(failed.status, 502);
+  });
+});
