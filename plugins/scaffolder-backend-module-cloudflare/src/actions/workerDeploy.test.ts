@@ -319,6 +319,49 @@ describe('cloudflare:worker:deploy', () => {
       expect(logLines.filter(l => l.includes('retrying'))).toHaveLength(2);
     });
 
+    it('does not create a second route when a create failed after Cloudflare stored the route', async () => {
+      server.use(
+        http.post(
+          `${API}/zones/${ZONE}/workers/routes`,
+          async ({ request }) => {
+            const body = (await request.json()) as {
+              pattern: string;
+              script: string;
+            };
+            cf.routes.push({ id: 'route-stored', ...body });
+            return cfError(502, 10013, 'Bad gateway');
+          },
+          { once: true },
+        ),
+      );
+      const { error } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(sleep).toHaveBeenCalledTimes(1);
+      expect(cf.routes).toEqual([
+        {
+          id: 'route-stored',
+          pattern: 'images.example.com/*',
+          script: 'shop-images',
+        },
+      ]);
+    });
+
+    it('retries when the connection fails', async () => {
+      server.use(
+        http.get(
+          `${API}${SCRIPT_PATH}/script-settings`,
+          () => HttpResponse.error(),
+          {
+            once: true,
+          },
+        ),
+      );
+      const { error } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(sleep).toHaveBeenCalledTimes(1);
+      expect(uploads()).toHaveLength(1);
+    });
+
     it('waits as long as Retry-After asks', async () => {
       server.use(
         http.get(
