@@ -7,15 +7,17 @@ cd "$REPO_ROOT"
 
 stamp="node_modules/.setup-stamp"
 fingerprint() {
-  echo "$(node --version) $(cat yarn.lock package.json packages/*/package.json plugins/*/package.json worker/package.json 2>/dev/null | sha256sum | cut -c1-16)"
+  echo "$(node --version) $(cat yarn.lock package.json packages/*/package.json plugins/*/package.json worker/package.json templates/package.json 2>/dev/null | sha256sum | cut -c1-16)"
 }
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(fingerprint)" ]; then
-  exit 0
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(fingerprint)" ]; then
+  echo "setup: installing dependencies with yarn $(yarn --version) on Node $(node --version)" >&2
+  if [ "${CI:-}" = "true" ]; then
+    yarn install --immutable
+  else
+    yarn install
+  fi
+  fingerprint > "$stamp"
 fi
-echo "setup: installing dependencies with yarn $(yarn --version) on Node $(node --version)" >&2
-if [ "${CI:-}" = "true" ]; then
-  yarn install --immutable
-else
-  yarn install
-fi
-fingerprint > "$stamp"
+
+# The scaffolder's cloudflare:worker:deploy action uploads this build of worker/ (a few seconds).
+yarn workspace @internal/image-worker build --quiet

@@ -1,0 +1,12 @@
+import { expect, test } from '@playwright/test';
+
+test('a guest signs in and sees the catalog with the portal itself', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await expect(page.getByText('Guest', { exact: true }).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Enter' }).click();
+
+  await expect(page.getByRole('link', { name: 'Golden Path Portal' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sales dashboard' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('catalog.png'), fullPage: true });
+  await page.screenshot({ path: 'e2e-artifacts/catalog.png', fullPage: true });
+});

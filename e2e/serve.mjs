@@ -1,0 +1,50 @@
+// Starts the backend for the browser tests: app-config.yaml plus e2e/app-config.e2e.yaml, a fresh
+// SQLite directory, the app's production build served by the backend on E2E_PORT.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = process.env.E2E_PORT ?? '7017';
+if (!fs.existsSync(path.join(root, 'packages/app/dist/index.html'))) {
+  console.error('packages/app/dist is missing: run `yarn workspace app build` first');
+  process.exit(1);
+}
+const data = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sqlite-'));
+const overrides = path.join(data, 'app-config.e2e-run.yaml');
+fs.writeFileSync(
+  overrides,
+  JSON.stringify({
+    app: { baseUrl: `http://localhost:${port}` },
+    backend: {
+      baseUrl: `http://localhost:${port}`,
+      listen: { port: Number(port) },
+      cors: { origin: `http://localhost:${port}` },
+      database: { client: 'better-sqlite3', connection: { directory: data } },
+    },
+  }),
+);
+const configs = ['app-config.yaml', 'e2e/app-config.e2e.yaml']
+  .map(f => path.join(root, f))
+  .filter(f => fs.existsSync(f));
+const args = [
+  '--enable-source-maps',
+  '--require',
+  path.join(root, 'node_modules/@backstage/cli-node/config/nodeTransform.cjs'),
+  'src/index.ts',
+  ...[...configs, overrides].flatMap(f => ['--config', f]),
+];
+const child = spawn(process.execPath, args, {
+  cwd: path.join(root, 'packages/backend'),
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'development' },
+});
+const stop = () => child.kill('SIGTERM');
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', code => {
+  fs.rmSync(data, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});

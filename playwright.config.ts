@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+
+/*
+ * Browser tests: Debian's Chromium (/usr/bin/chromium, installed by scripts/system-deps.sh)
+ * against the real backend serving the production build of the app (`yarn workspace app build`),
+ * on its own port and its own SQLite directory so a running dev portal is left alone.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 7017);
+export const BASE_URL = `http://localhost:${PORT}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'e2e-artifacts/results',
+  webServer: {
+    command: 'node e2e/serve.mjs',
+    url: `${BASE_URL}/.backstage/health/v1/readiness`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { E2E_PORT: String(PORT) },
+  },
+  use: {
+    baseURL: BASE_URL,
+    viewport: { width: 1440, height: 900 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

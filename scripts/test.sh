@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: type check, lint, unit and integration tests of every
+# workspace (jest), the Worker in workerd, and the browser tests in Chromium.
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+"$here/setup.sh"
+"$here/system-deps.sh"
+source "$here/env.sh"
+cd "$REPO_ROOT"
+
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "=== $name: $*"
+  local started=$SECONDS
+  "$@"
+  echo "=== $name: passed in $((SECONDS - started)) s"
+}
+
+step "type check" yarn tsc
+step "lint" yarn backstage-cli repo lint
+step "unit and integration tests" yarn backstage-cli repo test --watchAll=false
+step "worker tests (workerd)" yarn workspace @internal/image-worker test
+step "app production build" yarn workspace app build
+step "browser tests (Chromium)" yarn playwright test
+echo
+echo "All test steps passed."
