@@ -1,5 +1,5 @@
 import { DryRunBackend, startDryRunBackend } from './dryRun';
-import { formErrors } from './lib/formValidation';
+import { formErrors, formFields } from './lib/formValidation';
 import {
   ServiceValues,
   acrValues,
@@ -37,6 +37,26 @@ describe('python-dashboard-service values', () => {
     ['edge', edgeValues],
   ])('are accepted by the form when valid (%s)', (_title, values) => {
     expect(formErrors(templateDir, values)).toEqual([]);
+  });
+
+  it('lay out every form page, with the field of the chosen registry only', () => {
+    const registryPage = 3;
+    expect(formFields(templateDir, dockerHubValues)[registryPage]).toEqual([
+      'registryType',
+      'registryServiceConnection',
+      'kubernetesServiceConnection',
+      'environment',
+      'dockerHubNamespace',
+    ]);
+    expect(formFields(templateDir, acrValues)[registryPage]).toEqual([
+      'registryType',
+      'registryServiceConnection',
+      'kubernetesServiceConnection',
+      'environment',
+      'acrLoginServer',
+    ]);
+    // Every limit rule applies at once here: their branches must merge.
+    expect(formFields(templateDir, edgeValues)[2]).toContain('cpuLimit');
   });
 
   it.each<{
@@ -83,7 +103,7 @@ describe('python-dashboard-service values', () => {
       reason: /^must be greater than or equal to 500$/,
       form: [
         "'CPU limit (millicores)' must be at least the CPU request (500)",
-        'CPU limit is below the CPU request',
+        'A limit is below its request',
       ],
     },
     {
@@ -94,7 +114,7 @@ describe('python-dashboard-service values', () => {
       reason: /^must be greater than or equal to 1024$/,
       form: [
         "'Memory limit (MiB)' must be at least the memory request (1024)",
-        'Memory limit is below the memory request',
+        'A limit is below its request',
       ],
     },
     {
@@ -105,7 +125,7 @@ describe('python-dashboard-service values', () => {
       reason: /^does not match pattern/,
       form: [
         "'Acr Login Server' must be a login server like contoso.azurecr.io (registry name of 5 to 50 lowercase letters or digits)",
-        'Azure Container Registry needs a valid login server',
+        'The registry details are missing or malformed',
       ],
     },
     {
@@ -116,7 +136,7 @@ describe('python-dashboard-service values', () => {
       reason: /^does not match pattern/,
       form: [
         "'Docker Hub Namespace' must be 4 to 30 lowercase letters or digits",
-        'Docker Hub needs a valid namespace',
+        'The registry details are missing or malformed',
       ],
     },
     {
@@ -188,8 +208,8 @@ describe('python-dashboard-service values', () => {
       },
       {
         property: '',
-        message: 'Azure Container Registry needs a valid login server',
-        listed: 'Azure Container Registry needs a valid login server',
+        message: 'The registry details are missing or malformed',
+        listed: 'The registry details are missing or malformed',
       },
     ]);
   });

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { retrieveSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import ajvErrors from 'ajv-errors';
 import startCase from 'lodash/startCase';
@@ -75,4 +76,34 @@ export function formErrors(
       };
     }),
   );
+}
+
+/**
+ * The fields the form lays out on each page for the given values, as rjsf resolves
+ * the page's schema (`if`/`then` branches merged in). rjsf only warns on the console
+ * when it cannot merge a page's `allOf` branches and then leaves their fields out, so
+ * that warning is turned into an error here.
+ */
+export function formFields(
+  templateDir: string,
+  values: Record<string, unknown>,
+): string[][] {
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(' '));
+  };
+  try {
+    const fields = formSteps(templateDir).map(({ schema }) =>
+      Object.keys(
+        retrieveSchema(validator, schema, schema, values).properties ?? {},
+      ),
+    );
+    if (warnings.length > 0) {
+      throw new Error(`The form could not lay out a page: ${warnings[0]}`);
+    }
+    return fields;
+  } finally {
+    console.warn = warn;
+  }
 }
