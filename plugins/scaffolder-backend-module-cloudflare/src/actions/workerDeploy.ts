@@ -215,14 +215,21 @@ export function createCloudflareWorkerDeployAction(
         apiToken: input.apiTokenSecret || DEFAULT_SECRET_NAMES.apiToken,
         signingKey: input.signingKeySecret || DEFAULT_SECRET_NAMES.signingKey,
       };
+      const configToken = options.config.getOptionalString(
+        'cloudflare.apiToken',
+      );
       const apiToken =
-        ctx.secrets?.[secretNames.apiToken] ||
-        options.config.getOptionalString('cloudflare.apiToken') ||
-        undefined;
+        ctx.secrets?.[secretNames.apiToken] || configToken || undefined;
       const signingKey = input.signUrls
         ? ctx.secrets?.[secretNames.signingKey]
         : undefined;
-      const hidden = [apiToken, signingKey];
+      // Every credential in reach, used or not, is kept out of logs and errors.
+      const hidden = [
+        apiToken,
+        configToken,
+        ctx.secrets?.[secretNames.apiToken],
+        ctx.secrets?.[secretNames.signingKey],
+      ];
       const log = (message: string) => ctx.logger.info(redact(message, hidden));
 
       try {
