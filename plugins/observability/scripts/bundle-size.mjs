@@ -45,7 +45,11 @@ for (const file of readdirSync(staticDir).filter(f => f.endsWith('.js'))) {
   const lines = code.split('\n');
   const consumer = new SourceMapConsumer(map);
   const mappings = [];
-  consumer.eachMapping(m => mappings.push(m), null, SourceMapConsumer.GENERATED_ORDER);
+  consumer.eachMapping(
+    m => mappings.push(m),
+    null,
+    SourceMapConsumer.GENERATED_ORDER,
+  );
 
   let pluginCode = '';
   for (let i = 0; i < mappings.length; i++) {
@@ -54,7 +58,9 @@ for (const file of readdirSync(staticDir).filter(f => f.endsWith('.js'))) {
     const next = mappings[i + 1];
     const line = lines[m.generatedLine - 1] ?? '';
     const end =
-      next && next.generatedLine === m.generatedLine ? next.generatedColumn : line.length;
+      next && next.generatedLine === m.generatedLine
+        ? next.generatedColumn
+        : line.length;
     pluginCode += line.slice(m.generatedColumn, end);
   }
   const raw = Buffer.byteLength(code);
@@ -80,7 +86,9 @@ if (rows.length === 0) {
 console.table(rows);
 const all = pluginParts.join('');
 console.log(
-  `observability plugin in the production app bundle: ${kb(Buffer.byteLength(all))} raw, ` +
+  `observability plugin in the production app bundle: ${kb(
+    Buffer.byteLength(all),
+  )} raw, ` +
     `${kb(gz(Buffer.from(all)))} gzip, in ${rows.length} chunks ` +
     '(only the tab and card chunks load on entity pages; shared dependencies such as React, ' +
     'MUI and Backstage are not counted)',

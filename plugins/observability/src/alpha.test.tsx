@@ -3,7 +3,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import plugin, { observabilityEntityCard, observabilityEntityContent } from './alpha';
+import plugin, {
+  observabilityEntityCard,
+  observabilityEntityContent,
+} from './alpha';
 import { makeEntity, salesDashboard } from './lib/__testUtils__/fixtures';
 import { isObservabilityAvailable } from './lib/annotations';
 
@@ -14,8 +17,12 @@ describe('observability plugin (new frontend system)', () => {
 
   it('adds an Observability tab at /observability', () => {
     const tester = createExtensionTester(observabilityEntityContent);
-    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Observability');
-    expect(tester.get(EntityContentBlueprint.dataRefs.filterExpression)).toBeUndefined();
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Observability',
+    );
+    expect(
+      tester.get(EntityContentBlueprint.dataRefs.filterExpression),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -31,7 +38,9 @@ describe('observability plugin (new frontend system)', () => {
       expect(filter).toBeDefined();
       expect(filter!(salesDashboard)).toBe(true);
       expect(filter!(makeEntity({}))).toBe(false);
-      expect(filter!(salesDashboard)).toBe(isObservabilityAvailable(salesDashboard));
+      expect(filter!(salesDashboard)).toBe(
+        isObservabilityAvailable(salesDashboard),
+      );
     },
   );
 });

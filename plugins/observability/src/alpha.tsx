@@ -65,5 +65,9 @@ export default createFrontendPlugin({
   pluginId: 'observability',
   title: 'Observability',
   info: { packageJson: () => import('../package.json') },
-  extensions: [observabilityApi, observabilityEntityContent, observabilityEntityCard],
+  extensions: [
+    observabilityApi,
+    observabilityEntityContent,
+    observabilityEntityCard,
+  ],
 });

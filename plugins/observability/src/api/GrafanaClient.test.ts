@@ -18,7 +18,10 @@ const PROXY = 'http://localhost:7007/api/proxy';
 
 describe('GrafanaClient', () => {
   it('reads the instances from config', () => {
-    expect(client.getSettings().instances.map(i => i.name)).toEqual(['local', 'eu']);
+    expect(client.getSettings().instances.map(i => i.name)).toEqual([
+      'local',
+      'eu',
+    ]);
   });
 
   describe('getHealth', () => {
@@ -74,7 +77,9 @@ describe('GrafanaClient', () => {
           }),
         ),
       );
-      await expect(client.getDashboard(local, 'service-overview')).resolves.toEqual({
+      await expect(
+        client.getDashboard(local, 'service-overview'),
+      ).resolves.toEqual({
         uid: 'service-overview',
         title: 'Service overview',
       });
@@ -83,7 +88,10 @@ describe('GrafanaClient', () => {
     it('returns undefined for a dashboard Grafana does not have', async () => {
       server.use(
         http.get(`${PROXY}/grafana/api/dashboards/uid/gone`, () =>
-          HttpResponse.json({ message: 'Dashboard not found' }, { status: 404 }),
+          HttpResponse.json(
+            { message: 'Dashboard not found' },
+            { status: 404 },
+          ),
         ),
       );
       await expect(client.getDashboard(local, 'gone')).resolves.toBeUndefined();
@@ -95,9 +103,9 @@ describe('GrafanaClient', () => {
           HttpResponse.text('boom', { status: 500 }),
         ),
       );
-      await expect(client.getDashboard(local, 'service-overview')).rejects.toThrow(
-        'Request failed with 500 Internal Server Error',
-      );
+      await expect(
+        client.getDashboard(local, 'service-overview'),
+      ).rejects.toThrow('Request failed with 500 Internal Server Error');
     });
 
     it('encodes the uid into one path segment', async () => {

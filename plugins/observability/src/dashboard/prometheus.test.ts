@@ -14,7 +14,11 @@ import http from 'http';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { DASHBOARD_PANELS, VARIABLE_QUERIES, fillVariables } from '../lib/queries';
+import {
+  DASHBOARD_PANELS,
+  VARIABLE_QUERIES,
+  fillVariables,
+} from '../lib/queries';
 
 jest.setTimeout(60_000);
 
@@ -51,10 +55,16 @@ function kubernetesSeries(): string {
     lines.push(`kube_pod_labels{${l},label_app_kubernetes_io_name="${app}"} 1`);
     lines.push(`kube_pod_status_ready{${l},condition="true"} 1`);
     lines.push(`kube_pod_status_ready{${l},condition="false"} 0`);
-    lines.push(`kube_pod_container_status_restarts_total{${l},container="app"} 1`);
+    lines.push(
+      `kube_pod_container_status_restarts_total{${l},container="app"} 1`,
+    );
     const c = `${l},container="app"`;
-    lines.push(`kube_pod_container_resource_requests{${c},resource="cpu",unit="core"} 0.25`);
-    lines.push(`kube_pod_container_resource_limits{${c},resource="cpu",unit="core"} 0.5`);
+    lines.push(
+      `kube_pod_container_resource_requests{${c},resource="cpu",unit="core"} 0.25`,
+    );
+    lines.push(
+      `kube_pod_container_resource_limits{${c},resource="cpu",unit="core"} 0.5`,
+    );
     lines.push(
       `kube_pod_container_resource_requests{${c},resource="memory",unit="byte"} 268435456`,
     );
@@ -63,7 +73,9 @@ function kubernetesSeries(): string {
     );
     lines.push(`container_cpu_usage_seconds_total{${c}} ${scrapes * 0.1}`);
     // The pod-level cgroup series that the queries must leave out.
-    lines.push(`container_cpu_usage_seconds_total{${l},container=""} ${scrapes * 10}`);
+    lines.push(
+      `container_cpu_usage_seconds_total{${l},container=""} ${scrapes * 10}`,
+    );
     lines.push(`container_memory_working_set_bytes{${c}} 104857600`);
   }
   return `${lines.join('\n')}\n`;
@@ -137,7 +149,9 @@ beforeAll(async () => {
     res.end(req.url === '/kubernetes' ? kubernetesSeries() : appSeries());
   });
   await new Promise<void>(r => exporter.listen(0, '127.0.0.1', r));
-  const exporterAddress = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
+  const exporterAddress = `127.0.0.1:${
+    (exporter.address() as AddressInfo).port
+  }`;
 
   dataDir = mkdtempSync(join(tmpdir(), 'observability-prometheus-'));
   const configFile = join(dataDir, 'prometheus.yml');
@@ -186,7 +200,9 @@ scrape_configs:
   const deadline = Date.now() + 45_000;
   for (;;) {
     if (prometheus.exitCode !== null) {
-      throw new Error(`prometheus exited with ${prometheus.exitCode}:\n${prometheusLog}`);
+      throw new Error(
+        `prometheus exited with ${prometheus.exitCode}:\n${prometheusLog}`,
+      );
     }
     try {
       const res = await query('min(count_over_time(up[1m]))');
@@ -195,7 +211,9 @@ scrape_configs:
       // not listening yet
     }
     if (Date.now() > deadline) {
-      throw new Error(`prometheus did not scrape the exporter in time:\n${prometheusLog}`);
+      throw new Error(
+        `prometheus did not scrape the exporter in time:\n${prometheusLog}`,
+      );
     }
     await sleep(500);
   }
@@ -232,11 +250,14 @@ describe('dashboard PromQL on a real Prometheus', () => {
     expect(res.errorType).toBe('bad_data');
   });
 
-  it.each(promqlQueries)('%s evaluates and returns data for the app', async (_n, expr) => {
-    const res = await query(fillVariables(expr, vars));
-    expect(res).toMatchObject({ status: 'success' });
-    expect(res.data.result.length).toBeGreaterThan(0);
-  });
+  it.each(promqlQueries)(
+    '%s evaluates and returns data for the app',
+    async (_n, expr) => {
+      const res = await query(fillVariables(expr, vars));
+      expect(res).toMatchObject({ status: 'success' });
+      expect(res.data.result.length).toBeGreaterThan(0);
+    },
+  );
 
   it.each(Object.entries(VARIABLE_QUERIES))(
     'variable %s selects series',
@@ -253,7 +274,9 @@ describe('dashboard PromQL on a real Prometheus', () => {
     return Number(res.data.result[0].value[1]);
   };
   const panelQuery = (key: string, refId = 'A') =>
-    DASHBOARD_PANELS.find(p => p.key === key)!.queries.find(q => q.refId === refId)!.expr;
+    DASHBOARD_PANELS.find(p => p.key === key)!.queries.find(
+      q => q.refId === refId,
+    )!.expr;
 
   it('counts only the pods of the app', async () => {
     expect(await value(panelQuery('readyPods', 'A'))).toBe(2);

@@ -25,19 +25,28 @@ function promtool(args: string[]): string {
     );
   }
   try {
-    return execFileSync(binary, args, { cwd: resolve(GRAFANA_DIR, 'alerts'), encoding: 'utf8' });
+    return execFileSync(binary, args, {
+      cwd: resolve(GRAFANA_DIR, 'alerts'),
+      encoding: 'utf8',
+    });
   } catch (error: any) {
-    throw new Error(`promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`);
+    throw new Error(
+      `promtool ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`,
+    );
   }
 }
 
 describe('alerting rules', () => {
   it('pass promtool check rules', () => {
-    expect(promtool(['check', 'rules', 'service.rules.yml'])).toContain('SUCCESS: 4 rules found');
+    expect(promtool(['check', 'rules', 'service.rules.yml'])).toContain(
+      'SUCCESS: 4 rules found',
+    );
   });
 
   it('pass their promtool unit tests', () => {
-    expect(promtool(['test', 'rules', 'service.rules.test.yml'])).toContain('SUCCESS');
+    expect(promtool(['test', 'rules', 'service.rules.test.yml'])).toContain(
+      'SUCCESS',
+    );
   });
 });
 
@@ -48,9 +57,14 @@ describe('Grafana provisioning', () => {
       'prometheus:Prometheus',
       'loki:Loki',
     ]);
-    const appConfig = parse(readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8'));
+    const appConfig = parse(
+      readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+    );
     for (const instance of appConfig.observability.grafana.instances) {
-      expect(instance.datasources).toEqual({ prometheus: 'Prometheus', loki: 'Loki' });
+      expect(instance.datasources).toEqual({
+        prometheus: 'Prometheus',
+        loki: 'Loki',
+      });
     }
   });
 
@@ -64,7 +78,9 @@ describe('Grafana provisioning', () => {
   it('sets what embedding needs in grafana.ini', () => {
     const ini = read('grafana.ini');
     const section = (name: string) => {
-      const match = ini.match(new RegExp(`^\\[${name}\\]\\n([\\s\\S]*?)(?=^\\[|$(?![\\s\\S]))`, 'm'));
+      const match = ini.match(
+        new RegExp(`^\\[${name}\\]\\n([\\s\\S]*?)(?=^\\[|$(?![\\s\\S]))`, 'm'),
+      );
       return match?.[1] ?? '';
     };
     expect(section('security')).toMatch(/^allow_embedding = true$/m);

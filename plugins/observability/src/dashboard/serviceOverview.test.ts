@@ -17,7 +17,9 @@ describe('service overview dashboard', () => {
   });
 
   it('has the data source, namespace and app variables', () => {
-    const variables = json.templating.list.map((v: any) => `${v.type}:${v.name}`);
+    const variables = json.templating.list.map(
+      (v: any) => `${v.type}:${v.name}`,
+    );
     expect(variables).toEqual([
       'datasource:datasource',
       'datasource:loki',
@@ -35,7 +37,8 @@ describe('service overview dashboard', () => {
       expect(panel.targets.map((t: any) => t.expr)).toEqual(
         def.queries.map(q => q.expr),
       );
-      const expected = def.queries[0].language === 'logql' ? '${loki}' : '${datasource}';
+      const expected =
+        def.queries[0].language === 'logql' ? '${loki}' : '${datasource}';
       for (const t of panel.targets) {
         expect(t.datasource.uid).toBe(expected);
       }

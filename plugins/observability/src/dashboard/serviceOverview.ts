@@ -41,19 +41,20 @@ const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
 const LOKI = { type: 'loki', uid: '${loki}' };
 
 /** Where each panel sits on Grafana's 24-column grid. */
-const LAYOUT: Record<PanelKey, { x: number; y: number; w: number; h: number }> = {
-  readyPods: { x: 0, y: 0, w: 6, h: 4 },
-  restarts: { x: 6, y: 0, w: 6, h: 4 },
-  targetsUp: { x: 12, y: 0, w: 6, h: 4 },
-  errorLogs: { x: 18, y: 0, w: 6, h: 4 },
-  cpu: { x: 0, y: 4, w: 12, h: 8 },
-  memory: { x: 12, y: 4, w: 12, h: 8 },
-  pageViews: { x: 0, y: 12, w: 8, h: 8 },
-  interactions: { x: 8, y: 12, w: 8, h: 8 },
-  renderTime: { x: 16, y: 12, w: 8, h: 8 },
-  logVolume: { x: 0, y: 20, w: 24, h: 6 },
-  logs: { x: 0, y: 26, w: 24, h: 12 },
-};
+const LAYOUT: Record<PanelKey, { x: number; y: number; w: number; h: number }> =
+  {
+    readyPods: { x: 0, y: 0, w: 6, h: 4 },
+    restarts: { x: 6, y: 0, w: 6, h: 4 },
+    targetsUp: { x: 12, y: 0, w: 6, h: 4 },
+    errorLogs: { x: 18, y: 0, w: 6, h: 4 },
+    cpu: { x: 0, y: 4, w: 12, h: 8 },
+    memory: { x: 12, y: 4, w: 12, h: 8 },
+    pageViews: { x: 0, y: 12, w: 8, h: 8 },
+    interactions: { x: 8, y: 12, w: 8, h: 8 },
+    renderTime: { x: 16, y: 12, w: 8, h: 8 },
+    logVolume: { x: 0, y: 20, w: 24, h: 6 },
+    logs: { x: 0, y: 26, w: 24, h: 12 },
+  };
 
 function target(query: DashboardQuery): cog.Builder<cog.Dataquery> {
   if (query.language === 'logql') {
@@ -61,13 +62,17 @@ function target(query: DashboardQuery): cog.Builder<cog.Dataquery> {
       .refId(query.refId)
       .datasource(LOKI)
       .expr(query.expr);
-    return query.legendFormat ? builder.legendFormat(query.legendFormat) : builder;
+    return query.legendFormat
+      ? builder.legendFormat(query.legendFormat)
+      : builder;
   }
   const builder = new PrometheusQueryBuilder()
     .refId(query.refId)
     .datasource(PROMETHEUS)
     .expr(query.expr);
-  return query.legendFormat ? builder.legendFormat(query.legendFormat) : builder;
+  return query.legendFormat
+    ? builder.legendFormat(query.legendFormat)
+    : builder;
 }
 
 /** Requests and limits drawn as dashed reference lines. */
@@ -90,7 +95,9 @@ function panel(def: DashboardPanel): cog.Builder<Panel> {
         .gridPos(gridPos)
         .unit(def.unit ?? 'none')
         .graphMode(common.BigValueGraphMode.Area)
-        .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+        .reduceOptions(
+          new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']),
+        )
         .targets(def.queries.map(target));
     case 'logs':
       return new LogsPanelBuilder()
@@ -124,7 +131,9 @@ function panel(def: DashboardPanel): cog.Builder<Panel> {
       if (def.key === 'logVolume') {
         builder
           .drawStyle(common.GraphDrawStyle.Bars)
-          .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+          .stacking(
+            new common.StackingConfigBuilder().mode(common.StackingMode.Normal),
+          );
       }
       return builder;
     }
@@ -150,7 +159,9 @@ export function buildServiceOverviewDashboard(): Dashboard {
         .label('Prometheus')
         .type('prometheus'),
     )
-    .withVariable(new DatasourceVariableBuilder('loki').label('Loki').type('loki'))
+    .withVariable(
+      new DatasourceVariableBuilder('loki').label('Loki').type('loki'),
+    )
     .withVariable(
       new QueryVariableBuilder('namespace')
         .label('Namespace')

@@ -35,7 +35,9 @@ export function useObservability(entity: Entity): ObservabilityState {
   );
   const target = resolution.type === 'ok' ? resolution.target : undefined;
 
-  const checked = useAsync(async (): Promise<ObservabilityState | undefined> => {
+  const checked = useAsync(async (): Promise<
+    ObservabilityState | undefined
+  > => {
     if (!target) {
       return undefined;
     }
@@ -48,7 +50,10 @@ export function useObservability(entity: Entity): ObservabilityState {
         error: error as Error,
       };
     }
-    const dashboard = await api.getDashboard(target.instance, target.dashboardUid);
+    const dashboard = await api.getDashboard(
+      target.instance,
+      target.dashboardUid,
+    );
     if (!dashboard) {
       return { status: 'dashboard-missing', target };
     }

@@ -5,7 +5,11 @@ import {
   resolveTarget,
 } from './annotations';
 import { readGrafanaSettings } from './config';
-import { grafanaConfig, makeEntity, salesDashboard } from './__testUtils__/fixtures';
+import {
+  grafanaConfig,
+  makeEntity,
+  salesDashboard,
+} from './__testUtils__/fixtures';
 
 const settings = readGrafanaSettings(new ConfigReader(grafanaConfig));
 
@@ -34,13 +38,18 @@ describe('resolveTarget', () => {
       settings,
     );
     expect(result.type === 'ok' && result.target.instance.name).toBe('eu');
-    expect(result.type === 'ok' && result.target.dashboardUid).toBe('custom-uid');
+    expect(result.type === 'ok' && result.target.dashboardUid).toBe(
+      'custom-uid',
+    );
   });
 
   it('lists the missing annotations', () => {
     expect(resolveTarget(makeEntity({}), settings)).toEqual({
       type: 'missing-annotations',
-      missing: ['backstage.io/kubernetes-id', 'backstage.io/kubernetes-namespace'],
+      missing: [
+        'backstage.io/kubernetes-id',
+        'backstage.io/kubernetes-namespace',
+      ],
     });
   });
 
@@ -54,7 +63,9 @@ describe('resolveTarget', () => {
       settings,
     );
     expect(result.type).toBe('invalid-annotations');
-    expect(result.type === 'invalid-annotations' && result.problems).toHaveLength(3);
+    expect(
+      result.type === 'invalid-annotations' && result.problems,
+    ).toHaveLength(3);
   });
 
   it('reports an instance name that is not configured', () => {

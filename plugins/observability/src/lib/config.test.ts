@@ -6,7 +6,14 @@ const withInstance = (instance: Record<string, unknown>) =>
   new ConfigReader({
     observability: {
       grafana: {
-        instances: [{ name: 'x', url: 'https://g.example.com', dashboardUid: 'd', ...instance }],
+        instances: [
+          {
+            name: 'x',
+            url: 'https://g.example.com',
+            dashboardUid: 'd',
+            ...instance,
+          },
+        ],
       },
     },
   });
@@ -30,7 +37,10 @@ describe('readGrafanaSettings', () => {
     const settings = readGrafanaSettings(
       new ConfigReader({
         observability: {
-          grafana: { ...grafanaConfig.observability.grafana, defaultInstance: 'eu' },
+          grafana: {
+            ...grafanaConfig.observability.grafana,
+            defaultInstance: 'eu',
+          },
         },
       }),
     );
@@ -38,10 +48,13 @@ describe('readGrafanaSettings', () => {
   });
 
   it('returns no instances without the section', () => {
-    expect(readGrafanaSettings(new ConfigReader({}))).toEqual({ instances: [] });
+    expect(readGrafanaSettings(new ConfigReader({}))).toEqual({
+      instances: [],
+    });
   });
 
   it.each([
+    // eslint-disable-next-line no-script-url -- the point of the test
     [{ url: 'javascript:alert(1)' }, /http or https/],
     [{ url: 'https://g.example.com/?x=1' }, /plain base URL/],
     [{ url: 'not a url' }, /not a URL/],
@@ -57,7 +70,10 @@ describe('readGrafanaSettings', () => {
       readGrafanaSettings(
         new ConfigReader({
           observability: {
-            grafana: { ...grafanaConfig.observability.grafana, defaultInstance: 'nope' },
+            grafana: {
+              ...grafanaConfig.observability.grafana,
+              defaultInstance: 'nope',
+            },
           },
         }),
       ),

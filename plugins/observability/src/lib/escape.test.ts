@@ -27,14 +27,11 @@ describe('escapeQueryString', () => {
     '`x` {a="b"}',
   ];
 
-  it.each(attacks)(
-    'keeps %j inside one PromQL string literal',
-    attack => {
-      const parsed = parseQuery('promql', `up{${labelMatcher('app', attack)}}`);
-      expect(parsed.errors).toEqual([]);
-      expect(parsed.matchers).toEqual([{ name: 'app', op: '=', value: attack }]);
-    },
-  );
+  it.each(attacks)('keeps %j inside one PromQL string literal', attack => {
+    const parsed = parseQuery('promql', `up{${labelMatcher('app', attack)}}`);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.matchers).toEqual([{ name: 'app', op: '=', value: attack }]);
+  });
 
   it.each(attacks)('keeps %j inside one LogQL string literal', attack => {
     const parsed = parseQuery('logql', `{${labelMatcher('app', attack)}}`);

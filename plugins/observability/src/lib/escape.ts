@@ -4,7 +4,8 @@
  * PromQL or LogQL expression or a URL.
  */
 
-const KUBERNETES_LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const KUBERNETES_LABEL_VALUE =
+  /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const DNS_1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
 
@@ -16,7 +17,9 @@ const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
  * @public
  */
 export function isKubernetesLabelValue(value: string): boolean {
-  return value.length > 0 && value.length <= 63 && KUBERNETES_LABEL_VALUE.test(value);
+  return (
+    value.length > 0 && value.length <= 63 && KUBERNETES_LABEL_VALUE.test(value)
+  );
 }
 
 /**

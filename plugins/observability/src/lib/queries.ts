@@ -88,7 +88,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 1,
     key: 'readyPods',
     title: 'Ready pods',
-    description: 'Pods of the service that pass their readiness probe, out of all its pods.',
+    description:
+      'Pods of the service that pass their readiness probe, out of all its pods.',
     kind: 'stat',
     unit: 'none',
     queries: [
@@ -106,7 +107,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 2,
     key: 'restarts',
     title: 'Container restarts',
-    description: 'Container restarts of the service in the selected time range.',
+    description:
+      'Container restarts of the service in the selected time range.',
     kind: 'stat',
     unit: 'none',
     queries: [
@@ -123,7 +125,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 3,
     key: 'targetsUp',
     title: 'Metrics targets up',
-    description: "Pods whose /metrics endpoint Prometheus scraped successfully.",
+    description:
+      'Pods whose /metrics endpoint Prometheus scraped successfully.',
     kind: 'stat',
     unit: 'none',
     queries: [promql('A', `sum(up{${APP}})`, 'up')],
@@ -132,7 +135,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 4,
     key: 'errorLogs',
     title: 'Error logs',
-    description: 'Log lines at level error or critical in the selected time range.',
+    description:
+      'Log lines at level error or critical in the selected time range.',
     kind: 'stat',
     unit: 'none',
     queries: [
@@ -147,7 +151,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 5,
     key: 'cpu',
     title: 'CPU',
-    description: 'CPU used by the containers of the service, against their requests and limits.',
+    description:
+      'CPU used by the containers of the service, against their requests and limits.',
     kind: 'timeseries',
     unit: 'cores',
     queries: [
@@ -185,7 +190,9 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     queries: [
       promql(
         'A',
-        `sum(${forAppPods(`container_memory_working_set_bytes{${CONTAINERS}}`)})`,
+        `sum(${forAppPods(
+          `container_memory_working_set_bytes{${CONTAINERS}}`,
+        )})`,
         'working set',
       ),
       promql(
@@ -223,7 +230,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 8,
     key: 'interactions',
     title: 'Widget interactions',
-    description: 'Widget interactions per second, by widget (dashboard_interactions_total).',
+    description:
+      'Widget interactions per second, by widget (dashboard_interactions_total).',
     kind: 'timeseries',
     unit: 'ops',
     queries: [
@@ -238,7 +246,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 9,
     key: 'renderTime',
     title: 'Render time',
-    description: 'Median and 95th percentile page render time, by page (dashboard_render_seconds).',
+    description:
+      'Median and 95th percentile page render time, by page (dashboard_render_seconds).',
     kind: 'timeseries',
     unit: 's',
     queries: [
@@ -258,7 +267,8 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
     id: 10,
     key: 'logVolume',
     title: 'Log volume by level',
-    description: 'Log lines per interval, by the level field of the JSON log line.',
+    description:
+      'Log lines per interval, by the level field of the JSON log line.',
     kind: 'timeseries',
     unit: 'short',
     queries: [
@@ -333,7 +343,9 @@ export function fillVariables(template: string, vars: QueryVariables): string {
   };
   for (const [name, value] of Object.entries(durations)) {
     if (!DURATION.test(value)) {
-      throw new Error(`Invalid duration for $${name}: ${JSON.stringify(value)}`);
+      throw new Error(
+        `Invalid duration for $${name}: ${JSON.stringify(value)}`,
+      );
     }
   }
   return template.replace(/\$(\w+)/g, (_match, name: string) => {

@@ -19,7 +19,11 @@ const target: ObservabilityTarget = {
 describe('buildPanelUrl', () => {
   it('builds a d-solo URL with the entity variables, theme, time and refresh', () => {
     const url = new URL(
-      buildPanelUrl(target, 5, { theme: 'dark', timeRange: '6h', refresh: '30s' }),
+      buildPanelUrl(target, 5, {
+        theme: 'dark',
+        timeRange: '6h',
+        refresh: '30s',
+      }),
     );
     expect(url.origin).toBe('http://localhost:3030');
     expect(url.pathname).toBe('/d-solo/service-overview');
@@ -39,7 +43,11 @@ describe('buildPanelUrl', () => {
 
   it('leaves refresh out when it is off', () => {
     const url = new URL(
-      buildPanelUrl(target, 1, { theme: 'light', timeRange: '1h', refresh: 'off' }),
+      buildPanelUrl(target, 1, {
+        theme: 'light',
+        timeRange: '1h',
+        refresh: 'off',
+      }),
     );
     expect(url.searchParams.has('refresh')).toBe(false);
     expect(url.searchParams.get('theme')).toBe('light');
@@ -93,9 +101,9 @@ describe('grafanaUrl', () => {
   });
 
   it('refuses segments that resolve to another host', () => {
-    expect(new URL(grafanaUrl(localInstance, ['//evil.example.com'], [])).origin).toBe(
-      'http://localhost:3030',
-    );
+    expect(
+      new URL(grafanaUrl(localInstance, ['//evil.example.com'], [])).origin,
+    ).toBe('http://localhost:3030');
   });
 });
 
@@ -126,7 +134,11 @@ describe('buildExploreUrl', () => {
   });
 
   it('uses the Prometheus data source for PromQL', () => {
-    const url = new URL(buildExploreUrl(target, getPanel('cpu').queries[0], '1h'));
-    expect(JSON.parse(url.searchParams.get('panes')!).a.datasource).toBe('Prometheus');
+    const url = new URL(
+      buildExploreUrl(target, getPanel('cpu').queries[0], '1h'),
+    );
+    expect(JSON.parse(url.searchParams.get('panes')!).a.datasource).toBe(
+      'Prometheus',
+    );
   });
 });

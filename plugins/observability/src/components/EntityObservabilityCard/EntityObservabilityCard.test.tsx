@@ -27,7 +27,9 @@ describe('EntityObservabilityCard', () => {
       'CPU (Grafana)',
     ]);
     const link = screen.getByRole('link', { name: /Open in Grafana/ });
-    expect(new URL(link.getAttribute('href')!).origin).toBe('http://localhost:3030');
+    expect(new URL(link.getAttribute('href')!).origin).toBe(
+      'http://localhost:3030',
+    );
   });
 
   it('follows a dark Backstage theme', async () => {
@@ -39,19 +41,27 @@ describe('EntityObservabilityCard', () => {
       salesDashboard,
     );
     for (const frame of await screen.findAllByTitle(/\(Grafana\)$/)) {
-      expect(new URL(frame.getAttribute('src')!).searchParams.get('theme')).toBe('dark');
+      expect(
+        new URL(frame.getAttribute('src')!).searchParams.get('theme'),
+      ).toBe('dark');
     }
   });
 
   it('shows Grafana unreachable inside the card', async () => {
     server.use(http.get(HEALTH_URL, () => HttpResponse.error()));
     await renderWithGrafana(<EntityObservabilityCard />, salesDashboard);
-    expect(await screen.findByText(/Grafana \(local\) is unreachable/)).toBeInTheDocument();
-    expect(screen.queryByRole('link', { name: /Open in Grafana/ })).not.toBeInTheDocument();
+    expect(
+      await screen.findByText(/Grafana \(local\) is unreachable/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /Open in Grafana/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the annotation snippet for an entity without annotations', async () => {
     await renderWithGrafana(<EntityObservabilityCard />, makeEntity({}));
-    expect(await screen.findByText('No Kubernetes annotations')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No Kubernetes annotations'),
+    ).toBeInTheDocument();
   });
 });

@@ -51,7 +51,10 @@ export function EntityObservabilityCard() {
   const state = useObservability(entity);
   const deepLink =
     state.status === 'ready'
-      ? { title: 'Open in Grafana', link: buildDashboardUrl(state.target, '1h') }
+      ? {
+          title: 'Open in Grafana',
+          link: buildDashboardUrl(state.target, '1h'),
+        }
       : undefined;
   return (
     <InfoCard title="Observability" deepLink={deepLink}>

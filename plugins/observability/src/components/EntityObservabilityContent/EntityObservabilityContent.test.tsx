@@ -33,20 +33,29 @@ describe('EntityObservabilityContent', () => {
     server.use(
       http.get(HEALTH_URL, () =>
         HttpResponse.json(
-          { error: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:3030' } },
+          {
+            error: {
+              name: 'Error',
+              message: 'connect ECONNREFUSED 127.0.0.1:3030',
+            },
+          },
           { status: 504 },
         ),
       ),
     );
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
-    expect(await screen.findByText(/Grafana \(local\) is unreachable/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Grafana \(local\) is unreachable/),
+    ).toBeInTheDocument();
     expect(screen.queryAllByTitle(/\(Grafana\)$/)).toHaveLength(0);
   });
 
   it('says Grafana is unreachable on a network error', async () => {
     server.use(http.get(HEALTH_URL, () => HttpResponse.error()));
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
-    expect(await screen.findByText(/Grafana \(local\) is unreachable/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Grafana \(local\) is unreachable/),
+    ).toBeInTheDocument();
   });
 
   it('says the dashboard is missing when Grafana answers 404', async () => {
@@ -69,13 +78,16 @@ describe('EntityObservabilityContent', () => {
     );
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
     expect(
-      (await screen.findAllByText(/Request failed with 401 Unauthorized/)).length,
+      (await screen.findAllByText(/Request failed with 401 Unauthorized/))
+        .length,
     ).toBeGreaterThan(0);
   });
 
   it('shows the annotation snippet for an entity without annotations', async () => {
     await renderWithGrafana(<EntityObservabilityContent />, makeEntity({}));
-    expect(await screen.findByText('No Kubernetes annotations')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No Kubernetes annotations'),
+    ).toBeInTheDocument();
     // The snippet is syntax-highlighted, so its text is split over several elements.
     expect(document.body.textContent).toContain(
       'backstage.io/kubernetes-id: sales-dashboard',
@@ -93,7 +105,9 @@ describe('EntityObservabilityContent', () => {
         'backstage.io/kubernetes-namespace': 'dashboards',
       }),
     );
-    expect(await screen.findByText(/Annotations cannot be used/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Annotations cannot be used/),
+    ).toBeInTheDocument();
     expect(screen.queryAllByTitle(/\(Grafana\)$/)).toHaveLength(0);
   });
 
@@ -128,10 +142,14 @@ describe('EntityObservabilityContent', () => {
       expect(src.searchParams.get('from')).toBe('now-1h');
     }
     const cpu = screen.getByTitle('CPU, Service overview (Grafana)');
-    expect(new URL(cpu.getAttribute('src')!).searchParams.get('panelId')).toBe('5');
+    expect(new URL(cpu.getAttribute('src')!).searchParams.get('panelId')).toBe(
+      '5',
+    );
 
     const open = screen.getByRole('link', { name: /Open in Grafana/ });
-    expect(new URL(open.getAttribute('href')!).pathname).toBe('/d/service-overview');
+    expect(new URL(open.getAttribute('href')!).pathname).toBe(
+      '/d/service-overview',
+    );
     const explore = screen.getByRole('link', { name: /Explore logs/ });
     expect(new URL(explore.getAttribute('href')!).pathname).toBe('/explore');
   });
@@ -142,9 +160,13 @@ describe('EntityObservabilityContent', () => {
     await screen.findAllByTitle(/\(Grafana\)$/);
 
     fireEvent.mouseDown(
-      within(screen.getByTestId('time-range').parentElement!).getByRole('button'),
+      within(screen.getByTestId('time-range').parentElement!).getByRole(
+        'button',
+      ),
     );
-    fireEvent.click(await screen.findByRole('option', { name: 'Last 24 hours' }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Last 24 hours' }),
+    );
     fireEvent.mouseDown(
       within(screen.getByTestId('refresh').parentElement!).getByRole('button'),
     );
@@ -159,7 +181,9 @@ describe('EntityObservabilityContent', () => {
     });
     expect(
       new URL(
-        screen.getByRole('link', { name: /Open in Grafana/ }).getAttribute('href')!,
+        screen
+          .getByRole('link', { name: /Open in Grafana/ })
+          .getAttribute('href')!,
       ).searchParams.get('from'),
     ).toBe('now-24h');
   });

@@ -38,7 +38,10 @@ const LAYOUT: Array<[PanelKey, 3 | 4 | 6 | 12, number]> = [
   ['logs', 12, 480],
 ];
 
-function Panels(props: { target: ObservabilityTarget; dashboardTitle: string }) {
+function Panels(props: {
+  target: ObservabilityTarget;
+  dashboardTitle: string;
+}) {
   const { target, dashboardTitle } = props;
   const theme = useGrafanaTheme();
   const [timeRange, setTimeRange] = useState<TimeRange>('1h');
@@ -81,7 +84,11 @@ function Panels(props: { target: ObservabilityTarget; dashboardTitle: string }) 
           <Box flexGrow={1} />
           <Button
             variant="outlined"
-            href={buildExploreUrl(target, getPanel('logs').queries[0], timeRange)}
+            href={buildExploreUrl(
+              target,
+              getPanel('logs').queries[0],
+              timeRange,
+            )}
             target="_blank"
             rel="noopener noreferrer"
             endIcon={<OpenInNewIcon />}
@@ -104,11 +111,19 @@ function Panels(props: { target: ObservabilityTarget; dashboardTitle: string }) 
         const panel = getPanel(key);
         return (
           <Grid item xs={12} md={width} key={key}>
-            <InfoCard title={panel.title} subheader={panel.description} noPadding>
+            <InfoCard
+              title={panel.title}
+              subheader={panel.description}
+              noPadding
+            >
               <GrafanaPanel
                 title={`${panel.title}, ${dashboardTitle} (Grafana)`}
                 height={height}
-                src={buildPanelUrl(target, panel.id, { theme, timeRange, refresh })}
+                src={buildPanelUrl(target, panel.id, {
+                  theme,
+                  timeRange,
+                  refresh,
+                })}
               />
             </InfoCard>
           </Grid>

@@ -15,7 +15,10 @@ import { ObservabilityTarget, annotationSnippet } from '../../lib/annotations';
 export interface ObservabilityGateProps {
   entity: Entity;
   state: ObservabilityState;
-  children: (ready: { target: ObservabilityTarget; dashboardTitle: string }) => ReactNode;
+  children: (ready: {
+    target: ObservabilityTarget;
+    dashboardTitle: string;
+  }) => ReactNode;
 }
 
 /**
@@ -37,12 +40,22 @@ export function ObservabilityGate(props: ObservabilityGateProps) {
           description={`Add ${state.missing.join(
             ' and ',
           )} to this entity's catalog-info.yaml so its metrics and logs can be found.`}
-          action={<CodeSnippet language="yaml" text={annotationSnippet(entity)} showCopyCodeButton />}
+          action={
+            <CodeSnippet
+              language="yaml"
+              text={annotationSnippet(entity)}
+              showCopyCodeButton
+            />
+          }
         />
       );
     case 'invalid-annotations':
       return (
-        <WarningPanel severity="error" title="Annotations cannot be used" defaultExpanded>
+        <WarningPanel
+          severity="error"
+          title="Annotations cannot be used"
+          defaultExpanded
+        >
           {state.problems.map(problem => (
             <Typography key={problem}>{problem}</Typography>
           ))}
@@ -50,7 +63,11 @@ export function ObservabilityGate(props: ObservabilityGateProps) {
       );
     case 'no-instance':
       return (
-        <WarningPanel severity="error" title="No Grafana instance" defaultExpanded>
+        <WarningPanel
+          severity="error"
+          title="No Grafana instance"
+          defaultExpanded
+        >
           <Typography>
             {state.requested
               ? `The entity asks for Grafana instance "${state.requested}", which is not configured in observability.grafana.instances.`
@@ -78,6 +95,13 @@ export function ObservabilityGate(props: ObservabilityGateProps) {
       return <ResponseErrorPanel error={state.error} />;
     case 'ready':
     default:
-      return <>{children({ target: state.target, dashboardTitle: state.dashboardTitle })}</>;
+      return (
+        <>
+          {children({
+            target: state.target,
+            dashboardTitle: state.dashboardTitle,
+          })}
+        </>
+      );
   }
 }
