@@ -276,6 +276,22 @@ describe('cloudflare:worker:deploy', () => {
       expect(cf.routes).toHaveLength(1);
     });
 
+    it('keeps tags set by others and replaces only its own deploy tag', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const firstTag = cf.scripts.get('shop-images')!.tags[0];
+      cf.scripts.get('shop-images')!.tags.push('team:shop');
+      expect(
+        (await run({ ...routeInput, engine: 'wasm' })).error,
+      ).toBeUndefined();
+      const tags = cf.scripts.get('shop-images')!.tags;
+      expect(tags).toHaveLength(2);
+      expect(tags).toContain('team:shop');
+      expect(tags).not.toContain(firstTag);
+      expect(tags.find(t => t !== 'team:shop')).toMatch(
+        /^deploy-[0-9a-f]{32}$/,
+      );
+    });
+
     it('uploads again when only the signing key changes', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
       expect(

@@ -8,6 +8,7 @@ import { redact } from '../lib/redact';
 import { defaultRetryOptions, RetryOptions } from '../lib/retry';
 import {
   bundleSize,
+  DEPLOY_TAG_PREFIX,
   deployTag,
   formatBytes,
   FREE_PLAN_GZIP_LIMIT_BYTES,
@@ -339,7 +340,11 @@ export function createCloudflareWorkerDeployAction(
               bundle,
               compatibilityDate,
               bindings,
-              tags: [tag],
+              // Tags set by others stay; only the previous deploy's tag is replaced.
+              tags: [
+                ...(tags ?? []).filter(t => !t.startsWith(DEPLOY_TAG_PREFIX)),
+                tag,
+              ],
             });
             log(
               `Uploaded Worker '${input.scriptName}' to account ${input.accountId}`,

@@ -15,6 +15,9 @@ export interface WorkerVars {
   originTimeoutMs?: number;
 }
 
+/** Prefix of the tag that identifies a deploy's content (see {@link deployTag}). */
+export const DEPLOY_TAG_PREFIX = 'deploy-';
+
 /** Raw and gzip size of a bundle, all modules together. */
 export interface BundleSize {
   rawBytes: number;
@@ -88,5 +91,5 @@ export function deployTag(options: {
         : null,
     }),
   );
-  return `deploy-${hash.digest('hex').slice(0, 32)}`;
+  return `${DEPLOY_TAG_PREFIX}${hash.digest('hex').slice(0, 32)}`;
 }
