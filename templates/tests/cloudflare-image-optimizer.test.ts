@@ -53,7 +53,9 @@ async function outboundHosts(fn: () => Promise<unknown>): Promise<string[]> {
   const hosts: string[] = [];
   const spies = [http, https].map(module => {
     const original = module.request;
-    return jest.spyOn(module, 'request').mockImplementation(((...args: any[]) => {
+    return jest.spyOn(module, 'request').mockImplementation(((
+      ...args: any[]
+    ) => {
       const [first] = args;
       const host =
         typeof first === 'string' || first instanceof URL
@@ -94,21 +96,40 @@ describe('cloudflare-image-optimizer', () => {
   });
 
   it.each([
-    ['an account id that is not 32 hex digits', { accountId: 'acme' }, 'accountId'],
+    [
+      'an account id that is not 32 hex digits',
+      { accountId: 'acme' },
+      'accountId',
+    ],
     ['a route without a zone', { zoneId: undefined }, 'zoneId'],
-    ['a route pattern with a scheme', { routePattern: 'https://images.example.com/*' }, 'routePattern'],
-    ['an origin with a path', { allowedOrigins: ['assets.example.com/img'] }, 'allowedOrigins'],
+    [
+      'a route pattern with a scheme',
+      { routePattern: 'https://images.example.com/*' },
+      'routePattern',
+    ],
+    [
+      'an origin with a path',
+      { allowedOrigins: ['assets.example.com/img'] },
+      'allowedOrigins',
+    ],
     ['a short signing key', { signingKey: '*'.repeat(12) }, 'signingKey'],
-    ['Cloudflare Images on workers.dev', { target: 'workersDev', engine: 'cloudflare' }, 'engine'],
-  ])('refuses %s in the form and in the backend', async (_title, change, field) => {
-    const values = { ...routeValues, ...change };
-    expect(formErrors(templateDir, values).map(e => e.property)).toEqual(
-      expect.arrayContaining([expect.stringContaining(field)]),
-    );
-    const result = await backend.dryRun({ templateDir, values });
-    expect(result.status).toBe(400);
-    expect(JSON.stringify(result.body.errors)).toContain(field);
-  });
+    [
+      'Cloudflare Images on workers.dev',
+      { target: 'workersDev', engine: 'cloudflare' },
+      'engine',
+    ],
+  ])(
+    'refuses %s in the form and in the backend',
+    async (_title, change, field) => {
+      const values = { ...routeValues, ...change };
+      expect(formErrors(templateDir, values).map(e => e.property)).toEqual(
+        expect.arrayContaining([expect.stringContaining(field)]),
+      );
+      const result = await backend.dryRun({ templateDir, values });
+      expect(result.status).toBe(400);
+      expect(JSON.stringify(result.body.errors)).toContain(field);
+    },
+  );
 
   describe('dry run on a route with signed URLs', () => {
     let result: Awaited<ReturnType<DryRunBackend['dryRun']>>;
@@ -131,9 +152,13 @@ describe('cloudflare-image-optimizer', () => {
 
     it('runs the deploy action, which logs the bundle size, bindings and route', () => {
       const log = result.log.join('\n');
-      expect(log).toMatch(/Worker bundle: \d+ module\(s\), [\d.]+ KiB raw, [\d.]+ KiB gzip/);
+      expect(log).toMatch(
+        /Worker bundle: \d+ module\(s\), [\d.]+ KiB raw, [\d.]+ KiB gzip/,
+      );
       expect(log).toContain('ENGINE=cloudflare');
-      expect(log).toContain('ALLOWED_ORIGINS=assets.example.com,cdn.example.com');
+      expect(log).toContain(
+        'ALLOWED_ORIGINS=assets.example.com,cdn.example.com',
+      );
       expect(log).toContain('SIGNING_KEY (secret)');
       expect(log).toContain(
         "Dry run: would deploy 'shop-images' to account 0123456789abcdef0123456789abcdef on route images.example.com/* in zone fedcba9876543210fedcba9876543210",
@@ -153,7 +178,13 @@ describe('cloudflare-image-optimizer', () => {
             'cloudflare.com/worker-name': 'shop-images',
           },
           tags: ['cloudflare-worker', 'images'],
-          links: [{ url: 'https://images.example.com/', title: 'Image Worker', icon: 'cloud' }],
+          links: [
+            {
+              url: 'https://images.example.com/',
+              title: 'Image Worker',
+              icon: 'cloud',
+            },
+          ],
         },
         spec: {
           type: 'service',
@@ -176,7 +207,10 @@ describe('cloudflare-image-optimizer', () => {
 
   describe('dry run on workers.dev', () => {
     it('deploys without signing and leaves the unknown URL out of the catalog entry', async () => {
-      const result = await backend.dryRun({ templateDir, values: workersDevValues });
+      const result = await backend.dryRun({
+        templateDir,
+        values: workersDevValues,
+      });
       expect(result.status).toBe(200);
       expect(result.log.join('\n')).toContain(
         "Dry run: would deploy 'blog-images' to account 0123456789abcdef0123456789abcdef on workers.dev",
