@@ -45,10 +45,17 @@ export interface DryRunResult {
   files: Map<string, string>;
   /** The task log lines, in order, without terminal colours. */
   log: string[];
+  /**
+   * Each step's action and its rendered input, as the dry run logs it (secrets
+   * redacted), including steps whose action was skipped for not supporting dry runs.
+   */
+  steps: Array<{ action: string; input: unknown }>;
 }
 
 export interface DryRunBackend {
   dryRun(options: DryRunOptions): Promise<DryRunResult>;
+  /** The input JSON schema of every action the backend has installed, by action id. */
+  actionInputSchemas(): Promise<Map<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +71,16 @@ export const DRY_RUN_USER = {
 function stripColors(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+const STEP_INPUT =
+  /^info: Running (\S+) in dry-run mode with inputs \(secrets redacted\): ([\s\S]*)$/;
+
+function stepInputs(log: string[]) {
+  return log.flatMap(line => {
+    const match = STEP_INPUT.exec(line);
+    return match ? [{ action: match[1], input: JSON.parse(match[2]) }] : [];
+  });
 }
 
 function listFiles(dir: string, base = dir): string[] {
@@ -133,7 +150,27 @@ export async function startDryRunBackend(
         (entry: { body: { message: string } }) =>
           stripColors(entry.body.message),
       );
-      return { status: res.status, body: res.body, files, log };
+      return {
+        status: res.status,
+        body: res.body,
+        files,
+        log,
+        steps: stepInputs(log),
+      };
+    },
+    async actionInputSchemas() {
+      const res = await request(backend.server).get(
+        '/api/scaffolder/v2/actions',
+      );
+      if (res.status !== 200) {
+        throw new Error(`Listing the actions answered ${res.status}`);
+      }
+      return new Map(
+        res.body.map((action: { id: string; schema?: { input?: unknown } }) => [
+          action.id,
+          action.schema?.input ?? {},
+        ]),
+      );
     },
     async stop() {
       await backend.stop();

@@ -6,6 +6,7 @@ import {
   SchemaValidEntityPolicy,
   componentEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
+import Ajv from 'ajv';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
 import {
   dockerfileProblems,
@@ -86,9 +87,11 @@ function repositoryAnnotations(repoUrl: string): Record<string, string> {
 }
 
 let backend: DryRunBackend;
+let actionInputSchemas: Map<string, unknown>;
 
 beforeAll(async () => {
   backend = await startDryRunBackend();
+  actionInputSchemas = await backend.actionInputSchemas();
 });
 
 afterAll(async () => {
@@ -153,6 +156,26 @@ describe.each([
     expect(log).toContain('Running catalog:register in dry-run mode');
     expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
     expect(result.body.output.links[0]).toMatchObject({ title: 'Repository' });
+  });
+
+  it('gives every step an input its action accepts, including the steps a dry run skips', () => {
+    const host = values.repoUrl.split('?')[0];
+    expect(result.steps.map(step => step.action)).toEqual([
+      'fetch:template',
+      host === 'github.com' ? 'publish:github' : 'publish:azure',
+      'catalog:register',
+    ]);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    for (const { action, input } of result.steps) {
+      const validate = ajv.compile(actionInputSchemas.get(action) as object);
+      // A real schema, not an empty one that accepts anything.
+      expect(validate({})).toBe(false);
+      validate(input);
+      expect({ action, errors: validate.errors ?? [] }).toEqual({
+        action,
+        errors: [],
+      });
+    }
   });
 
   it('generates YAML files that all parse', () => {
