@@ -6,5 +6,11 @@ import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, signInModule, observabilityPlugin],
+  features: [
+    catalogPlugin,
+    navModule,
+    homeModule,
+    signInModule,
+    observabilityPlugin,
+  ],
 });

@@ -22,7 +22,12 @@ async function main() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sqlite-'));
     const backend = await startBackendProcess({
       config: {
-        backend: { database: { client: 'better-sqlite3', connection: { directory: dir } } },
+        backend: {
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: dir },
+          },
+        },
       },
     });
     // Let the first catalog processing pass settle before reading memory.
@@ -33,11 +38,17 @@ async function main() {
     times.push(backend.startupMs);
     rss.push(kb / 1024);
     console.log(
-      `run ${i}/${runs}: ready in ${(backend.startupMs / 1000).toFixed(1)} s, resident ${(kb / 1024).toFixed(0)} MB`,
+      `run ${i}/${runs}: ready in ${(backend.startupMs / 1000).toFixed(
+        1,
+      )} s, resident ${(kb / 1024).toFixed(0)} MB`,
     );
   }
   console.log(
-    `median of ${runs}: ready in ${(median(times) / 1000).toFixed(1)} s, resident ${median(rss).toFixed(0)} MB (Node ${process.version}, SQLite)`,
+    `median of ${runs}: ready in ${(median(times) / 1000).toFixed(
+      1,
+    )} s, resident ${median(rss).toFixed(0)} MB (Node ${
+      process.version
+    }, SQLite)`,
   );
 }
 

@@ -24,12 +24,16 @@ const PRODUCTION = ['app-config.yaml', 'app-config.production.yaml'];
  * The real database settings, and a placeholder for every other variable the production config
  * requires (sign-in, integrations, Grafana: none of them is contacted at start-up).
  */
-function productionEnv(pg: Pick<PostgresServer, 'host' | 'port' | 'user' | 'password'>) {
+function productionEnv(
+  pg: Pick<PostgresServer, 'host' | 'port' | 'user' | 'password'>,
+) {
   const file = path.join(REPO_ROOT, 'app-config.production.yaml');
   const placeholders = Object.fromEntries(
     findMissingVariables(file, fs.readFileSync(file, 'utf8'), {}).map(m => [
       m.variable,
-      /URL$/.test(m.variable) ? 'http://127.0.0.1:7007' : `placeholder-${m.variable.toLowerCase()}`,
+      /URL$/.test(m.variable)
+        ? 'http://127.0.0.1:7007'
+        : `placeholder-${m.variable.toLowerCase()}`,
     ]),
   );
   return {
@@ -96,7 +100,9 @@ describe('the backend on PostgreSQL (app-config.production.yaml)', () => {
       env: { ...productionEnv(pg), POSTGRES_PASSWORD: 'not-the-password' },
     });
     expect(code).toBe(1);
-    expect(output).toMatch(/cannot connect to PostgreSQL .*password authentication failed/);
+    expect(output).toMatch(
+      /cannot connect to PostgreSQL .*password authentication failed/,
+    );
     expect(output).not.toContain('not-the-password');
   });
 });

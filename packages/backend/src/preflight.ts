@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigSources } from '@backstage/config-loader';
 import type { Config } from '@backstage/config';
 import { parseAllDocuments } from 'yaml';
@@ -49,7 +50,8 @@ export function findMissingVariables(
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => visit(item, [...at, String(i)]));
     } else if (value && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) visit(item, [...at, key]);
+      for (const [key, item] of Object.entries(value))
+        visit(item, [...at, key]);
     }
   };
   for (const doc of parseAllDocuments(yamlText)) {
@@ -61,8 +63,7 @@ export function findMissingVariables(
 /** One message for all missing variables, naming each variable and the setting it feeds. */
 export function describeMissingVariables(missing: MissingVariable[]): string {
   const lines = missing.map(
-    m =>
-      `  - ${m.variable} (used by ${m.setting} in ${path.basename(m.file)})`,
+    m => `  - ${m.variable} (used by ${m.setting} in ${path.basename(m.file)})`,
   );
   return [
     `Configuration error: ${missing.length} required environment variable(s) not set:`,
@@ -134,7 +135,7 @@ export async function checkDatabase(
 export async function runPreflightChecks(
   argv: string[] = process.argv,
   env: Record<string, string | undefined> = process.env,
-  rootDir: string = path.resolve(__dirname, '../../..'),
+  rootDir: string = resolvePackagePath('backend', '../..'),
 ): Promise<string | undefined> {
   const missing = configFilesFor(argv, rootDir).flatMap(file =>
     findMissingVariables(file, fs.readFileSync(file, 'utf8'), env),

@@ -26,8 +26,13 @@ const sqliteIn = (directory: string, more: object = {}) => ({
 
 /** Plugin and module packages that packages/backend/src/index.ts adds. */
 function addedPackages(): string[] {
-  const source = fs.readFileSync(path.join(BACKEND_DIR, 'src/index.ts'), 'utf8');
-  return [...source.matchAll(/backend\.add\(\s*import\('([^']+)'\)/g)].map(m => m[1]);
+  const source = fs.readFileSync(
+    path.join(BACKEND_DIR, 'src/index.ts'),
+    'utf8',
+  );
+  return [...source.matchAll(/backend\.add\(\s*import\('([^']+)'\)/g)].map(
+    m => m[1],
+  );
 }
 
 describe('the backend on its local defaults (SQLite)', () => {
@@ -45,15 +50,21 @@ describe('the backend on its local defaults (SQLite)', () => {
   it('starts every plugin it adds and serves the entities the repository registers', async () => {
     backend = await startBackendProcess({ config: sqliteIn(dataDir) });
 
-    const ready = await fetch(`${backend.baseUrl}/.backstage/health/v1/readiness`);
+    const ready = await fetch(
+      `${backend.baseUrl}/.backstage/health/v1/readiness`,
+    );
     expect(ready.status).toBe(200);
-    expect(backend.output()).not.toMatch(/startup failed|threw an error during startup/i);
+    expect(backend.output()).not.toMatch(
+      /startup failed|threw an error during startup/i,
+    );
 
     // Readiness only turns 200 once every added plugin and module has started; the main
     // plugins also answer on their own routes.
     expect(addedPackages().length).toBeGreaterThanOrEqual(15);
     for (const pkg of addedPackages()) {
-      expect(() => require.resolve(pkg, { paths: [BACKEND_DIR] })).not.toThrow();
+      expect(() =>
+        require.resolve(pkg, { paths: [BACKEND_DIR] }),
+      ).not.toThrow();
     }
     const probes: Array<[string, number]> = [
       ['/api/catalog/entities?limit=1', 200],

@@ -11,12 +11,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-export const BACKEND_DIR = path.join(REPO_ROOT, 'packages/backend');
-const NODE_TRANSFORM = require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
-  paths: [BACKEND_DIR],
-});
+export const BACKEND_DIR = resolvePackagePath('backend');
+export const REPO_ROOT = path.resolve(BACKEND_DIR, '../..');
+const NODE_TRANSFORM = require.resolve(
+  '@backstage/cli-node/config/nodeTransform.cjs',
+  {
+    paths: [BACKEND_DIR],
+  },
+);
 
 export interface BackendProcessOptions {
   /** Config files from the repo root, in order; defaults to app-config.yaml. */
@@ -54,9 +58,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function spawnBackend(configFiles: string[], extraConfigFile: string, env: Record<string, string>) {
-  const args = ['--enable-source-maps', '--require', NODE_TRANSFORM, 'src/index.ts'];
-  for (const file of [...configFiles.map(f => path.join(REPO_ROOT, f)), extraConfigFile]) {
+function spawnBackend(
+  configFiles: string[],
+  extraConfigFile: string,
+  env: Record<string, string>,
+) {
+  const args = [
+    '--enable-source-maps',
+    '--require',
+    NODE_TRANSFORM,
+    'src/index.ts',
+  ];
+  for (const file of [
+    ...configFiles.map(f => path.join(REPO_ROOT, f)),
+    extraConfigFile,
+  ]) {
     args.push('--config', file);
   }
   return spawn(process.execPath, args, {
@@ -147,15 +163,26 @@ export async function startBackendProcess(
     },
   });
   const started = Date.now();
-  const child = spawnBackend(options.configFiles ?? ['app-config.yaml'], extra, options.env ?? {});
+  const child = spawnBackend(
+    options.configFiles ?? ['app-config.yaml'],
+    extra,
+    options.env ?? {},
+  );
   const output = collect(child);
-  const exit = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  const exit = new Promise<number | null>(resolve =>
+    child.once('exit', code => resolve(code)),
+  );
   const deadline = started + (options.timeoutMs ?? 120_000);
 
   for (;;) {
-    const code = await Promise.race([exit, new Promise(r => setTimeout(r, 250, 'poll'))]);
+    const code = await Promise.race([
+      exit,
+      new Promise(r => setTimeout(r, 250, 'poll')),
+    ]);
     if (code !== 'poll') {
-      throw new Error(`backend exited with code ${code} before it was ready:\n${output()}`);
+      throw new Error(
+        `backend exited with code ${code} before it was ready:\n${output()}`,
+      );
     }
     const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`)
       .then(res => res.status === 200)
@@ -163,7 +190,11 @@ export async function startBackendProcess(
     if (ready) break;
     if (Date.now() > deadline) {
       await stopTree(child);
-      throw new Error(`backend was not ready within ${options.timeoutMs ?? 120_000} ms:\n${output()}`);
+      throw new Error(
+        `backend was not ready within ${
+          options.timeoutMs ?? 120_000
+        } ms:\n${output()}`,
+      );
     }
   }
 
@@ -188,12 +219,21 @@ export async function runBackendUntilExit(
   const port = await freePort();
   const extra = writeExtraConfig({
     ...options.config,
-    backend: { ...(options.config?.backend as object), listen: { port, host: '127.0.0.1' } },
+    backend: {
+      ...(options.config?.backend as object),
+      listen: { port, host: '127.0.0.1' },
+    },
   });
-  const child = spawnBackend(options.configFiles ?? ['app-config.yaml'], extra, options.env ?? {});
+  const child = spawnBackend(
+    options.configFiles ?? ['app-config.yaml'],
+    extra,
+    options.env ?? {},
+  );
   const output = collect(child);
   const timer = setTimeout(() => stopTree(child), options.timeoutMs ?? 60_000);
-  const code = await new Promise<number | null>(resolve => child.once('exit', c => resolve(c)));
+  const code = await new Promise<number | null>(resolve =>
+    child.once('exit', c => resolve(c)),
+  );
   clearTimeout(timer);
   return { code, output: output() };
 }

@@ -3,18 +3,23 @@ import type { AddressInfo } from 'node:net';
 import type { BackendProcess } from './backendProcess';
 
 /** Entity refs (`kind:namespace/name`, lower case) the catalog serves now. */
-export async function catalogRefs(backend: BackendProcess): Promise<Set<string>> {
+export async function catalogRefs(
+  backend: BackendProcess,
+): Promise<Set<string>> {
   const res = await backend.request(
     '/api/catalog/entities?fields=kind,metadata.name,metadata.namespace',
   );
-  if (!res.ok) throw new Error(`catalog answered ${res.status}: ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`catalog answered ${res.status}: ${await res.text()}`);
   const entities = (await res.json()) as Array<{
     kind: string;
     metadata: { name: string; namespace?: string };
   }>;
   return new Set(
     entities.map(e =>
-      `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLowerCase(),
+      `${e.kind}:${e.metadata.namespace ?? 'default'}/${
+        e.metadata.name
+      }`.toLowerCase(),
     ),
   );
 }
@@ -28,7 +33,8 @@ export async function waitForEntities(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const served = await catalogRefs(backend);
-    if (refs.every(ref => served.has(ref)) || Date.now() > deadline) return served;
+    if (refs.every(ref => served.has(ref)) || Date.now() > deadline)
+      return served;
     await new Promise(r => setTimeout(r, 500));
   }
 }
@@ -40,24 +46,28 @@ export async function waitForEntities(
  */
 export async function startEntityServer() {
   const server = http.createServer((req, res) => {
-    const name = /^\/([a-z0-9-]+)\/catalog-info\.yaml$/.exec(req.url ?? '')?.[1];
+    const name = /^\/([a-z0-9-]+)\/catalog-info\.yaml$/.exec(
+      req.url ?? '',
+    )?.[1];
     if (!name) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/yaml' }).end(
-      [
-        'apiVersion: backstage.io/v1alpha1',
-        'kind: Component',
-        'metadata:',
-        `  name: ${name}`,
-        'spec:',
-        '  type: service',
-        '  lifecycle: experimental',
-        '  owner: group:platform-team',
-        '',
-      ].join('\n'),
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/yaml' })
+      .end(
+        [
+          'apiVersion: backstage.io/v1alpha1',
+          'kind: Component',
+          'metadata:',
+          `  name: ${name}`,
+          'spec:',
+          '  type: service',
+          '  lifecycle: experimental',
+          '  owner: group:platform-team',
+          '',
+        ].join('\n'),
+      );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -81,7 +91,9 @@ export async function registerComponent(
     body: JSON.stringify({ type: 'url', target: url }),
   });
   if (res.status !== 201) {
-    throw new Error(`registering ${url} answered ${res.status}: ${await res.text()}`);
+    throw new Error(
+      `registering ${url} answered ${res.status}: ${await res.text()}`,
+    );
   }
   return `component:default/${name}`;
 }

@@ -19,9 +19,10 @@ export interface PostgresServer {
 function binDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
-  const found = versions.reverse().map(v => path.join(root, v, 'bin')).find(dir =>
-    fs.existsSync(path.join(dir, 'postgres')),
-  );
+  const found = versions
+    .reverse()
+    .map(v => path.join(root, v, 'bin'))
+    .find(dir => fs.existsSync(path.join(dir, 'postgres')));
   if (!found) {
     throw new Error(
       'PostgreSQL server binaries not found under /usr/lib/postgresql; ' +
@@ -49,15 +50,29 @@ export async function startPostgres(): Promise<PostgresServer> {
     execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   }
   const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), [
-    '-D', data, '-U', user, '--auth=scram-sha-256', `--pwfile=${path.join(dir, 'pwfile')}`,
+    '-D',
+    data,
+    '-U',
+    user,
+    '--auth=scram-sha-256',
+    `--pwfile=${path.join(dir, 'pwfile')}`,
   ]);
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
 
   const port = await freePort();
   const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
-    '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
   ]);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout?.on('data', d => (log += d));
   child.stderr?.on('data', d => (log += d));
@@ -65,7 +80,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const deadline = Date.now() + 30_000;
   while (!/ready to accept connections/.test(log)) {
     if (child.exitCode !== null) throw new Error(`postgres exited:\n${log}`);
-    if (Date.now() > deadline) throw new Error(`postgres did not start:\n${log}`);
+    if (Date.now() > deadline)
+      throw new Error(`postgres did not start:\n${log}`);
     await new Promise(r => setTimeout(r, 100));
   }
 
@@ -79,7 +95,9 @@ export async function startPostgres(): Promise<PostgresServer> {
         const exited = new Promise(r => child.once('exit', r));
         // Signal the postmaster itself (its pid file), not the runuser wrapper: fast shutdown.
         const pid = Number(
-          fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0],
+          fs
+            .readFileSync(path.join(data, 'postmaster.pid'), 'utf8')
+            .split('\n')[0],
         );
         process.kill(pid, 'SIGINT');
         await exited;

@@ -14,7 +14,9 @@ export function repoEntityRefs(): string[] {
       const entity = doc.toJS();
       if (!entity?.kind) continue;
       refs.push(
-        `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase(),
+        `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
+          entity.metadata.name
+        }`.toLowerCase(),
       );
       if (entity.kind === 'Location') {
         for (const target of entity.spec.targets ?? [entity.spec.target]) {
@@ -33,8 +35,15 @@ function expand(pattern: string): string[] {
   for (const segment of segments.slice(1)) {
     paths = paths.flatMap(p => {
       if (!segment.includes('*')) return [path.join(p, segment)];
-      const re = new RegExp(`^${segment.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`);
-      return fs.existsSync(p) ? fs.readdirSync(p).filter(n => re.test(n)).map(n => path.join(p, n)) : [];
+      const re = new RegExp(
+        `^${segment.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`,
+      );
+      return fs.existsSync(p)
+        ? fs
+            .readdirSync(p)
+            .filter(n => re.test(n))
+            .map(n => path.join(p, n))
+        : [];
     });
   }
   return paths.filter(p => fs.existsSync(p));
