@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (browser tests),
-# PostgreSQL (the production database path) and Prometheus (the dashboard's PromQL).
+# PostgreSQL (the production database path), Prometheus (the dashboard's PromQL) and Python
+# (the generated service's code).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v git >/dev/null 2>&1 || need+=(git)
+# The service template's tests compile and run the generated Python app's metrics module.
+[ -x /usr/bin/python3 ] || need+=(python3)
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "system-deps: missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}" >&2
