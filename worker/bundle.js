@@ -59,16 +59,23 @@ async function readWorkerBundle() {
     names = await listFiles(distDir);
   } catch (error) {
     if (error && error.code === 'ENOENT') {
-      throw new Error(`The image Worker is not built: ${distDir} is missing; ${buildHint}`);
+      throw new Error(
+        `The image Worker is not built: ${distDir} is missing; ${buildHint}`,
+      );
     }
     throw error;
   }
   if (!names.includes(mainModule)) {
     throw new Error(
-      `The image Worker is not built: ${path.join(distDir, mainModule)} is missing; ${buildHint}`,
+      `The image Worker is not built: ${path.join(
+        distDir,
+        mainModule,
+      )} is missing; ${buildHint}`,
     );
   }
-  names.sort((a, b) => (a === mainModule ? -1 : b === mainModule ? 1 : a.localeCompare(b)));
+  names.sort((a, b) =>
+    a === mainModule ? -1 : b === mainModule ? 1 : a.localeCompare(b),
+  );
 
   const config = parseJsonc(await fs.readFile(wranglerFile, 'utf8'));
   if (typeof config.compatibility_date !== 'string') {

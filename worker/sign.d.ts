@@ -25,7 +25,11 @@ export function canonicalString(url: string | URL): string;
 /** Base64url HMAC-SHA256 of `canonicalString(url)` with `key`. */
 export function signature(url: string | URL, key: string): string;
 /** `url` with `exp` (when asked for) and `sig` set. */
-export function signUrl(url: string | URL, key: string, options?: ExpiryOptions): string;
+export function signUrl(
+  url: string | URL,
+  key: string,
+  options?: ExpiryOptions,
+): string;
 /** A Worker URL for `source` with the given options, signed when `key` is given. */
 export function imageUrl(
   workerUrl: string | URL,

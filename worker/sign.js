@@ -14,15 +14,21 @@ const EXPIRY_PARAM = 'exp';
  */
 function canonicalString(url) {
   const parsed = typeof url === 'string' ? new URL(url) : url;
-  const params = [...parsed.searchParams].filter(([name]) => name !== SIGNATURE_PARAM);
-  params.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const params = [...parsed.searchParams].filter(
+    ([name]) => name !== SIGNATURE_PARAM,
+  );
+  params.sort(([a, av], [b, bv]) =>
+    a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0,
+  );
   return `${parsed.pathname}?${new URLSearchParams(params).toString()}`;
 }
 
 /** Base64url HMAC-SHA256 of the canonical string of `url`. */
 function signature(url, key) {
   if (!key) throw new Error('A signing key is required');
-  return createHmac('sha256', key).update(canonicalString(url)).digest('base64url');
+  return createHmac('sha256', key)
+    .update(canonicalString(url))
+    .digest('base64url');
 }
 
 /**
@@ -54,9 +60,17 @@ function imageUrl(workerUrl, source, options = {}, key) {
   const url = new URL(String(workerUrl));
   url.searchParams.set('url', String(source));
   for (const name of ['w', 'h', 'fit', 'q', 'f']) {
-    if (options[name] !== undefined) url.searchParams.set(name, String(options[name]));
+    if (options[name] !== undefined)
+      url.searchParams.set(name, String(options[name]));
   }
   return key ? signUrl(url, key, options) : url.toString();
 }
 
-module.exports = { canonicalString, signature, signUrl, imageUrl, SIGNATURE_PARAM, EXPIRY_PARAM };
+module.exports = {
+  canonicalString,
+  signature,
+  signUrl,
+  imageUrl,
+  SIGNATURE_PARAM,
+  EXPIRY_PARAM,
+};

@@ -56,11 +56,17 @@ for (const name of (await readdir(dist)).sort()) {
   const gz = gzipSync(content, { level: 9 }).length;
   raw += (await stat(join(dist, name))).size;
   gzip += gz;
-  rows.push(`  ${name.padEnd(28)} ${kb(content.length).padStart(10)} ${kb(gz).padStart(10)} gzip`);
+  rows.push(
+    `  ${name.padEnd(28)} ${kb(content.length).padStart(10)} ${kb(gz).padStart(
+      10,
+    )} gzip`,
+  );
 }
 if (!quiet) console.log(rows.join('\n'));
 console.log(
-  `image-worker bundle: ${kb(raw)} raw, ${kb(gzip)} gzip (limit ${kb(GZIP_LIMIT)} gzip) in ${dist}`,
+  `image-worker bundle: ${kb(raw)} raw, ${kb(gzip)} gzip (limit ${kb(
+    GZIP_LIMIT,
+  )} gzip) in ${dist}`,
 );
 if (gzip > GZIP_LIMIT) {
   console.error('image-worker bundle is over the 3 MiB gzip limit');

@@ -4,7 +4,11 @@ import { wasmEngine } from './engines/wasm';
 import { formatBucket } from './lib/accept';
 import { readConfig, type Config, type Env } from './lib/config';
 import { HttpError } from './lib/errors';
-import { normalizedKey, parseOptions, type TransformOptions } from './lib/options';
+import {
+  normalizedKey,
+  parseOptions,
+  type TransformOptions,
+} from './lib/options';
 import { checkSourceUrl } from './lib/origin';
 import { verifySignature } from './lib/signing';
 
@@ -30,8 +34,12 @@ interface LogLine {
   error?: string;
 }
 
-function targetFor(options: TransformOptions, accept: string | null): { target: Target; bucket: string } {
-  if (options.format !== 'auto') return { target: options.format, bucket: 'fixed' };
+function targetFor(
+  options: TransformOptions,
+  accept: string | null,
+): { target: Target; bucket: string } {
+  if (options.format !== 'auto')
+    return { target: options.format, bucket: 'fixed' };
   const bucket = formatBucket(accept);
   return { target: bucket, bucket };
 }
@@ -101,7 +109,9 @@ async function handle(
   const { target, bucket } = targetFor(options, request.headers.get('Accept'));
   log.format = target;
   const cacheKey = new Request(
-    `${url.origin}/__image-cache/${config.engine}/${bucket}?${normalizedKey(options)}`,
+    `${url.origin}/__image-cache/${config.engine}/${bucket}?${normalizedKey(
+      options,
+    )}`,
   );
   const cache = caches.default;
   const cached = await cache.match(cacheKey);
@@ -110,7 +120,12 @@ async function handle(
     log.bytesOut = Number(cached.headers.get('Content-Length')) || undefined;
     const response = new Response(cached.body, cached);
     response.headers.set('X-Cache', 'HIT');
-    if (etagMatches(request.headers.get('If-None-Match'), response.headers.get('ETag') ?? '')) {
+    if (
+      etagMatches(
+        request.headers.get('If-None-Match'),
+        response.headers.get('ETag') ?? '',
+      )
+    ) {
       return notModified(response);
     }
     return request.method === 'HEAD' ? new Response(null, response) : response;
@@ -134,7 +149,9 @@ async function handle(
   if (config.debugHeaders) {
     const detail = {
       engine: engine.name,
-      ...(result.wasmPeakBytes !== undefined ? { 'wasm-peak-bytes': result.wasmPeakBytes } : {}),
+      ...(result.wasmPeakBytes !== undefined
+        ? { 'wasm-peak-bytes': result.wasmPeakBytes }
+        : {}),
       ...result.detail,
     };
     headers.set(
@@ -147,10 +164,13 @@ async function handle(
   ctx.waitUntil(cache.put(cacheKey, new Response(result.body, { headers })));
 
   headers.set('X-Cache', 'MISS');
-  const response = new Response(request.method === 'HEAD' ? null : result.body, {
-    status: 200,
-    headers,
-  });
+  const response = new Response(
+    request.method === 'HEAD' ? null : result.body,
+    {
+      status: 200,
+      headers,
+    },
+  );
   if (etagMatches(request.headers.get('If-None-Match'), headers.get('ETag')!)) {
     return notModified(response);
   }
@@ -169,8 +189,14 @@ export default {
         response = errorResponse(error.status, error.message);
         log.error = error.message;
       } else {
-        response = errorResponse(500, 'Internal error while processing the image');
-        log.error = error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+        response = errorResponse(
+          500,
+          'Internal error while processing the image',
+        );
+        log.error =
+          error instanceof Error
+            ? error.message.slice(0, 200)
+            : 'unknown error';
       }
     }
     log.status = response.status;

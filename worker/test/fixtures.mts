@@ -2,7 +2,11 @@
 import sharp from 'sharp';
 
 /** A photo-like image: smooth gradients plus noise, so encoders have real work to do. */
-export async function photo(width: number, height: number, noise = 24): Promise<sharp.Sharp> {
+export async function photo(
+  width: number,
+  height: number,
+  noise = 24,
+): Promise<ReturnType<typeof sharp>> {
   const raw = Buffer.alloc(width * height * 3);
   let seed = 12345;
   for (let y = 0; y < height; y++) {
@@ -43,11 +47,22 @@ export function pngBomb(width: number, height: number): Buffer {
 
 /** A JPEG with an APP0 segment and a baseline frame header claiming `width` × `height`. */
 export function jpegBomb(width: number, height: number): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1,
+    0, 0,
+  ]);
+  const sof = Buffer.from([
+    0xff, 0xc0, 0x00, 0x11, 8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11,
+    1,
+  ]);
   sof.writeUInt16BE(height, 5);
   sof.writeUInt16BE(width, 7);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.alloc(1024)]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    app0,
+    sof,
+    Buffer.alloc(1024),
+  ]);
 }
 
 export function gifBomb(width: number, height: number): Buffer {

@@ -3,7 +3,8 @@ import { Miniflare, type MiniflareOptions } from 'miniflare';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { readWorkerBundle } = require('../bundle.js') as typeof import('../bundle.js');
+const { readWorkerBundle } =
+  require('../bundle.js') as typeof import('../bundle.js');
 
 export type OriginHandler = (request: Request) => Response | Promise<Response>;
 
@@ -29,14 +30,19 @@ export async function startWorker(
   const originRequests: OriginRequest[] = [];
   const mf = new Miniflare({
     modules: bundle.modules.map(m => ({
-      type: m.contentType === 'application/wasm' ? ('CompiledWasm' as const) : ('ESModule' as const),
+      type:
+        m.contentType === 'application/wasm'
+          ? ('CompiledWasm' as const)
+          : ('ESModule' as const),
       path: m.name,
       contents: new Uint8Array(m.content),
     })),
     compatibilityDate: bundle.compatibilityDate,
     compatibilityFlags: bundle.compatibilityFlags,
     bindings,
-    outboundService: async (request: Request & { cf?: Record<string, unknown> }) => {
+    outboundService: async (
+      request: Request & { cf?: Record<string, unknown> },
+    ) => {
       originRequests.push({ url: request.url, cf: request.cf });
       return origin(request as Request);
     },
@@ -47,7 +53,10 @@ export async function startWorker(
     mf,
     originRequests,
     async fetch(path, init) {
-      const response = await mf.dispatchFetch(`https://img.test${path}`, init as never);
+      const response = await mf.dispatchFetch(
+        `https://img.test${path}`,
+        init as never,
+      );
       return response as unknown as Response;
     },
     dispose: () => mf.dispose(),

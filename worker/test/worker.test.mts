@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { fixtures, gifBomb, jpegBomb, photo, pngBomb, webpBomb } from './fixtures.mts';
+import {
+  fixtures,
+  gifBomb,
+  jpegBomb,
+  photo,
+  pngBomb,
+  webpBomb,
+} from './fixtures.mts';
 import { startWorker, type WorkerHarness } from './harness.mts';
 
 const require = createRequire(import.meta.url);
@@ -17,12 +24,18 @@ type Images = Awaited<ReturnType<typeof fixtures>>;
 function image(body: Buffer, type: string, init: ResponseInit = {}): Response {
   return new Response(new Uint8Array(body), {
     ...init,
-    headers: { 'Content-Type': type, ...(init.headers as Record<string, string>) },
+    headers: {
+      'Content-Type': type,
+      ...(init.headers as Record<string, string>),
+    },
   });
 }
 
 /** The test origin: one route per case. */
-function origin(images: Images, extra: Record<string, () => Response | Promise<Response>> = {}) {
+function origin(
+  images: Images,
+  extra: Record<string, () => Response | Promise<Response>> = {},
+) {
   const routes: Record<string, () => Response | Promise<Response>> = {
     '/photo.jpg': () => image(images.jpeg, 'image/jpeg'),
     '/photo.png': () => image(images.png, 'image/png'),
@@ -32,7 +45,8 @@ function origin(images: Images, extra: Record<string, () => Response | Promise<R
     '/bomb.jpg': () => image(jpegBomb(60000, 60000), 'image/jpeg'),
     '/bomb.gif': () => image(gifBomb(65000, 65000), 'image/gif'),
     '/bomb.webp': () => image(webpBomb(16383, 16383), 'image/webp'),
-    '/big.jpg': () => image(Buffer.alloc(MAX_SOURCE_BYTES + 1, 0xff), 'image/jpeg'),
+    '/big.jpg': () =>
+      image(Buffer.alloc(MAX_SOURCE_BYTES + 1, 0xff), 'image/jpeg'),
     '/big-stream.jpg': () => {
       const chunk = new Uint8Array(256 * 1024).fill(0xff);
       let sent = 0;
@@ -46,13 +60,18 @@ function origin(images: Images, extra: Record<string, () => Response | Promise<R
       return new Response(body, { headers: { 'Content-Type': 'image/jpeg' } });
     },
     '/page.html': () =>
-      new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }),
-    '/fake.jpg': () => image(Buffer.from('this is not a jpeg at all, just text'), 'image/jpeg'),
+      new Response('<html></html>', {
+        headers: { 'Content-Type': 'text/html' },
+      }),
+    '/fake.jpg': () =>
+      image(Buffer.from('this is not a jpeg at all, just text'), 'image/jpeg'),
     '/missing.jpg': () => new Response('nope', { status: 404 }),
     '/broken.jpg': () => new Response('boom', { status: 500 }),
     '/redirect-allowed': () => Response.redirect(`${ORIGIN}/photo.jpg`, 302),
-    '/redirect-evil': () => Response.redirect('https://evil.example.net/photo.jpg', 302),
-    '/redirect-private': () => Response.redirect('http://127.0.0.1/photo.jpg', 301),
+    '/redirect-evil': () =>
+      Response.redirect('https://evil.example.net/photo.jpg', 302),
+    '/redirect-private': () =>
+      Response.redirect('http://127.0.0.1/photo.jpg', 301),
     '/slow.jpg': async () => {
       await new Promise(resolve => setTimeout(resolve, 2500));
       return image(images.jpeg, 'image/jpeg');
@@ -69,7 +88,10 @@ function origin(images: Images, extra: Record<string, () => Response | Promise<R
   };
 }
 
-function q(source: string, params: Record<string, string | number> = {}): string {
+function q(
+  source: string,
+  params: Record<string, string | number> = {},
+): string {
   const search = new URLSearchParams({ url: source });
   for (const [k, v] of Object.entries(params)) search.set(k, String(v));
   return `/?${search}`;
@@ -103,7 +125,9 @@ describe('wasm engine', () => {
 
   for (const format of ['webp', 'avif', 'jpeg', 'png'] as const) {
     it(`re-encodes a JPEG as ${format} at the requested width`, async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 300, f: format }));
+      const res = await worker.fetch(
+        q(`${ORIGIN}/photo.jpg`, { w: 300, f: format }),
+      );
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('Content-Type'), `image/${format}`);
       const { meta, body } = await decoded(res);
@@ -112,36 +136,58 @@ describe('wasm engine', () => {
       assert.equal(meta.height, 200);
       assert.equal(Number(res.headers.get('Content-Length')), body.length);
       assert.match(res.headers.get('Cache-Control') ?? '', /max-age=31536000/);
-      assert.equal(res.headers.get('Vary'), null, 'an explicit format does not vary on Accept');
+      assert.equal(
+        res.headers.get('Vary'),
+        null,
+        'an explicit format does not vary on Accept',
+      );
     });
   }
 
   it('decodes PNG (keeping alpha) and WebP sources', async () => {
-    const png = await worker.fetch(q(`${ORIGIN}/photo.png`, { w: 120, f: 'png' }));
+    const png = await worker.fetch(
+      q(`${ORIGIN}/photo.png`, { w: 120, f: 'png' }),
+    );
     assert.equal(png.status, 200);
     const pngMeta = (await decoded(png)).meta;
     assert.equal(pngMeta.width, 120);
     assert.equal(pngMeta.hasAlpha, true);
-    const webp = await worker.fetch(q(`${ORIGIN}/photo.webp`, { w: 120, f: 'jpeg' }));
+    const webp = await worker.fetch(
+      q(`${ORIGIN}/photo.webp`, { w: 120, f: 'jpeg' }),
+    );
     assert.equal(webp.status, 200);
     assert.equal((await decoded(webp)).meta.format, 'jpeg');
   });
 
   it('keeps the resized image faithful to the source', async () => {
-    const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 600, f: 'png' }));
-    const ours = await sharp(Buffer.from(await res.arrayBuffer())).raw().toBuffer();
-    const ref = await sharp(images.jpeg).resize(600).raw().toBuffer({ resolveWithObject: true });
+    const res = await worker.fetch(
+      q(`${ORIGIN}/photo.jpg`, { w: 600, f: 'png' }),
+    );
+    const ours = await sharp(Buffer.from(await res.arrayBuffer()))
+      .raw()
+      .toBuffer();
+    const ref = await sharp(images.jpeg)
+      .resize(600)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     assert.equal(ours.length / 4, ref.data.length / 3);
     let diff = 0;
     for (let i = 0, j = 0; j < ref.data.length; i += 4, j += 3) {
-      diff += Math.abs(ours[i] - ref.data[j]) + Math.abs(ours[i + 1] - ref.data[j + 1]);
+      diff +=
+        Math.abs(ours[i] - ref.data[j]) +
+        Math.abs(ours[i + 1] - ref.data[j + 1]);
     }
-    assert.ok(diff / (ref.data.length / 3) / 2 < 4, `mean channel error ${diff}`);
+    assert.ok(
+      diff / (ref.data.length / 3) / 2 < 4,
+      `mean channel error ${diff}`,
+    );
   });
 
   it('applies fit: cover crops to the exact box, scale-down never enlarges, contain does', async () => {
     const cover = await decoded(
-      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 200, h: 200, fit: 'cover', f: 'png' })),
+      await worker.fetch(
+        q(`${ORIGIN}/photo.jpg`, { w: 200, h: 200, fit: 'cover', f: 'png' }),
+      ),
     );
     assert.deepEqual([cover.meta.width, cover.meta.height], [200, 200]);
     const down = await decoded(
@@ -149,11 +195,20 @@ describe('wasm engine', () => {
     );
     assert.deepEqual([down.meta.width, down.meta.height], [1200, 800]);
     const contain = await decoded(
-      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 1500, h: 1500, fit: 'contain', f: 'png' })),
+      await worker.fetch(
+        q(`${ORIGIN}/photo.jpg`, {
+          w: 1500,
+          h: 1500,
+          fit: 'contain',
+          f: 'png',
+        }),
+      ),
     );
     assert.deepEqual([contain.meta.width, contain.meta.height], [1500, 1000]);
     const crop = await decoded(
-      await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 300, h: 600, fit: 'crop', f: 'png' })),
+      await worker.fetch(
+        q(`${ORIGIN}/photo.jpg`, { w: 300, h: 600, fit: 'crop', f: 'png' }),
+      ),
     );
     assert.deepEqual([crop.meta.width, crop.meta.height], [300, 600]);
   });
@@ -162,14 +217,26 @@ describe('wasm engine', () => {
     const cases: [string, Record<string, string | number>, RegExp][] = [
       ['w=0', { w: 0 }, /w must be from 1 to 4096/],
       ['w too large', { w: 5000 }, /w must be from 1 to 4096/],
-      ['w not a number', { w: 'abc' }, /w must be a whole number from 1 to 4096/],
+      [
+        'w not a number',
+        { w: 'abc' },
+        /w must be a whole number from 1 to 4096/,
+      ],
       ['w negative', { w: -5 }, /w must be a whole number/],
       ['w fractional', { w: '10.5' }, /w must be a whole number/],
       ['h too large', { h: 9999 }, /h must be from 1 to 4096/],
       ['q=0', { q: 0 }, /q must be from 1 to 100/],
       ['q=101', { q: 101 }, /q must be from 1 to 100/],
-      ['unknown fit', { fit: 'stretch' }, /fit must be one of scale-down, contain, cover, crop/],
-      ['unknown format', { f: 'gif' }, /f must be one of auto, avif, webp, jpeg, png/],
+      [
+        'unknown fit',
+        { fit: 'stretch' },
+        /fit must be one of scale-down, contain, cover, crop/,
+      ],
+      [
+        'unknown format',
+        { f: 'gif' },
+        /f must be one of auto, avif, webp, jpeg, png/,
+      ],
       ['unknown parameter', { width: 10 }, /Unknown parameter "width"/],
     ];
     for (const [name, params, message] of cases) {
@@ -196,12 +263,16 @@ describe('wasm engine', () => {
       assert.match(await res.text(), /http or https/);
     });
     it('a parameter given twice', async () => {
-      const res = await worker.fetch(`${q(`${ORIGIN}/photo.jpg`, { w: 10 })}&w=20`);
+      const res = await worker.fetch(
+        `${q(`${ORIGIN}/photo.jpg`, { w: 10 })}&w=20`,
+      );
       assert.equal(res.status, 400);
       assert.match(await res.text(), /w must be given once/);
     });
     it('a method other than GET or HEAD', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`), { method: 'POST' });
+      const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`), {
+        method: 'POST',
+      });
       assert.equal(res.status, 405);
       assert.equal(res.headers.get('Allow'), 'GET, HEAD');
     });
@@ -212,12 +283,17 @@ describe('wasm engine', () => {
       const before = worker.originRequests.length;
       const res = await worker.fetch(q('https://evil.example.net/photo.jpg'));
       assert.equal(res.status, 403);
-      assert.match(await res.text(), /evil.example.net is not an allowed origin/);
+      assert.match(
+        await res.text(),
+        /evil.example.net is not an allowed origin/,
+      );
       assert.equal(worker.originRequests.length, before);
     });
 
     it('accepts subdomains of a wildcard entry', async () => {
-      const res = await worker.fetch(q('https://cdn.example.org/photo.jpg', { w: 50, f: 'jpeg' }));
+      const res = await worker.fetch(
+        q('https://cdn.example.org/photo.jpg', { w: 50, f: 'jpeg' }),
+      );
       assert.equal(res.status, 200);
     });
 
@@ -243,7 +319,9 @@ describe('wasm engine', () => {
     }
 
     it('follows a redirect to an allowed host', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/redirect-allowed`, { w: 64, f: 'webp' }));
+      const res = await worker.fetch(
+        q(`${ORIGIN}/redirect-allowed`, { w: 64, f: 'webp' }),
+      );
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('Content-Type'), 'image/webp');
     });
@@ -251,14 +329,24 @@ describe('wasm engine', () => {
     it('refuses a redirect to a host that is not allowed, without following it', async () => {
       const res = await worker.fetch(q(`${ORIGIN}/redirect-evil`, { w: 64 }));
       assert.equal(res.status, 403);
-      assert.match(await res.text(), /redirect target host evil.example.net is not an allowed origin/);
-      assert.ok(!worker.originRequests.some(r => r.url.includes('evil.example.net')));
+      assert.match(
+        await res.text(),
+        /redirect target host evil.example.net is not an allowed origin/,
+      );
+      assert.ok(
+        !worker.originRequests.some(r => r.url.includes('evil.example.net')),
+      );
     });
 
     it('refuses a redirect to a private address', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/redirect-private`, { w: 64 }));
+      const res = await worker.fetch(
+        q(`${ORIGIN}/redirect-private`, { w: 64 }),
+      );
       assert.equal(res.status, 403);
-      assert.match(await res.text(), /redirect target points to a private or local address/);
+      assert.match(
+        await res.text(),
+        /redirect target points to a private or local address/,
+      );
     });
   });
 
@@ -284,7 +372,10 @@ describe('wasm engine', () => {
       it(`refuses the decompression bomb ${name} from its header`, async () => {
         const res = await worker.fetch(q(`${ORIGIN}/${name}`, { w: 100 }));
         assert.equal(res.status, 413);
-        assert.match(await res.text(), new RegExp(`${dims} .* the limit is 12000000 pixels`));
+        assert.match(
+          await res.text(),
+          new RegExp(`${dims} .* the limit is 12000000 pixels`),
+        );
       });
     }
   });
@@ -348,11 +439,15 @@ describe('wasm engine', () => {
       const etag = first.headers.get('ETag');
       assert.match(etag ?? '', /^"[\w-]+"$/);
       await first.arrayBuffer();
-      const again = await worker.fetch(url, { headers: { 'If-None-Match': `"other", ${etag}` } });
+      const again = await worker.fetch(url, {
+        headers: { 'If-None-Match': `"other", ${etag}` },
+      });
       assert.equal(again.status, 304);
       assert.equal(again.headers.get('ETag'), etag);
       assert.equal((await again.arrayBuffer()).byteLength, 0);
-      const changed = await worker.fetch(url, { headers: { 'If-None-Match': '"other"' } });
+      const changed = await worker.fetch(url, {
+        headers: { 'If-None-Match': '"other"' },
+      });
       assert.equal(changed.status, 200);
       await changed.arrayBuffer();
     });
@@ -380,10 +475,14 @@ describe('wasm engine', () => {
 
     it('keeps format buckets apart in the cache', async () => {
       const url = q(`${ORIGIN}/photo.jpg`, { w: 91 });
-      const webp = await worker.fetch(url, { headers: { Accept: 'image/webp' } });
+      const webp = await worker.fetch(url, {
+        headers: { Accept: 'image/webp' },
+      });
       await webp.arrayBuffer();
       await new Promise(resolve => setTimeout(resolve, 200));
-      const avif = await worker.fetch(url, { headers: { Accept: 'image/avif' } });
+      const avif = await worker.fetch(url, {
+        headers: { Accept: 'image/avif' },
+      });
       assert.equal(avif.headers.get('Content-Type'), 'image/avif');
       assert.equal(avif.headers.get('X-Cache'), 'MISS');
       await avif.arrayBuffer();
@@ -395,7 +494,9 @@ describe('wasm engine memory', () => {
   let worker: WorkerHarness;
   before(async () => {
     // The largest source the default MAX_PIXELS (12 MP) accepts.
-    const largest = await (await photo(4000, 3000, 6)).jpeg({ quality: 90 }).toBuffer();
+    const largest = await (await photo(4000, 3000, 6))
+      .jpeg({ quality: 90 })
+      .toBuffer();
     worker = await startWorker(
       { ALLOWED_ORIGINS: 'images.example.com', DEBUG_HEADERS: 'true' },
       () => image(largest, 'image/jpeg'),
@@ -411,12 +512,21 @@ describe('wasm engine memory', () => {
     ['avif', 1280],
   ] as const) {
     it(`stays under 128 MiB for a 12 MP JPEG to ${format} at ${width} px`, async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: width, f: format }));
+      const res = await worker.fetch(
+        q(`${ORIGIN}/largest.jpg`, { w: width, f: format }),
+      );
       assert.equal(res.status, 200, await res.clone().text());
       await res.arrayBuffer();
-      const peak = Number(/wasm-peak-bytes=(\d+)/.exec(res.headers.get('X-Image-Debug') ?? '')?.[1]);
+      const peak = Number(
+        /wasm-peak-bytes=(\d+)/.exec(
+          res.headers.get('X-Image-Debug') ?? '',
+        )?.[1],
+      );
       const outputBytes = width * Math.round((width * 3) / 4) * 4;
-      assert.ok(peak > outputBytes, `peak ${peak} counts at least the output pixels`);
+      assert.ok(
+        peak > outputBytes,
+        `peak ${peak} counts at least the output pixels`,
+      );
       assert.ok(peak < CLOUDFLARE_LIMIT, `peak WASM memory ${peak} bytes`);
     });
   }
@@ -424,13 +534,21 @@ describe('wasm engine memory', () => {
   it('refuses an output larger than MAX_OUTPUT_PIXELS', async () => {
     const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { f: 'webp' }));
     assert.equal(res.status, 422);
-    assert.match(await res.text(), /Output would be 4000x3000; the wasm engine's limit is 4000000 pixels/);
+    assert.match(
+      await res.text(),
+      /Output would be 4000x3000; the wasm engine's limit is 4000000 pixels/,
+    );
   });
 
   it('refuses an explicit AVIF larger than the AVIF cap, and falls back to WebP for f=auto', async () => {
-    const explicit = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 1600, f: 'avif' }));
+    const explicit = await worker.fetch(
+      q(`${ORIGIN}/largest.jpg`, { w: 1600, f: 'avif' }),
+    );
     assert.equal(explicit.status, 422);
-    assert.match(await explicit.text(), /AVIF output is limited to 1310720 pixels/);
+    assert.match(
+      await explicit.text(),
+      /AVIF output is limited to 1310720 pixels/,
+    );
     const auto = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 1600 }), {
       headers: { Accept: 'image/avif,image/webp' },
     });
@@ -440,7 +558,9 @@ describe('wasm engine memory', () => {
   });
 
   it('decodes JPEGs scaled down in the DCT domain when shrinking a lot', async () => {
-    const res = await worker.fetch(q(`${ORIGIN}/largest.jpg`, { w: 400, f: 'webp' }));
+    const res = await worker.fetch(
+      q(`${ORIGIN}/largest.jpg`, { w: 400, f: 'webp' }),
+    );
     assert.equal(res.status, 200);
     await res.arrayBuffer();
     assert.match(res.headers.get('X-Image-Debug') ?? '', /decode-scale=1\/8/);
@@ -463,7 +583,10 @@ describe('signed URLs', () => {
   };
 
   it('accepts a URL signed with the helper', async () => {
-    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40, f: 'webp' })}`, key);
+    const signed = signUrl(
+      `https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40, f: 'webp' })}`,
+      key,
+    );
     const res = await worker.fetch(path(signed));
     assert.equal(res.status, 200);
     await res.arrayBuffer();
@@ -478,14 +601,20 @@ describe('signed URLs', () => {
   });
 
   it('refuses a tampered parameter', async () => {
-    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, key);
+    const signed = signUrl(
+      `https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`,
+      key,
+    );
     const res = await worker.fetch(path(signed).replace('w=40', 'w=4000'));
     assert.equal(res.status, 403);
     assert.match(await res.text(), /Invalid signature/);
   });
 
   it('refuses a signature made with another key', async () => {
-    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, 'other-key');
+    const signed = signUrl(
+      `https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`,
+      'other-key',
+    );
     const res = await worker.fetch(path(signed));
     assert.equal(res.status, 403);
     const text = await res.text();
@@ -493,14 +622,20 @@ describe('signed URLs', () => {
   });
 
   it('refuses a malformed signature', async () => {
-    const res = await worker.fetch(`${q(`${ORIGIN}/photo.jpg`, { w: 40 })}&sig=abc`);
+    const res = await worker.fetch(
+      `${q(`${ORIGIN}/photo.jpg`, { w: 40 })}&sig=abc`,
+    );
     assert.equal(res.status, 403);
   });
 
   it('refuses an expired signed URL', async () => {
-    const signed = signUrl(`https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`, key, {
-      expiresAt: new Date(Date.now() - 60_000),
-    });
+    const signed = signUrl(
+      `https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 40 })}`,
+      key,
+      {
+        expiresAt: new Date(Date.now() - 60_000),
+      },
+    );
     const res = await worker.fetch(path(signed));
     assert.equal(res.status, 403);
     assert.match(await res.text(), /expired/);
@@ -519,7 +654,13 @@ describe('cloudflare engine', () => {
 
   it('sends the options as cf.image and returns what Cloudflare answers', async () => {
     const res = await worker.fetch(
-      q(`${ORIGIN}/photo.jpg`, { w: 320, h: 200, fit: 'cover', q: 70, f: 'webp' }),
+      q(`${ORIGIN}/photo.jpg`, {
+        w: 320,
+        h: 200,
+        fit: 'cover',
+        q: 70,
+        f: 'webp',
+      }),
     );
     assert.equal(res.status, 200);
     await res.arrayBuffer();
@@ -540,13 +681,18 @@ describe('cloudflare engine', () => {
     ['image/webp,*/*', 'webp'],
     ['*/*', undefined],
   ] as const) {
-    it(`asks for ${format ?? 'the original format'} when Accept is "${accept}"`, async () => {
+    it(`asks for ${
+      format ?? 'the original format'
+    } when Accept is "${accept}"`, async () => {
       const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 100 }), {
         headers: { Accept: accept },
       });
       assert.equal(res.status, 200);
       await res.arrayBuffer();
-      const image = worker.originRequests.at(-1)!.cf?.image as Record<string, unknown>;
+      const image = worker.originRequests.at(-1)!.cf?.image as Record<
+        string,
+        unknown
+      >;
       assert.equal(image.format, format);
       assert.equal(image.width, 100);
       assert.equal(image.fit, 'scale-down');

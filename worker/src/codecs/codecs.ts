@@ -34,10 +34,17 @@ async function withCodec<T, R>(
 }
 
 function view(pixels: Pixels): Uint8Array {
-  return new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
+  return new Uint8Array(
+    pixels.data.buffer,
+    pixels.data.byteOffset,
+    pixels.data.length,
+  );
 }
 
-export function decodeWebp(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixels> {
+export function decodeWebp(
+  bytes: Uint8Array,
+  meter: MemoryMeter,
+): Promise<Pixels> {
   return withCodec(webpDec, webpDecWasm, meter, codec => {
     const image = codec.decode(bytes);
     if (!image) throw new Error('WebP decoding failed');
@@ -45,13 +52,24 @@ export function decodeWebp(bytes: Uint8Array, meter: MemoryMeter): Promise<Pixel
   });
 }
 
-export function encodeJpeg(pixels: Pixels, quality: number, meter: MemoryMeter) {
+export function encodeJpeg(
+  pixels: Pixels,
+  quality: number,
+  meter: MemoryMeter,
+) {
   return withCodec(mozjpegEnc, mozjpegEncWasm, meter, codec =>
-    codec.encode(view(pixels), pixels.width, pixels.height, { ...jpegDefaults, quality }),
+    codec.encode(view(pixels), pixels.width, pixels.height, {
+      ...jpegDefaults,
+      quality,
+    }),
   );
 }
 
-export function encodeWebp(pixels: Pixels, quality: number, meter: MemoryMeter) {
+export function encodeWebp(
+  pixels: Pixels,
+  quality: number,
+  meter: MemoryMeter,
+) {
   return withCodec(webpEnc, webpEncWasm, meter, codec => {
     const out = codec.encode(view(pixels), pixels.width, pixels.height, {
       ...webpDefaults,
@@ -63,7 +81,11 @@ export function encodeWebp(pixels: Pixels, quality: number, meter: MemoryMeter) 
   });
 }
 
-export function encodeAvif(pixels: Pixels, quality: number, meter: MemoryMeter) {
+export function encodeAvif(
+  pixels: Pixels,
+  quality: number,
+  meter: MemoryMeter,
+) {
   return withCodec(avifEnc, avifEncWasm, meter, codec => {
     // speed 5 and 4:4:4 match sharp's defaults (effort 4, chromaSubsampling '4:4:4').
     const out = codec.encode(view(pixels), pixels.width, pixels.height, {

@@ -18,7 +18,14 @@ interface ImagecoreExports {
     outW: number,
     outH: number,
   ): number;
-  resize_rgba(ptr: number, stride: number, inW: number, inH: number, outW: number, outH: number): number;
+  resize_rgba(
+    ptr: number,
+    stride: number,
+    inW: number,
+    inH: number,
+    outW: number,
+    outH: number,
+  ): number;
   result_width(): number;
   result_height(): number;
   alloc(size: number): number;
@@ -60,17 +67,32 @@ export class Imagecore {
   }
 
   /** Decodes a JPEG at 1/`scale` (1, 2, 4 or 8) inside the instance; returns a pointer. */
-  decodeJpeg(ptr: number, size: number, scale: number): { ptr: number; width: number; height: number } {
+  decodeJpeg(
+    ptr: number,
+    size: number,
+    scale: number,
+  ): { ptr: number; width: number; height: number } {
     const out = this.wasm.jpeg_decode_rgba(ptr, size, scale);
     this.meter.sample();
-    return { ptr: out, width: this.wasm.result_width(), height: this.wasm.result_height() };
+    return {
+      ptr: out,
+      width: this.wasm.result_width(),
+      height: this.wasm.result_height(),
+    };
   }
 
   /** Lanczos3 resize of the `width` x `height` area at `ptr`, whose rows are `stride` pixels apart. */
   /** Size of the JPEG at `ptr` when decoded at 1/`scale`. */
-  jpegScaledSize(ptr: number, size: number, scale: number): { width: number; height: number } {
+  jpegScaledSize(
+    ptr: number,
+    size: number,
+    scale: number,
+  ): { width: number; height: number } {
     this.wasm.jpeg_scaled_size(ptr, size, scale);
-    return { width: this.wasm.result_width(), height: this.wasm.result_height() };
+    return {
+      width: this.wasm.result_width(),
+      height: this.wasm.result_height(),
+    };
   }
 
   /**
@@ -108,14 +130,25 @@ export class Imagecore {
     outWidth: number,
     outHeight: number,
   ): number {
-    const out = this.wasm.resize_rgba(ptr, stride, width, height, outWidth, outHeight);
+    const out = this.wasm.resize_rgba(
+      ptr,
+      stride,
+      width,
+      height,
+      outWidth,
+      outHeight,
+    );
     this.meter.sample();
     return out;
   }
 
   /** Copies RGBA pixels out of the instance into JavaScript memory. */
   take(ptr: number, width: number, height: number): Pixels {
-    const data = new Uint8ClampedArray(this.memory.buffer, ptr, width * height * 4).slice();
+    const data = new Uint8ClampedArray(
+      this.memory.buffer,
+      ptr,
+      width * height * 4,
+    ).slice();
     this.meter.hold(data.buffer);
     return { data, width, height };
   }

@@ -46,7 +46,9 @@ export class MemoryMeter {
 }
 
 /** Finds the linear memory an instance exports (emscripten minifies its export names). */
-export function exportedMemory(exports: WebAssembly.Exports): WebAssembly.Memory {
+export function exportedMemory(
+  exports: WebAssembly.Exports,
+): WebAssembly.Memory {
   for (const value of Object.values(exports)) {
     if (value instanceof WebAssembly.Memory) return value;
   }

@@ -28,23 +28,40 @@ declare module '@jsquash/jpeg/codec/dec/mozjpeg_dec.js' {
 }
 declare module '@jsquash/jpeg/codec/enc/mozjpeg_enc.js' {
   const factory: EmscriptenFactory<{
-    encode(data: BufferSource, width: number, height: number, options: object): Uint8Array;
+    encode(
+      data: BufferSource,
+      width: number,
+      height: number,
+      options: object,
+    ): Uint8Array;
   }>;
   export default factory;
 }
 declare module '@jsquash/webp/codec/dec/webp_dec.js' {
-  const factory: EmscriptenFactory<{ decode(data: BufferSource): RgbaImage | null }>;
+  const factory: EmscriptenFactory<{
+    decode(data: BufferSource): RgbaImage | null;
+  }>;
   export default factory;
 }
 declare module '@jsquash/webp/codec/enc/webp_enc_simd.js' {
   const factory: EmscriptenFactory<{
-    encode(data: BufferSource, width: number, height: number, options: object): Uint8Array | null;
+    encode(
+      data: BufferSource,
+      width: number,
+      height: number,
+      options: object,
+    ): Uint8Array | null;
   }>;
   export default factory;
 }
 declare module '@jsquash/avif/codec/enc/avif_enc.js' {
   const factory: EmscriptenFactory<{
-    encode(data: BufferSource, width: number, height: number, options: object): Uint8Array | null;
+    encode(
+      data: BufferSource,
+      width: number,
+      height: number,
+      options: object,
+    ): Uint8Array | null;
   }>;
   export default factory;
 }

@@ -9,7 +9,14 @@ const pngWasm = pngWasmModule as WebAssembly.Module;
 interface PngExports {
   memory: WebAssembly.Memory;
   decode(ptr: number, len: number): number;
-  encode(retptr: number, ptr: number, len: number, width: number, height: number, depth: number): void;
+  encode(
+    retptr: number,
+    ptr: number,
+    len: number,
+    width: number,
+    height: number,
+    depth: number,
+  ): void;
   __wbindgen_malloc(size: number, align: number): number;
   __wbindgen_free(ptr: number, size: number, align: number): void;
   __wbindgen_add_to_stack_pointer(delta: number): number;
@@ -34,13 +41,19 @@ function instantiate(meter: MemoryMeter) {
         width: number,
         height: number,
       ) => {
-        const data = new Uint8ClampedArray(wasm!.memory.buffer, ptr >>> 0, len >>> 0).slice();
+        const data = new Uint8ClampedArray(
+          wasm!.memory.buffer,
+          ptr >>> 0,
+          len >>> 0,
+        ).slice();
         wasm!.__wbindgen_free(ptr, len, 1);
         decoded = { data, width: width >>> 0, height: height >>> 0 };
         return 0;
       },
       __wbindgen_throw: (ptr: number, len: number) => {
-        const text = new TextDecoder().decode(new Uint8Array(wasm!.memory.buffer, ptr, len));
+        const text = new TextDecoder().decode(
+          new Uint8Array(wasm!.memory.buffer, ptr, len),
+        );
         throw new Error(text);
       },
     },
@@ -64,8 +77,19 @@ function instantiate(meter: MemoryMeter) {
     encode(pixels: Pixels): Uint8Array {
       const retptr = wasm!.__wbindgen_add_to_stack_pointer(-16);
       try {
-        const input = new Uint8Array(pixels.data.buffer, pixels.data.byteOffset, pixels.data.length);
-        wasm!.encode(retptr, pass(input), input.length, pixels.width, pixels.height, 8);
+        const input = new Uint8Array(
+          pixels.data.buffer,
+          pixels.data.byteOffset,
+          pixels.data.length,
+        );
+        wasm!.encode(
+          retptr,
+          pass(input),
+          input.length,
+          pixels.width,
+          pixels.height,
+          8,
+        );
         const words = new Int32Array(wasm!.memory.buffer, retptr, 2);
         const [ptr, len] = [words[0], words[1]];
         const out = new Uint8Array(wasm!.memory.buffer, ptr, len).slice();

@@ -3,8 +3,14 @@ import { checkOriginResponse, fetchOrigin, readLimited } from '../lib/origin';
 import type { Engine, TransformRequest, TransformResult } from './engine';
 
 /** The `cf.image` options sent to Cloudflare Image Transformations for a request. */
-export function imageOptions({ options, target }: TransformRequest): RequestInitCfPropertiesImage {
-  const image: RequestInitCfPropertiesImage = { fit: options.fit, metadata: 'none' };
+export function imageOptions({
+  options,
+  target,
+}: TransformRequest): RequestInitCfPropertiesImage {
+  const image: RequestInitCfPropertiesImage = {
+    fit: options.fit,
+    metadata: 'none',
+  };
   if (options.width !== undefined) image.width = options.width;
   if (options.height !== undefined) image.height = options.height;
   if (options.quality !== undefined) image.quality = options.quality;
@@ -23,13 +29,23 @@ export const cloudflareEngine: Engine = {
       allowList: request.config.allowList,
       timeoutMs: request.config.originTimeoutMs,
     };
-    const { response, signal } = await fetchOrigin(request.options.source, policy, {
-      cf: { image: imageOptions(request) },
-    });
+    const { response, signal } = await fetchOrigin(
+      request.options.source,
+      policy,
+      {
+        cf: { image: imageOptions(request) },
+      },
+    );
     checkOriginResponse(response);
     const contentType = response.headers.get('Content-Type') ?? '';
-    const body = await readLimited(response, request.config.maxSourceBytes, signal, policy);
-    if (body.length === 0) throw new HttpError(502, 'Origin sent an empty image');
+    const body = await readLimited(
+      response,
+      request.config.maxSourceBytes,
+      signal,
+      policy,
+    );
+    if (body.length === 0)
+      throw new HttpError(502, 'Origin sent an empty image');
     return { body, contentType };
   },
 };

@@ -15,7 +15,12 @@ import { computeGeometry, jpegShrink, type Geometry } from '../lib/geometry';
 import { readImageInfo, type ImageInfo } from '../lib/imageHeader';
 import type { OutputFormat } from '../lib/options';
 import { checkOriginResponse, fetchOrigin, readLimited } from '../lib/origin';
-import { CONTENT_TYPES, type Engine, type TransformRequest, type TransformResult } from './engine';
+import {
+  CONTENT_TYPES,
+  type Engine,
+  type TransformRequest,
+  type TransformResult,
+} from './engine';
 
 /** Largest AVIF output (1280 x 1024) the wasm engine encodes within the memory limit. */
 export const AVIF_MAX_OUTPUT_PIXELS = 1280 * 1024;
@@ -27,7 +32,10 @@ function originalFormat(info: ImageInfo): OutputFormat {
 
 function decodeFailure(info: ImageInfo, error: unknown): never {
   if (error instanceof HttpError) throw error;
-  throw new HttpError(422, `Source image could not be decoded as ${info.type.toUpperCase()}`);
+  throw new HttpError(
+    422,
+    `Source image could not be decoded as ${info.type.toUpperCase()}`,
+  );
 }
 
 /**
@@ -45,13 +53,19 @@ async function decodeAndResize(
   let decoded: Pixels | undefined;
   if (info.type === 'png' || info.type === 'webp') {
     try {
-      decoded = info.type === 'png' ? decodePng(source, meter) : await decodeWebp(source, meter);
+      decoded =
+        info.type === 'png'
+          ? decodePng(source, meter)
+          : await decodeWebp(source, meter);
     } catch (error) {
       decodeFailure(info, error);
     }
     meter.hold(decoded.data.buffer);
   } else if (info.type !== 'jpeg') {
-    throw new HttpError(415, `The wasm engine cannot decode ${info.type.toUpperCase()} sources`);
+    throw new HttpError(
+      415,
+      `The wasm engine cannot decode ${info.type.toUpperCase()} sources`,
+    );
   }
 
   const core = new Imagecore(meter);
@@ -62,8 +76,18 @@ async function decodeAndResize(
       try {
         const size = core.jpegScaledSize(input, source.length, scale);
         const crop = scaledCrop(geometry, info, size);
-        const out = core.decodeResizeJpeg(input, source.length, scale, crop, geometry.width, geometry.height);
-        return { pixels: core.take(out, geometry.width, geometry.height), scale };
+        const out = core.decodeResizeJpeg(
+          input,
+          source.length,
+          scale,
+          crop,
+          geometry.width,
+          geometry.height,
+        );
+        return {
+          pixels: core.take(out, geometry.width, geometry.height),
+          scale,
+        };
       } catch (error) {
         return decodeFailure(info, error);
       }
@@ -73,9 +97,19 @@ async function decodeAndResize(
     meter.drop(decoded.data.buffer);
     decoded = undefined;
     const crop = scaledCrop(geometry, info, { width, height });
-    const out = core.resize(ptr + (crop.y * width + crop.x) * 4, width, crop.width, crop.height, geometry.width, geometry.height);
+    const out = core.resize(
+      ptr + (crop.y * width + crop.x) * 4,
+      width,
+      crop.width,
+      crop.height,
+      geometry.width,
+      geometry.height,
+    );
     core.free(ptr);
-    return { pixels: core.take(out, geometry.width, geometry.height), scale: 1 };
+    return {
+      pixels: core.take(out, geometry.width, geometry.height),
+      scale: 1,
+    };
   } finally {
     core.dispose();
   }
@@ -94,8 +128,14 @@ function scaledCrop(
   return {
     x,
     y,
-    width: Math.max(1, Math.min(size.width - x, Math.round(geometry.crop.width * sx))),
-    height: Math.max(1, Math.min(size.height - y, Math.round(geometry.crop.height * sy))),
+    width: Math.max(
+      1,
+      Math.min(size.width - x, Math.round(geometry.crop.width * sx)),
+    ),
+    height: Math.max(
+      1,
+      Math.min(size.height - y, Math.round(geometry.crop.height * sy)),
+    ),
   };
 }
 
@@ -120,15 +160,30 @@ async function encode(
 /** Decode, resize and encode inside the Worker, one short-lived codec instance at a time. */
 export const wasmEngine: Engine = {
   name: 'wasm',
-  async transform({ options, target, config }: TransformRequest): Promise<TransformResult> {
-    const policy = { allowList: config.allowList, timeoutMs: config.originTimeoutMs };
+  async transform({
+    options,
+    target,
+    config,
+  }: TransformRequest): Promise<TransformResult> {
+    const policy = {
+      allowList: config.allowList,
+      timeoutMs: config.originTimeoutMs,
+    };
     const { response, signal } = await fetchOrigin(options.source, policy);
     checkOriginResponse(response);
-    const source = await readLimited(response, config.maxSourceBytes, signal, policy);
+    const source = await readLimited(
+      response,
+      config.maxSourceBytes,
+      signal,
+      policy,
+    );
 
     const info = readImageInfo(source);
     if (!info) {
-      throw new HttpError(415, 'Source is not a JPEG, PNG, WebP, GIF or AVIF image');
+      throw new HttpError(
+        415,
+        'Source is not a JPEG, PNG, WebP, GIF or AVIF image',
+      );
     }
     if (info.width === 0 || info.height === 0) {
       throw new HttpError(422, 'Source image has no pixels');
@@ -169,7 +224,12 @@ export const wasmEngine: Engine = {
     const meter = new MemoryMeter();
     meter.hold(source.buffer);
     const started = Date.now();
-    const { pixels, scale } = await decodeAndResize(info, source, geometry, meter);
+    const { pixels, scale } = await decodeAndResize(
+      info,
+      source,
+      geometry,
+      meter,
+    );
     meter.drop(source.buffer);
     const resizeMs = Date.now() - started;
     const body = await encode(pixels, format, options.quality, meter);

@@ -29,7 +29,11 @@ export function parseAccept(header: string | null): MediaRange[] {
 }
 
 /** The q-value the client gives `type/subtype`, using the most specific matching range. */
-function qualityFor(ranges: MediaRange[], type: string, subtype: string): number {
+function qualityFor(
+  ranges: MediaRange[],
+  type: string,
+  subtype: string,
+): number {
   let best: { specificity: number; q: number } | undefined;
   for (const range of ranges) {
     let specificity: number;
@@ -37,7 +41,8 @@ function qualityFor(ranges: MediaRange[], type: string, subtype: string): number
     else if (range.type === type && range.subtype === '*') specificity = 1;
     else if (range.type === '*' && range.subtype === '*') specificity = 0;
     else continue;
-    if (!best || specificity > best.specificity) best = { specificity, q: range.q };
+    if (!best || specificity > best.specificity)
+      best = { specificity, q: range.q };
   }
   return best?.q ?? 0;
 }

@@ -1,5 +1,11 @@
 /** Host names that always point inside a network, whatever DNS says. */
-const INTERNAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan'];
+const INTERNAL_SUFFIXES = [
+  '.localhost',
+  '.local',
+  '.internal',
+  '.home.arpa',
+  '.lan',
+];
 
 function ipv4Private(parts: number[]): boolean {
   const [a, b] = parts;
@@ -33,17 +39,25 @@ function parseIpv6(host: string): number[] | undefined {
     const parts = parseIpv4(v4[1]);
     if (!parts) return undefined;
     tail = [(parts[0] << 8) | parts[1], (parts[2] << 8) | parts[3]];
-    text = text.slice(0, -v4[1].length - 1) + (text.endsWith('::' + v4[1]) ? ':' : '');
+    text =
+      text.slice(0, -v4[1].length - 1) +
+      (text.endsWith('::' + v4[1]) ? ':' : '');
   }
   const [head, rest] = text.split('::');
   const groups = (s: string | undefined) =>
-    s ? s.split(':').filter(Boolean).map(g => parseInt(g, 16)) : [];
+    s
+      ? s
+          .split(':')
+          .filter(Boolean)
+          .map(g => parseInt(g, 16))
+      : [];
   const left = groups(head);
   const right = groups(rest);
   const fill = 8 - tail.length - left.length - right.length;
   if (fill < 0 || (rest === undefined && fill !== 0)) return undefined;
   const all = [...left, ...new Array(fill).fill(0), ...right, ...tail];
-  return all.length === 8 && all.every(g => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+  return all.length === 8 &&
+    all.every(g => Number.isInteger(g) && g >= 0 && g <= 0xffff)
     ? all
     : undefined;
 }

@@ -16,6 +16,8 @@ export function isAllowedHost(url: URL, allowList: string[]): boolean {
       const suffix = entry.slice(1);
       return hostname.endsWith(suffix) && hostname.length > suffix.length;
     }
-    return entry.includes(':') && !entry.startsWith('[') ? entry === host : entry === hostname;
+    return entry.includes(':') && !entry.startsWith('[')
+      ? entry === host
+      : entry === hostname;
   });
 }

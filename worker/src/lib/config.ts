@@ -37,7 +37,11 @@ export const DEFAULTS = {
   maxOutputPixels: 4_000_000,
 };
 
-function positive(value: string | undefined, name: string, fallback: number): number {
+function positive(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+): number {
   if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed <= 0) {
@@ -56,10 +60,22 @@ export function readConfig(env: Env): Config {
     engine,
     allowList: parseAllowList(env.ALLOWED_ORIGINS),
     signingKey: env.SIGNING_KEY ? env.SIGNING_KEY : undefined,
-    maxSourceBytes: positive(env.MAX_SOURCE_BYTES, 'MAX_SOURCE_BYTES', DEFAULTS.maxSourceBytes),
+    maxSourceBytes: positive(
+      env.MAX_SOURCE_BYTES,
+      'MAX_SOURCE_BYTES',
+      DEFAULTS.maxSourceBytes,
+    ),
     maxPixels: positive(env.MAX_PIXELS, 'MAX_PIXELS', DEFAULTS.maxPixels),
-    originTimeoutMs: positive(env.ORIGIN_TIMEOUT_MS, 'ORIGIN_TIMEOUT_MS', DEFAULTS.originTimeoutMs),
-    maxOutputPixels: positive(env.MAX_OUTPUT_PIXELS, 'MAX_OUTPUT_PIXELS', DEFAULTS.maxOutputPixels),
+    originTimeoutMs: positive(
+      env.ORIGIN_TIMEOUT_MS,
+      'ORIGIN_TIMEOUT_MS',
+      DEFAULTS.originTimeoutMs,
+    ),
+    maxOutputPixels: positive(
+      env.MAX_OUTPUT_PIXELS,
+      'MAX_OUTPUT_PIXELS',
+      DEFAULTS.maxOutputPixels,
+    ),
     debugHeaders: env.DEBUG_HEADERS === 'true',
   };
 }

@@ -63,15 +63,20 @@ export function computeGeometry(
 }
 
 /**
- * The JPEG DCT scaling denominator for a geometry: the largest of 8, 4 and 2 that the output is
- * still at least that many times smaller than the source area it comes from (sharp's rule).
+ * The JPEG DCT scaling denominator for a geometry, by sharp's rule: the largest of 8, 4 and 2
+ * that the output is still at least that many times smaller than the source area, halved when
+ * it equals the whole shrink factor (so Lanczos always has some reduction left to filter).
  */
 export function jpegShrink(geometry: Geometry): number {
   const factor = Math.floor(
-    Math.min(geometry.crop.width / geometry.width, geometry.crop.height / geometry.height),
+    Math.min(
+      geometry.crop.width / geometry.width,
+      geometry.crop.height / geometry.height,
+    ),
   );
-  if (factor >= 8) return 8;
-  if (factor >= 4) return 4;
-  if (factor >= 2) return 2;
-  return 1;
+  let shrink = 1;
+  if (factor >= 8) shrink = 8;
+  else if (factor >= 4) shrink = 4;
+  else if (factor >= 2) shrink = 2;
+  return shrink > 1 && shrink === factor ? shrink / 2 : shrink;
 }

@@ -30,13 +30,23 @@ function jpeg(b: Uint8Array): ImageInfo | undefined {
       i++; // fill byte
       continue;
     }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+    if (
+      marker === 0xd8 ||
+      marker === 0x01 ||
+      (marker >= 0xd0 && marker <= 0xd7)
+    ) {
       i += 2;
       continue;
     }
     const length = u16be(b, i + 2);
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    if (
+      marker >= 0xc0 &&
+      marker <= 0xcf &&
+      marker !== 0xc4 &&
+      marker !== 0xc8 &&
+      marker !== 0xcc
+    ) {
       return { type: 'jpeg', height: u16be(b, i + 5), width: u16be(b, i + 7) };
     }
     if (marker === 0xda || marker === 0xd9) return undefined; // scan before any frame header
@@ -50,12 +60,26 @@ function webp(b: Uint8Array): ImageInfo | undefined {
   if (chunk === 'VP8X' && b.length >= 30) {
     return { type: 'webp', width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
   }
-  if (chunk === 'VP8 ' && b.length >= 30 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) {
-    return { type: 'webp', width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+  if (
+    chunk === 'VP8 ' &&
+    b.length >= 30 &&
+    b[23] === 0x9d &&
+    b[24] === 0x01 &&
+    b[25] === 0x2a
+  ) {
+    return {
+      type: 'webp',
+      width: u16le(b, 26) & 0x3fff,
+      height: u16le(b, 28) & 0x3fff,
+    };
   }
   if (chunk === 'VP8L' && b.length >= 25 && b[20] === 0x2f) {
     const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
-    return { type: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+    return {
+      type: 'webp',
+      width: (bits & 0x3fff) + 1,
+      height: ((bits >> 14) & 0x3fff) + 1,
+    };
   }
   return undefined;
 }
@@ -65,7 +89,12 @@ function avif(b: Uint8Array): ImageInfo | undefined {
   let best: ImageInfo | undefined;
   const limit = Math.min(b.length - 20, 1 << 20);
   for (let i = 4; i < limit; i++) {
-    if (b[i] === 0x69 && b[i + 1] === 0x73 && b[i + 2] === 0x70 && b[i + 3] === 0x65) {
+    if (
+      b[i] === 0x69 &&
+      b[i + 1] === 0x73 &&
+      b[i + 2] === 0x70 &&
+      b[i + 3] === 0x65
+    ) {
       const width = u32be(b, i + 8);
       const height = u32be(b, i + 12);
       if (!best || width * height > best.width * best.height) {
@@ -89,6 +118,7 @@ export function readImageInfo(bytes: Uint8Array): ImageInfo | undefined {
     return { type: 'gif', width: u16le(b, 6), height: u16le(b, 8) };
   }
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webp(b);
-  if (ascii(b, 4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(b, 8, 4))) return avif(b);
+  if (ascii(b, 4, 4) === 'ftyp' && /^(avif|avis|mif1)/.test(ascii(b, 8, 4)))
+    return avif(b);
   return undefined;
 }

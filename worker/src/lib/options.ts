@@ -82,7 +82,10 @@ export function parseOptions(params: URLSearchParams): TransformOptions {
   }
   const rawSource = params.get('url');
   if (!rawSource) {
-    throw new HttpError(400, 'url is required (the http(s) URL of the original image)');
+    throw new HttpError(
+      400,
+      'url is required (the http(s) URL of the original image)',
+    );
   }
   if (rawSource.length > 2048) {
     throw new HttpError(400, 'url must be at most 2048 characters');

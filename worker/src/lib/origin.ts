@@ -10,7 +10,11 @@ export interface OriginPolicy {
 }
 
 /** Refuses URLs the Worker must never fetch: non-http(s), internal addresses, unlisted hosts. */
-export function checkSourceUrl(url: URL, policy: OriginPolicy, what = 'url'): void {
+export function checkSourceUrl(
+  url: URL,
+  policy: OriginPolicy,
+  what = 'url',
+): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new HttpError(403, `${what} must use http or https`);
   }
@@ -18,7 +22,10 @@ export function checkSourceUrl(url: URL, policy: OriginPolicy, what = 'url'): vo
     throw new HttpError(403, `${what} points to a private or local address`);
   }
   if (!isAllowedHost(url, policy.allowList)) {
-    throw new HttpError(403, `${what} host ${url.hostname} is not an allowed origin`);
+    throw new HttpError(
+      403,
+      `${what} host ${url.hostname} is not an allowed origin`,
+    );
   }
 }
 
@@ -52,8 +59,13 @@ export async function fetchOrigin(
     }
     await response.body?.cancel();
     const location = response.headers.get('Location');
-    if (!location) throw new HttpError(502, `Origin answered ${response.status} without a Location`);
-    if (hop + 1 > MAX_REDIRECTS) throw new HttpError(502, 'Origin redirected too many times');
+    if (!location)
+      throw new HttpError(
+        502,
+        `Origin answered ${response.status} without a Location`,
+      );
+    if (hop + 1 > MAX_REDIRECTS)
+      throw new HttpError(502, 'Origin redirected too many times');
     try {
       current = new URL(location, current);
     } catch {
@@ -62,9 +74,16 @@ export async function fetchOrigin(
   }
 }
 
-function originFailure(error: unknown, signal: AbortSignal, policy: OriginPolicy): HttpError {
+function originFailure(
+  error: unknown,
+  signal: AbortSignal,
+  policy: OriginPolicy,
+): HttpError {
   if (signal.aborted) {
-    return new HttpError(504, `Origin did not answer within ${policy.timeoutMs} ms`);
+    return new HttpError(
+      504,
+      `Origin did not answer within ${policy.timeoutMs} ms`,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new HttpError(502, `Origin fetch failed: ${message.slice(0, 120)}`);
@@ -75,9 +94,14 @@ export function checkOriginResponse(response: Response): void {
   if (!response.ok) {
     throw new HttpError(502, `Origin answered ${response.status}`);
   }
-  const type = (response.headers.get('Content-Type') ?? '').toLowerCase().trim();
+  const type = (response.headers.get('Content-Type') ?? '')
+    .toLowerCase()
+    .trim();
   if (!type.startsWith('image/')) {
-    throw new HttpError(415, `Origin sent ${type.split(';')[0] || 'no content type'}, not an image`);
+    throw new HttpError(
+      415,
+      `Origin sent ${type.split(';')[0] || 'no content type'}, not an image`,
+    );
   }
 }
 
@@ -104,7 +128,10 @@ export async function readLimited(
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel();
-        throw new HttpError(413, `Source image is larger than ${maxBytes} bytes`);
+        throw new HttpError(
+          413,
+          `Source image is larger than ${maxBytes} bytes`,
+        );
       }
       chunks.push(value);
     }

@@ -37,7 +37,11 @@ function importKey(secret: string): Promise<CryptoKey> {
  * Verifies the `sig` parameter (HMAC-SHA256, base64url) and the optional `exp` expiry.
  * `crypto.subtle.verify` compares in constant time.
  */
-export async function verifySignature(url: URL, secret: string, now = Date.now()): Promise<void> {
+export async function verifySignature(
+  url: URL,
+  secret: string,
+  now = Date.now(),
+): Promise<void> {
   const sig = url.searchParams.get('sig');
   if (!sig) throw new HttpError(401, 'Missing signature (sig)');
   const bytes = base64UrlDecode(sig);

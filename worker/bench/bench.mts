@@ -1,0 +1,324 @@
+// Benchmark: the Worker's wasm engine in workerd against sharp (libvips) on real camera photos.
+// Usage: yarn bench:worker [--runs N (timed WebP runs per image, default 3)] [--limit N photos]
+// The corpus is Debian's mate-backgrounds package (GPL-2+), fetched into worker/.corpus on first
+// run with `apt-get download` and never committed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { startWorker } from '../test/harness.mts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpusDir = join(root, '.corpus');
+const photosDir = join(corpusDir, 'usr/share/backgrounds/mate/nature');
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = option('runs', 3);
+const LIMIT = option('limit', Infinity);
+const WIDTHS = [1280, 400];
+const FORMATS = ['webp', 'avif'] as const;
+type Format = (typeof FORMATS)[number];
+// The Worker's defaults, which are sharp's defaults.
+const QUALITY: Record<Format, number> = { webp: 80, avif: 50 };
+
+function fetchCorpus(): string[] {
+  if (!existsSync(photosDir)) {
+    mkdirSync(corpusDir, { recursive: true });
+    console.log('Fetching the corpus: apt-get download mate-backgrounds');
+    execFileSync('apt-get', ['download', 'mate-backgrounds'], {
+      cwd: corpusDir,
+      stdio: 'inherit',
+    });
+    const deb = readdirSync(corpusDir).find(f => f.endsWith('.deb'));
+    if (!deb) throw new Error('apt-get download produced no .deb');
+    execFileSync('dpkg', ['-x', deb, '.'], {
+      cwd: corpusDir,
+      stdio: 'inherit',
+    });
+  }
+  return readdirSync(photosDir)
+    .filter(f => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, LIMIT);
+}
+
+/** Luma of an image decoded by sharp (and resized to `width` x `height` when it differs). */
+async function luma(
+  input: Buffer,
+  width: number,
+  height: number,
+): Promise<Float32Array> {
+  const { data, info } = await sharp(input)
+    .resize(width, height, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const out = new Float32Array(info.width * info.height);
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
+    out[i] = 0.299 * data[j] + 0.587 * data[j + 1] + 0.114 * data[j + 2];
+  }
+  return out;
+}
+
+/** Mean SSIM over 8x8 windows (stride 4) of luma, with the usual constants for 8-bit data. */
+function ssim(
+  a: Float32Array,
+  b: Float32Array,
+  width: number,
+  height: number,
+): number {
+  const c1 = (0.01 * 255) ** 2;
+  const c2 = (0.03 * 255) ** 2;
+  let total = 0;
+  let count = 0;
+  for (let y = 0; y + 8 <= height; y += 4) {
+    for (let x = 0; x + 8 <= width; x += 4) {
+      let sa = 0,
+        sb = 0,
+        saa = 0,
+        sbb = 0,
+        sab = 0;
+      for (let dy = 0; dy < 8; dy++) {
+        let i = (y + dy) * width + x;
+        for (let dx = 0; dx < 8; dx++, i++) {
+          const va = a[i];
+          const vb = b[i];
+          sa += va;
+          sb += vb;
+          saa += va * va;
+          sbb += vb * vb;
+          sab += va * vb;
+        }
+      }
+      const n = 64;
+      const ma = sa / n;
+      const mb = sb / n;
+      const va = saa / n - ma * ma;
+      const vb = sbb / n - mb * mb;
+      const cov = sab / n - ma * mb;
+      total +=
+        ((2 * ma * mb + c1) * (2 * cov + c2)) /
+        ((ma * ma + mb * mb + c1) * (va + vb + c2));
+      count++;
+    }
+  }
+  return total / count;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface Row {
+  photo: string;
+  sourceBytes: number;
+  width: number;
+  format: Format;
+  workerBytes: number;
+  sharpBytes: number;
+  workerSsim: number;
+  sharpSsim: number;
+  workerMs: number;
+  sharpMs: number;
+  peakBytes: number;
+}
+
+const photos = fetchCorpus();
+const sources = new Map(
+  photos.map(name => [name, readFileSync(join(photosDir, name))]),
+);
+const worker = await startWorker(
+  { ENGINE: 'wasm', ALLOWED_ORIGINS: 'images.bench', DEBUG_HEADERS: 'true' },
+  request => {
+    const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
+    const body = sources.get(name);
+    return body
+      ? new Response(new Uint8Array(body), {
+          headers: { 'Content-Type': 'image/jpeg' },
+        })
+      : new Response('not found', { status: 404 });
+  },
+  { cache: false },
+);
+
+console.log(
+  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker ms, sharp ms, time ratio, peak WASM memory',
+);
+console.log(
+  `image-worker benchmark: ${photos.length} photos, widths ${WIDTHS.join(
+    ' and ',
+  )}, ` +
+    `${FORMATS.join(
+      ' and ',
+    )}, median of ${RUNS} timed WebP runs and 1 AVIF run per image; sharp ${
+      sharp.versions.sharp
+    } (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}`,
+);
+
+async function viaWorker(name: string, width: number, format: Format) {
+  const started = performance.now();
+  const res = await worker.fetch(
+    `/?url=${encodeURIComponent(
+      `https://images.bench/${name}`,
+    )}&w=${width}&f=${format}`,
+  );
+  const body = Buffer.from(await res.arrayBuffer());
+  const ms = performance.now() - started;
+  if (res.status !== 200)
+    throw new Error(`Worker answered ${res.status}: ${body.toString()}`);
+  const peak = Number(
+    /wasm-peak-bytes=(\d+)/.exec(res.headers.get('X-Image-Debug') ?? '')?.[1],
+  );
+  return { body, ms, peak };
+}
+
+async function viaSharp(source: Buffer, width: number, format: Format) {
+  const started = performance.now();
+  const pipeline = sharp(source).resize(width, undefined, {
+    withoutEnlargement: true,
+  });
+  const body =
+    format === 'webp'
+      ? await pipeline.webp({ quality: QUALITY.webp, effort: 4 }).toBuffer()
+      : await pipeline.avif({ quality: QUALITY.avif, effort: 4 }).toBuffer();
+  return { body, ms: performance.now() - started };
+}
+
+const rows: Row[] = [];
+const warmed = new Set<string>();
+for (const photo of photos) {
+  const source = sources.get(photo)!;
+  const meta = await sharp(source).metadata();
+  for (const width of WIDTHS) {
+    const outWidth = Math.min(width, meta.width!);
+    const outHeight = Math.round((meta.height! * outWidth) / meta.width!);
+    // Reference: full-size decode, Lanczos3 to the output size, no shrink-on-load.
+    const reference = await luma(
+      await sharp(source, {})
+        .resize(outWidth, outHeight, {
+          fastShrinkOnLoad: false,
+          kernel: 'lanczos3',
+        })
+        .png()
+        .toBuffer(),
+      outWidth,
+      outHeight,
+    );
+    for (const format of FORMATS) {
+      if (!warmed.has(`${width}/${format}`)) {
+        // One untimed pass per setting, so both sides run compiled and warmed-up code.
+        await viaWorker(photo, width, format);
+        await viaSharp(source, width, format);
+        warmed.add(`${width}/${format}`);
+      }
+      // AVIF in WASM takes seconds per image; one timed run of it keeps the benchmark short.
+      const runs = format === 'avif' ? 1 : RUNS;
+      const workerTimes: number[] = [];
+      const sharpTimes: number[] = [];
+      let w = await viaWorker(photo, width, format);
+      let s = await viaSharp(source, width, format);
+      workerTimes.push(w.ms);
+      sharpTimes.push(s.ms);
+      for (let run = 1; run < runs; run++) {
+        w = await viaWorker(photo, width, format);
+        s = await viaSharp(source, width, format);
+        workerTimes.push(w.ms);
+        sharpTimes.push(s.ms);
+      }
+      const row: Row = {
+        photo,
+        sourceBytes: source.length,
+        width,
+        format,
+        workerBytes: w.body.length,
+        sharpBytes: s.body.length,
+        workerSsim: ssim(
+          reference,
+          await luma(w.body, outWidth, outHeight),
+          outWidth,
+          outHeight,
+        ),
+        sharpSsim: ssim(
+          reference,
+          await luma(s.body, outWidth, outHeight),
+          outWidth,
+          outHeight,
+        ),
+        workerMs: median(workerTimes),
+        sharpMs: median(sharpTimes),
+        peakBytes: w.peak,
+      };
+      rows.push(row);
+      console.log(
+        [
+          row.photo.padEnd(17),
+          `${(row.sourceBytes / 1024).toFixed(0)} KiB`.padStart(9),
+          `${row.width}`.padStart(5),
+          row.format.padEnd(5),
+          `${row.workerBytes}`.padStart(8),
+          `${row.sharpBytes}`.padStart(8),
+          `${(row.workerBytes / row.sharpBytes).toFixed(3)}`.padStart(6),
+          row.workerSsim.toFixed(4),
+          row.sharpSsim.toFixed(4),
+          `${row.workerMs.toFixed(0)}`.padStart(6),
+          `${row.sharpMs.toFixed(0)}`.padStart(6),
+          `${(row.workerMs / row.sharpMs).toFixed(2)}x`.padStart(6),
+          `${(row.peakBytes / 1048576).toFixed(1)} MiB`.padStart(10),
+        ].join(' '),
+      );
+    }
+  }
+}
+await worker.dispose();
+
+console.log(
+  '\nSummary (medians over photos; targets: bytes within 5% of sharp, SSIM within 0.005, time at most 2x)',
+);
+console.log(
+  '| width | format | worker bytes | sharp bytes | bytes ratio | worker SSIM | sharp SSIM | worker ms | sharp ms | time ratio | peak WASM memory (max) | verdict |',
+);
+console.log(
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+);
+let allPass = true;
+for (const width of WIDTHS) {
+  for (const format of FORMATS) {
+    const group = rows.filter(r => r.width === width && r.format === format);
+    const bytesRatio = median(group.map(r => r.workerBytes / r.sharpBytes));
+    const ssimW = median(group.map(r => r.workerSsim));
+    const ssimS = median(group.map(r => r.sharpSsim));
+    const msW = median(group.map(r => r.workerMs));
+    const msS = median(group.map(r => r.sharpMs));
+    const peak = Math.max(...group.map(r => r.peakBytes));
+    const fails = [
+      Math.abs(bytesRatio - 1) > 0.05 ? 'bytes' : '',
+      ssimS - ssimW > 0.005 ? 'ssim' : '',
+      msW / msS > 2 ? 'time' : '',
+    ].filter(Boolean);
+    if (fails.length) allPass = false;
+    console.log(
+      `| ${width} | ${format} | ${median(group.map(r => r.workerBytes)).toFixed(
+        0,
+      )} | ${median(group.map(r => r.sharpBytes)).toFixed(
+        0,
+      )} | ${bytesRatio.toFixed(3)} | ${ssimW.toFixed(4)} | ${ssimS.toFixed(
+        4,
+      )} | ${msW.toFixed(0)} | ${msS.toFixed(0)} | ${(msW / msS).toFixed(
+        2,
+      )}x | ${(peak / 1048576).toFixed(1)} MiB | ${
+        fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'
+      } |`,
+    );
+  }
+}
+console.log(
+  allPass
+    ? '\nAll targets met.'
+    : '\nSome targets missed (see verdict column).',
+);
