@@ -1,6 +1,7 @@
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import { InfoCard } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import OpenInNewIcon from '@material-ui/icons/OpenInNew';
+import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import { GrafanaPanel } from '../GrafanaPanel/GrafanaPanel';
 import { ObservabilityGate } from '../ObservabilityGate/ObservabilityGate';
 import { useObservability } from '../../hooks/useObservability';
@@ -49,18 +50,23 @@ function KeyPanels(props: { target: ObservabilityTarget }) {
 export function EntityObservabilityCard() {
   const { entity } = useEntity();
   const state = useObservability(entity);
-  const deepLink =
-    state.status === 'ready'
-      ? {
-          title: 'Open in Grafana',
-          link: buildDashboardUrl(state.target, '1h'),
-        }
-      : undefined;
+  const openInGrafana =
+    state.status === 'ready' ? (
+      <Button
+        size="small"
+        href={buildDashboardUrl(state.target, '1h')}
+        target="_blank"
+        rel="noopener noreferrer"
+        endIcon={<OpenInNewIcon />}
+      >
+        Open in Grafana
+      </Button>
+    ) : undefined;
   return (
-    <InfoCard title="Observability" deepLink={deepLink}>
+    <EntityInfoCard title="Observability" headerActions={openInGrafana}>
       <ObservabilityGate entity={entity} state={state}>
         {ready => <KeyPanels target={ready.target} />}
       </ObservabilityGate>
-    </InfoCard>
+    </EntityInfoCard>
   );
 }

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
-import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { GrafanaPanel } from '../GrafanaPanel/GrafanaPanel';
 import { ObservabilityGate } from '../ObservabilityGate/ObservabilityGate';
@@ -25,10 +25,10 @@ import {
 
 /** Panels of the tab: key, grid width (of 12) and height in pixels. */
 const LAYOUT: Array<[PanelKey, 3 | 4 | 6 | 12, number]> = [
-  ['readyPods', 3, 140],
-  ['restarts', 3, 140],
-  ['targetsUp', 3, 140],
-  ['errorLogs', 3, 140],
+  ['readyPods', 3, 130],
+  ['restarts', 3, 130],
+  ['targetsUp', 3, 130],
+  ['errorLogs', 3, 130],
   ['cpu', 6, 300],
   ['memory', 6, 300],
   ['pageViews', 4, 280],
@@ -111,11 +111,8 @@ function Panels(props: {
         const panel = getPanel(key);
         return (
           <Grid item xs={12} md={width} key={key}>
-            <InfoCard
-              title={panel.title}
-              subheader={panel.description}
-              noPadding
-            >
+            {/* Grafana draws the panel's title and description inside the frame. */}
+            <Paper variant="outlined" style={{ overflow: 'hidden' }}>
               <GrafanaPanel
                 title={`${panel.title}, ${dashboardTitle} (Grafana)`}
                 height={height}
@@ -125,7 +122,7 @@ function Panels(props: {
                   refresh,
                 })}
               />
-            </InfoCard>
+            </Paper>
           </Grid>
         );
       })}
