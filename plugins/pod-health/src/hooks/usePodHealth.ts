@@ -1,0 +1,77 @@
+import { useMemo } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import type { Entity } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  kubernetesProxyApiRef,
+  useKubernetesObjects,
+} from '@backstage/plugin-kubernetes-react';
+import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
+import {
+  EventObject,
+  PodHealthSummary,
+  podsNeedingEvents,
+  summarizePodHealth,
+} from '../lib/podHealth';
+
+/** How often the card refreshes, like the Kubernetes tab does. */
+const REFRESH_MS = 30_000;
+/** Events are extra detail: read them for at most this many unhealthy pods. */
+const MAX_EVENT_LOOKUPS = 5;
+
+/** @public */
+export interface PodHealthState {
+  loading: boolean;
+  /** The whole request failed (the kubernetes backend is down or refused it). */
+  error?: string;
+  summary?: PodHealthSummary;
+}
+
+/**
+ * Reads the entity's workloads through the same API and request as the Kubernetes tab, plus the
+ * events of pods that need attention (probe failures only show there).
+ */
+export function usePodHealth(entity: Entity): PodHealthState {
+  const { kubernetesObjects, loading, error } = useKubernetesObjects(
+    entity,
+    REFRESH_MS,
+  );
+  const proxyApi = useApi(kubernetesProxyApiRef);
+
+  const { value: events } = useAsync(async () => {
+    if (!kubernetesObjects) return {};
+    const lookups = podsNeedingEvents(kubernetesObjects).slice(
+      0,
+      MAX_EVENT_LOOKUPS,
+    );
+    const byPod: Record<string, EventObject[]> = {};
+    await Promise.all(
+      lookups.map(async ({ cluster, namespace, pod }) => {
+        try {
+          byPod[pod] = (await proxyApi.getEventsByInvolvedObjectName({
+            clusterName: cluster,
+            namespace,
+            involvedObjectName: pod,
+          })) as unknown as EventObject[];
+        } catch {
+          // Without events the card still shows each pod's status; only the probe's own
+          // message is missing.
+        }
+      }),
+    );
+    return byPod;
+  }, [kubernetesObjects, proxyApi]);
+
+  const summary = useMemo(
+    () =>
+      kubernetesObjects
+        ? summarizePodHealth(
+            kubernetesObjects as ObjectsByEntityResponse,
+            events,
+          )
+        : undefined,
+    [kubernetesObjects, events],
+  );
+
+  return { loading, error, summary };
+}
