@@ -2,8 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DryRunBackend, startDryRunBackend } from './dryRun';
-import { formErrors } from './lib/formValidation';
+import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
+import { formErrors, formFields } from './lib/formValidation';
 
 const templateDir = path.resolve(__dirname, '../cloudflare-image-optimizer');
 
@@ -95,39 +95,190 @@ describe('cloudflare-image-optimizer', () => {
     expect(formErrors(templateDir, values)).toEqual([]);
   });
 
-  it.each([
-    [
-      'an account id that is not 32 hex digits',
-      { accountId: 'acme' },
+  it('lays out every form page, with the fields of the chosen target and signing', () => {
+    expect(formFields(templateDir, routeValues)).toEqual([
+      ['name', 'description', 'owner', 'system'],
+      [
+        'accountId',
+        'target',
+        'engine',
+        'cloudflareApiToken',
+        'zoneId',
+        'routePattern',
+      ],
+      ['allowedOrigins', 'maxSourceBytes', 'maxPixels', 'originTimeoutMs'],
+      ['signUrls', 'signingKey'],
+      ['repoUrl'],
+    ]);
+    const workersDevPages = formFields(templateDir, workersDevValues);
+    expect(workersDevPages[1]).toEqual([
       'accountId',
-    ],
-    ['a route without a zone', { zoneId: undefined }, 'zoneId'],
-    [
-      'a route pattern with a scheme',
-      { routePattern: 'https://images.example.com/*' },
-      'routePattern',
-    ],
-    [
-      'an origin with a path',
-      { allowedOrigins: ['assets.example.com/img'] },
-      'allowedOrigins',
-    ],
-    ['a short signing key', { signingKey: '*'.repeat(12) }, 'signingKey'],
-    [
-      'Cloudflare Images on workers.dev',
-      { target: 'workersDev', engine: 'cloudflare' },
+      'target',
       'engine',
-    ],
+      'cloudflareApiToken',
+    ]);
+    expect(workersDevPages[3]).toEqual(['signUrls']);
+  });
+
+  /** The list above the form when a Cloudflare page rule fails. */
+  const targetRule =
+    'A route needs a zone id and a route pattern, and workers.dev needs the WebAssembly engine';
+
+  it.each<{
+    title: string;
+    change: Record<string, unknown>;
+    field: string;
+    keyword: string;
+    form: string[];
+  }>([
+    {
+      title: 'an account id that is not 32 hex digits',
+      change: { accountId: 'acme' },
+      field: 'accountId',
+      keyword: 'pattern',
+      form: [
+        "'Account id' must be the 32 hexadecimal characters of a Cloudflare account id",
+      ],
+    },
+    {
+      title: 'a name with capitals and an underscore',
+      change: { name: 'Shop_Images' },
+      field: 'name',
+      keyword: 'pattern',
+      form: [
+        "'Name' must be lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+      ],
+    },
+    {
+      title: 'an empty description',
+      change: { description: '' },
+      field: 'description',
+      keyword: 'minLength',
+      form: ["'Description' must not be empty"],
+    },
+    {
+      title: 'a zone id that is not 32 hex digits',
+      change: { zoneId: 'example.com' },
+      field: 'zoneId',
+      keyword: 'pattern',
+      form: [
+        "'Zone Id' must be the 32 hexadecimal characters of a Cloudflare zone id",
+        targetRule,
+      ],
+    },
+    {
+      title: 'a route pattern with a scheme',
+      change: { routePattern: 'https://images.example.com/*' },
+      field: 'routePattern',
+      keyword: 'pattern',
+      form: [
+        "'Route Pattern' must be a host of your zone and a path, like images.example.com/*",
+        targetRule,
+      ],
+    },
+    {
+      title: 'Cloudflare Images on workers.dev',
+      change: { target: 'workersDev', engine: 'cloudflare' },
+      field: 'engine',
+      keyword: 'const',
+      form: [
+        "'Engine' must be WebAssembly on workers.dev: Cloudflare Images needs a route of your zone",
+        targetRule,
+      ],
+    },
+    {
+      title: 'an origin with a path',
+      change: { allowedOrigins: ['assets.example.com', 'cdn.example.com/img'] },
+      field: 'allowedOrigins',
+      keyword: 'pattern',
+      form: [
+        "'Image origins' must be host names such as assets.example.com, without https:// or a path",
+      ],
+    },
+    {
+      title: 'no origin',
+      change: { allowedOrigins: [] },
+      field: 'allowedOrigins',
+      keyword: 'minItems',
+      form: ["'Image origins' must list at least one host"],
+    },
+    {
+      title: 'a short signing key',
+      change: { signingKey: '*'.repeat(12) },
+      field: 'signingKey',
+      keyword: 'minLength',
+      form: [
+        "'Signing Key' must be at least 32 characters",
+        'Signed URLs need a signing key',
+      ],
+    },
   ])(
-    'refuses %s in the form and in the backend',
-    async (_title, change, field) => {
+    'refuses $title in the form and in the backend, naming the field',
+    async ({ change, field, keyword, form }) => {
       const values = { ...routeValues, ...change };
-      expect(formErrors(templateDir, values).map(e => e.property)).toEqual(
-        expect.arrayContaining([expect.stringContaining(field)]),
-      );
+
+      const shown = formErrors(templateDir, values);
+      expect(shown.map(e => e.listed)).toEqual(form);
+      expect(shown[0].property).toBe(`.${field}`);
+
       const result = await backend.dryRun({ templateDir, values });
       expect(result.status).toBe(400);
-      expect(JSON.stringify(result.body.errors)).toContain(field);
+      expect(ruleErrors(result.body.errors)).toEqual([
+        expect.objectContaining({
+          property: expect.stringMatching(
+            new RegExp(`^instance\\.${field}(\\[\\d+\\])?$`),
+          ),
+          name: keyword,
+        }),
+      ]);
+    },
+  );
+
+  it.each<{
+    title: string;
+    field: string;
+    form: string[];
+  }>([
+    {
+      title: 'a route without a zone id',
+      field: 'zoneId',
+      form: ["'Zone Id' must have required property 'Zone id'", targetRule],
+    },
+    {
+      title: 'a route without a route pattern',
+      field: 'routePattern',
+      form: [
+        "'Route Pattern' must have required property 'Route pattern'",
+        targetRule,
+      ],
+    },
+    {
+      title: 'signed URLs without a signing key',
+      field: 'signingKey',
+      form: [
+        "'Signing Key' must have required property 'Signing key'",
+        'Signed URLs need a signing key',
+      ],
+    },
+  ])(
+    'refuses $title in the form and in the backend, naming the field',
+    async ({ field, form }) => {
+      const values: Record<string, unknown> = { ...routeValues };
+      delete values[field];
+
+      const shown = formErrors(templateDir, values);
+      expect(shown.map(e => e.listed)).toEqual(form);
+      expect(shown[0].property).toBe(field);
+
+      const result = await backend.dryRun({ templateDir, values });
+      expect(result.status).toBe(400);
+      expect(ruleErrors(result.body.errors)).toEqual([
+        expect.objectContaining({
+          property: 'instance',
+          name: 'required',
+          argument: field,
+        }),
+      ]);
     },
   );
 

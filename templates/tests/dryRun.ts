@@ -179,6 +179,15 @@ export async function startDryRunBackend(
   };
 }
 
+/**
+ * The errors of a refused dry run (`result.body.errors`) without the wrappers
+ * that only say which `allOf` branch failed (the branch's own error is listed
+ * beside its wrapper).
+ */
+export function ruleErrors<T extends { name: string }>(errors: T[]): T[] {
+  return errors.filter(e => e.name !== 'allOf');
+}
+
 /** One dry run on a backend of its own. */
 export async function dryRunTemplate(
   options: DryRunOptions & { features?: FeatureInput[] },

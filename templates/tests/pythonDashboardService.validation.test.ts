@@ -1,4 +1,4 @@
-import { DryRunBackend, startDryRunBackend } from './dryRun';
+import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
 import {
   ServiceValues,
@@ -11,14 +11,6 @@ import {
 // Booting the backend takes seconds; the timeout is set here so it holds when
 // the repository runs all tests at once.
 jest.setTimeout(60_000);
-
-/**
- * The backend's errors without the wrappers that only say which `allOf` branch
- * failed (the branch's own error is listed beside its wrapper).
- */
-function ruleErrors(errors: Array<{ name: string; property: string }>) {
-  return errors.filter(e => e.name !== 'allOf');
-}
 
 let backend: DryRunBackend;
 
