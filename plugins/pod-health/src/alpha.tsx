@@ -8,7 +8,6 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
  * @alpha
  */
 export const podHealthEntityCard = EntityCardBlueprint.make({
-  name: 'pod-health',
   params: {
     type: 'info',
     filter: {

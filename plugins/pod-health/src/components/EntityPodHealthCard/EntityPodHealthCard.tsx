@@ -157,8 +157,13 @@ export function EntityPodHealthCard() {
   } else if (!summary) {
     content = (
       <ResponseErrorPanel
-        title="Could not load pod health"
-        error={new Error(error ?? 'No answer from the kubernetes backend')}
+        error={
+          new Error(
+            `Could not load pod health: ${
+              error ?? 'no answer from the kubernetes backend'
+            }`,
+          )
+        }
       />
     );
   } else {
@@ -172,6 +177,7 @@ export function EntityPodHealthCard() {
         {summary.clusterErrors.length > 0 && (
           <WarningPanel
             severity="error"
+            defaultExpanded
             title={
               summary.workloads.length > 0
                 ? 'Some pods could not be read'

@@ -1,0 +1,216 @@
+import { screen, within } from '@testing-library/react';
+import {
+  TestApiProvider,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  KubernetesApi,
+  KubernetesAuthProvidersApi,
+  KubernetesProxyApi,
+  kubernetesApiRef,
+  kubernetesAuthProvidersApiRef,
+  kubernetesProxyApiRef,
+} from '@backstage/plugin-kubernetes-react';
+import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
+import { EntityPodHealthCard } from './EntityPodHealthCard';
+import { salesDashboard } from '../../__fixtures__/entities';
+import {
+  oomkilledEventsByPod,
+  responseFor,
+  unreachable,
+} from '../../__fixtures__/responses';
+
+const authProviders: KubernetesAuthProvidersApi = {
+  decorateRequestBodyForAuth: async (_provider, body) => body,
+  getCredentials: async () => ({}),
+};
+
+function kubernetesApi(
+  getObjectsByEntity: KubernetesApi['getObjectsByEntity'],
+): KubernetesApi {
+  return {
+    getObjectsByEntity,
+    getClusters: async () => [
+      { name: 'aks-prod', authProvider: 'serviceAccount' },
+    ],
+  } as Partial<KubernetesApi> as KubernetesApi;
+}
+
+function proxyApi(events = oomkilledEventsByPod()): KubernetesProxyApi {
+  return {
+    getEventsByInvolvedObjectName: async ({
+      involvedObjectName,
+    }: {
+      involvedObjectName: string;
+    }) => events[involvedObjectName] ?? [],
+  } as unknown as KubernetesProxyApi;
+}
+
+function renderCard(
+  getObjectsByEntity: KubernetesApi['getObjectsByEntity'],
+  proxy: KubernetesProxyApi = proxyApi(),
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [kubernetesApiRef, kubernetesApi(getObjectsByEntity)],
+        [kubernetesAuthProvidersApiRef, authProviders],
+        [kubernetesProxyApiRef, proxy],
+      ]}
+    >
+      <EntityProvider entity={salesDashboard}>
+        <EntityPodHealthCard />
+        <p>Other overview cards</p>
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+const answer = (response: ObjectsByEntityResponse) => async () => response;
+
+describe('EntityPodHealthCard', () => {
+  it('shows progress while the cluster is asked', async () => {
+    renderCard(() => new Promise(() => {}));
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows a healthy workload and links to the Kubernetes tab', async () => {
+    renderCard(answer(responseFor('healthy')));
+    const workload = await screen.findByRole('region', {
+      name: 'Deployment sales-dashboard',
+    });
+    expect(within(workload).getByText('Healthy')).toBeInTheDocument();
+    expect(within(workload).getByText('2/2 pods ready')).toBeInTheDocument();
+    expect(
+      within(workload).getByText(/revision 7, sales-dashboard:1\.4\.2/),
+    ).toBeInTheDocument();
+    expect(
+      within(workload).queryByRole('list', { name: 'Problems' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Kubernetes tab' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/sales-dashboard/kubernetes',
+    );
+  });
+
+  it('shows a crash loop with the last exit', async () => {
+    renderCard(answer(responseFor('crashloop')));
+    const workload = await screen.findByRole('region', {
+      name: 'Deployment sales-dashboard',
+    });
+    expect(within(workload).getByText('Degraded')).toBeInTheDocument();
+    expect(
+      within(workload).getByText('2/2 pods ready (3 running or starting)'),
+    ).toBeInTheDocument();
+    const problems = within(workload).getByRole('list', { name: 'Problems' });
+    expect(problems).toHaveTextContent(
+      'CrashLoopBackOff in sales-dashboard-84c6f5d7b9-tq8wz (dashboard): restarted 7 times, last exit: Error (exit code 1)',
+    );
+    expect(
+      within(workload).getByText(/^Error \(exit code 1\)/),
+    ).toBeInTheDocument();
+  });
+
+  it("shows OOMKilled containers and the failing probe's event", async () => {
+    renderCard(answer(responseFor('oomkilled')));
+    const problems = await screen.findByRole('list', { name: 'Problems' });
+    expect(
+      await within(problems).findByText(/Readiness probe failed/),
+    ).toBeInTheDocument();
+    expect(within(problems).getAllByText('OOMKilled')).toHaveLength(2);
+    expect(screen.getByText('1/2 pods ready')).toBeInTheDocument();
+    expect(
+      screen.getByText(/^OOMKilled \(exit code 137\)/),
+    ).toBeInTheDocument();
+  });
+
+  it('still shows the pods when their events cannot be read', async () => {
+    renderCard(answer(responseFor('oomkilled')), {
+      getEventsByInvolvedObjectName: async () => {
+        throw new Error('403 Forbidden');
+      },
+    } as Partial<KubernetesProxyApi> as KubernetesProxyApi);
+    const problems = await screen.findByRole('list', { name: 'Problems' });
+    expect(problems).toHaveTextContent(
+      'Not ready in sales-dashboard-6d8f7c9b4d-m4q9t (dashboard): running, but its readiness probe is failing',
+    );
+  });
+
+  it("shows a pending pod with the scheduler's reason", async () => {
+    renderCard(answer(responseFor('pending')));
+    const problems = await screen.findByRole('list', { name: 'Problems' });
+    expect(problems).toHaveTextContent(
+      'Unschedulable in sales-dashboard-6d8f7c9b4d-zb5hn: 0/3 nodes are available: 3 Insufficient memory.',
+    );
+    expect(screen.getByText('2/3 pods ready')).toBeInTheDocument();
+  });
+
+  it('explains an unreachable cluster, and the rest of the page still renders', async () => {
+    renderCard(answer(unreachable));
+    expect(
+      await screen.findByText(/The Kubernetes cluster could not be read$/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /^Cluster aks-prod could not be reached: .*ECONNREFUSED/,
+      ),
+    ).toBeVisible();
+    expect(screen.queryByText('No pods')).not.toBeInTheDocument();
+    expect(screen.getByText('Other overview cards')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Kubernetes tab' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the pods of the clusters that answered next to the one that did not', async () => {
+    const healthy = responseFor('healthy');
+    renderCard(
+      answer({
+        items: [
+          ...healthy.items,
+          ...unreachable.items.map(i => ({
+            ...i,
+            cluster: { name: 'aks-dr' },
+          })),
+        ],
+      }),
+    );
+    expect(
+      await screen.findByText(/Some pods could not be read$/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Cluster aks-dr could not be reached/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('2/2 pods ready')).toBeInTheDocument();
+  });
+
+  it('says when no pods carry the label', async () => {
+    renderCard(answer({ items: [] }));
+    expect(await screen.findByText('No pods')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'No pods labelled backstage.io/kubernetes-id=sales-dashboard in namespace dashboards in any configured cluster.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the error when the kubernetes backend fails', async () => {
+    renderCard(async () => {
+      throw new Error(
+        'Request failed with 500 Internal Server Error, {"error":"catalog unavailable"}',
+      );
+    });
+    const [summary] = await screen.findAllByText(
+      /^Error: Could not load pod health: Request failed with 500 Internal Server Error/,
+    );
+    expect(summary).toBeVisible();
+    expect(screen.getByText('Other overview cards')).toBeInTheDocument();
+  });
+});
