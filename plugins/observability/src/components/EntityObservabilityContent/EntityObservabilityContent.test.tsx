@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse, delay } from 'msw';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
@@ -159,17 +159,12 @@ describe('EntityObservabilityContent', () => {
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
     await screen.findAllByTitle(/\(Grafana\)$/);
 
-    fireEvent.mouseDown(
-      within(screen.getByTestId('time-range').parentElement!).getByRole(
-        'button',
-      ),
-    );
+    // The selects are labelled, so they are found by their labels.
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Time range/ }));
     fireEvent.click(
       await screen.findByRole('option', { name: 'Last 24 hours' }),
     );
-    fireEvent.mouseDown(
-      within(screen.getByTestId('refresh').parentElement!).getByRole('button'),
-    );
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Refresh/ }));
     fireEvent.click(await screen.findByRole('option', { name: 'Off' }));
 
     await waitFor(() => {

@@ -53,12 +53,12 @@ function Panels(props: {
         <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={16}>
           <TextField
             select
+            id="observability-time-range"
             label="Time range"
             variant="outlined"
             size="small"
             value={timeRange}
             onChange={e => setTimeRange(e.target.value as TimeRange)}
-            SelectProps={{ inputProps: { 'data-testid': 'time-range' } }}
           >
             {TIME_RANGES.map(r => (
               <MenuItem key={r.value} value={r.value}>
@@ -68,12 +68,12 @@ function Panels(props: {
           </TextField>
           <TextField
             select
+            id="observability-refresh"
             label="Refresh"
             variant="outlined"
             size="small"
             value={refresh}
             onChange={e => setRefresh(e.target.value as RefreshInterval)}
-            SelectProps={{ inputProps: { 'data-testid': 'refresh' } }}
           >
             {REFRESH_INTERVALS.map(r => (
               <MenuItem key={r} value={r}>
