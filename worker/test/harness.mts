@@ -17,6 +17,8 @@ export interface WorkerHarness {
   mf: Miniflare;
   /** Every request the Worker sent to the origin. */
   originRequests: OriginRequest[];
+  /** Lines the Worker logged. */
+  logs: string[];
   fetch(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function startWorker(
 ): Promise<WorkerHarness> {
   const bundle = await readWorkerBundle();
   const originRequests: OriginRequest[] = [];
+  const logs: string[] = [];
   const mf = new Miniflare({
     modules: bundle.modules.map(m => ({
       type:
@@ -46,12 +49,16 @@ export async function startWorker(
       originRequests.push({ url: request.url, cf: request.cf });
       return origin(request as Request);
     },
+    handleStructuredLogs: ({ message }: { message: string }) => {
+      logs.push(message);
+    },
     ...extra,
   } as MiniflareOptions);
   await mf.ready;
   return {
     mf,
     originRequests,
+    logs,
     async fetch(path, init) {
       const response = await mf.dispatchFetch(
         `https://img.test${path}`,

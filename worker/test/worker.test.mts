@@ -621,6 +621,45 @@ describe('signed URLs', () => {
     assert.ok(!text.includes(key) && !text.includes('other-key'));
   });
 
+  it('logs one structured line per request, without the key or the signature', async () => {
+    const signed = signUrl(
+      `https://img.test${q(`${ORIGIN}/photo.jpg`, { w: 41, f: 'webp' })}`,
+      key,
+    );
+    const res = await worker.fetch(path(signed));
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    await worker
+      .fetch(q(`${ORIGIN}/photo.jpg`, { w: 41 }))
+      .then(r => r.arrayBuffer());
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const lines = worker.logs
+      .filter(line => line.startsWith('{'))
+      .map(line => JSON.parse(line) as Record<string, unknown>);
+    const ok = lines.find(
+      l => l.status === 200 && l.bytesOut !== undefined && l.format === 'webp',
+    );
+    assert.ok(ok, `a success line among ${worker.logs.length} log lines`);
+    for (const field of [
+      'engine',
+      'format',
+      'bytesIn',
+      'bytesOut',
+      'ms',
+      'cache',
+    ]) {
+      assert.ok(field in ok, `log line has ${field}`);
+    }
+    assert.ok(lines.some(l => l.status === 401 && l.cache === 'none'));
+    const sig = new URL(signed).searchParams.get('sig')!;
+    for (const line of worker.logs) {
+      assert.ok(
+        !line.includes(key) && !line.includes(sig),
+        'no secret in logs',
+      );
+    }
+  });
+
   it('refuses a malformed signature', async () => {
     const res = await worker.fetch(
       `${q(`${ORIGIN}/photo.jpg`, { w: 40 })}&sig=abc`,
