@@ -1,3 +1,4 @@
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import {
   EntityCardBlueprint,
@@ -12,7 +13,7 @@ import { isObservabilityAvailable } from './lib/annotations';
 
 describe('observability plugin (new frontend system)', () => {
   it('has the plugin id', () => {
-    expect(plugin.pluginId ?? (plugin as any).id).toBe('observability');
+    expect(plugin.pluginId).toBe('observability');
   });
 
   it('adds an Observability tab at /observability', () => {
@@ -20,9 +21,7 @@ describe('observability plugin (new frontend system)', () => {
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
       'Observability',
     );
-    expect(
-      tester.get(EntityContentBlueprint.dataRefs.filterExpression),
-    ).toBeUndefined();
+    expect(tester.get(coreExtensionData.routePath)).toBe('/observability');
   });
 
   it.each([
