@@ -447,7 +447,7 @@ describe('cloudflare:worker:deploy', () => {
         ),
       );
       const { error } = await run(routeInput);
-      expect(error?.name).toBe('InputError');
+      expect(`${error?.name}: ${error?.message}`).toMatch(/^InputError: /);
       expect(error?.message).toContain('403');
       expect(error?.message).toContain('Zone > Workers Routes > Edit');
       expect(error?.message).toContain(ZONE);
