@@ -7,6 +7,10 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 7017);
 export const BASE_URL = `http://localhost:${PORT}`;
+/** The stand-in GitHub host e2e/serve.mjs starts (e2e/githost.mjs) and the token it accepts. */
+const GIT_PORT = Number(process.env.E2E_GIT_PORT ?? 7018);
+export const GIT_HOST_URL = `http://127.0.0.1:${GIT_PORT}`;
+export const GIT_HOST_TOKEN = process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,7 +28,11 @@ export default defineConfig({
     timeout: 180_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { E2E_PORT: String(PORT) },
+    env: {
+      E2E_PORT: String(PORT),
+      E2E_GIT_PORT: String(GIT_PORT),
+      E2E_GIT_TOKEN: GIT_HOST_TOKEN,
+    },
   },
   use: {
     baseURL: BASE_URL,

@@ -1,18 +1,28 @@
 // Starts the backend for the browser tests: app-config.yaml plus e2e/app-config.e2e.yaml, a fresh
-// SQLite directory, the app's production build served by the backend on E2E_PORT.
+// SQLite directory, the app's production build served by the backend on E2E_PORT. Before it, the
+// stand-in GitHub host (e2e/githost.mjs) on E2E_GIT_PORT, which the e2e config points the github.com
+// integration at.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startGitHost } from './githost.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.E2E_PORT ?? '7017';
 if (!fs.existsSync(path.join(root, 'packages/app/dist/index.html'))) {
-  console.error('packages/app/dist is missing: run `yarn workspace app build` first');
+  console.error(
+    'packages/app/dist is missing: run `yarn workspace app build` first',
+  );
   process.exit(1);
 }
 const data = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-sqlite-'));
+const gitHost = await startGitHost({
+  port: Number(process.env.E2E_GIT_PORT ?? 7018),
+  token: process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token',
+  root: path.join(data, 'git'),
+});
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
   overrides,
@@ -39,12 +49,18 @@ const args = [
 const child = spawn(process.execPath, args, {
   cwd: path.join(root, 'packages/backend'),
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'development' },
+  env: {
+    ...process.env,
+    NODE_ENV: 'development',
+    E2E_GIT_URL: gitHost.url,
+    E2E_GIT_TOKEN: process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token',
+  },
 });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-child.on('exit', code => {
+child.on('exit', async code => {
+  await gitHost.stop();
   fs.rmSync(data, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

@@ -1,0 +1,310 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { parse, parseAllDocuments } from 'yaml';
+import { GIT_HOST_TOKEN, GIT_HOST_URL } from '../playwright.config';
+import { screenshot, signInAsGuest } from './helpers';
+
+const run = promisify(execFile);
+
+// The new service, and the organisation it is published to on the stand-in GitHub host that
+// e2e/serve.mjs starts (e2e/githost.mjs); each test run gets a fresh host and a fresh catalog.
+const NAME = 'orders-dashboard';
+const ORG = 'golden-path';
+const DESCRIPTION = 'Orders and refunds per day, by region';
+
+type RecordedRequest = {
+  method: string;
+  path: string;
+  query: string;
+  body?: Record<string, unknown>;
+};
+
+/** Picks `option` in the Material UI select labelled `label` (the form's enum fields). */
+async function choose(page: Page, label: string, option: string) {
+  await page.getByRole('button', { name: new RegExp(`^${label}`) }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+  await expect(page.getByRole('listbox')).toBeHidden();
+}
+
+async function next(page: Page) {
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+test('a developer creates a dashboard service from the form, gets its repository and finds it in the catalog', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  await signInAsGuest(page);
+
+  await page.goto('/create');
+  const card = page
+    .locator('div')
+    .filter({
+      has: page.getByRole('heading', { name: 'Python dashboard service' }),
+    })
+    .filter({ has: page.getByRole('button', { name: 'Choose' }) })
+    .last();
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await expect(page).toHaveURL(
+    /\/create\/templates\/default\/python-dashboard-service$/,
+  );
+
+  // Service: a name Kubernetes and the catalog would refuse is stopped on this page.
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await name.fill('Orders_Dashboard');
+  await page.getByRole('textbox', { name: 'Description' }).fill(DESCRIPTION);
+  await page.getByRole('textbox', { name: 'Owner' }).click();
+  await page
+    .getByRole('option', { name: 'platform-team', exact: true })
+    .click();
+  await next(page);
+  const nameRule =
+    'must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit';
+  await expect(page.getByText(`'Name' ${nameRule}`)).toBeVisible();
+  await expect(page.getByText(nameRule, { exact: true })).toBeVisible();
+  await expect(name).toBeVisible();
+  await screenshot(page, testInfo, '1-service-invalid-name');
+  await name.fill(NAME);
+  await next(page);
+
+  // Dashboard: the page title and message.
+  await page.getByRole('textbox', { name: 'Dashboard title' }).fill('Orders');
+  await page
+    .getByRole('textbox', { name: 'Message' })
+    .fill('Orders and refunds, updated **hourly**.');
+  await next(page);
+
+  // Runtime: a memory limit below its request is refused.
+  await page.getByRole('spinbutton', { name: 'Replicas' }).fill('3');
+  await choose(page, 'Memory request', '1024');
+  await expect(
+    page.getByRole('button', { name: /^Memory limit \(MiB\) 512/ }),
+  ).toBeVisible();
+  await next(page);
+  await expect(
+    page.getByText(
+      "'Memory limit (MiB)' must be at least the memory request (1024)",
+    ),
+  ).toBeVisible();
+  await screenshot(page, testInfo, '2-runtime-limit-below-request');
+  await choose(page, 'Memory limit', '2048');
+  await next(page);
+
+  // Image and pipeline: a malformed Docker Hub namespace is refused.
+  const namespace = page.getByRole('textbox', { name: 'Docker Hub namespace' });
+  await namespace.fill('Contoso!');
+  await page
+    .getByRole('textbox', { name: 'Registry service connection' })
+    .fill('docker-hub');
+  await page
+    .getByRole('textbox', { name: 'Kubernetes service connection' })
+    .fill('aks-production');
+  await page.getByRole('textbox', { name: 'Environment' }).fill('production');
+  await next(page);
+  await expect(
+    page.getByText(
+      "'Docker Hub Namespace' must be 4 to 30 lowercase letters or digits",
+    ),
+  ).toBeVisible();
+  await screenshot(page, testInfo, '3-registry-malformed');
+  await namespace.fill('contoso');
+  await next(page);
+
+  // Repository: GitHub, the organisation and the repository named after the service.
+  await page
+    .getByRole('combobox')
+    .filter({ has: page.getByRole('option', { name: 'github.com' }) })
+    .selectOption('github.com');
+  await page.getByRole('textbox', { name: 'Owner' }).fill(ORG);
+  const repository = page.getByRole('textbox', { name: 'Repository' });
+  await repository.fill(NAME);
+  await repository.press('Tab'); // the repository field commits its value when it loses focus
+  await page.getByRole('button', { name: 'Review' }).click();
+
+  // Review: every value as entered.
+  for (const row of [
+    `Name ${NAME}`,
+    `Description ${DESCRIPTION}`,
+    'Owner group:default/platform-team',
+    'Replicas 3',
+    'Memory request (MiB) 1024',
+    'Memory limit (MiB) 2048',
+    'Docker Hub Namespace contoso',
+    `Repository location github.com?owner=${ORG}&repo=${NAME}`,
+  ]) {
+    await expect(
+      page.getByRole('row', { name: row, exact: true }),
+    ).toBeVisible();
+  }
+  await screenshot(page, testInfo, '4-review');
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task runs to its end: rendered, published to the GitHub host, registered.
+  await expect(page).toHaveURL(/\/create\/tasks\/[0-9a-f-]+$/);
+  await expect(
+    page.getByText('Finished step Register in the catalog'),
+  ).toBeVisible({ timeout: 180_000 });
+  await expect(
+    page.getByText(
+      'Skipping step publish-azure because its if condition was false',
+    ),
+  ).toBeVisible();
+  const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(openInCatalog).toHaveAttribute(
+    'href',
+    `/catalog/default/component/${NAME}`,
+  );
+  await expect(page.getByRole('link', { name: /^Repository/ })).toHaveAttribute(
+    'href',
+    `${GIT_HOST_URL}/${ORG}/${NAME}.git`,
+  );
+  await screenshot(page, testInfo, '5-task-finished');
+
+  // What the host was asked: a private repository in the organisation, a push, branch
+  // protection, and the catalog reading the new catalog-info.yaml.
+  const requests: RecordedRequest[] = await (
+    await fetch(`${GIT_HOST_URL}/_stand-in/requests`)
+  ).json();
+  const creates = requests.filter(
+    r => r.method === 'POST' && r.path === `/orgs/${ORG}/repos`,
+  );
+  expect(creates).toHaveLength(1);
+  expect(creates[0].body).toMatchObject({
+    name: NAME,
+    description: DESCRIPTION,
+    private: true,
+    visibility: 'private',
+  });
+  expect(requests).toContainEqual(
+    expect.objectContaining({
+      method: 'POST',
+      path: `/${ORG}/${NAME}.git/git-receive-pack`,
+    }),
+  );
+  expect(requests).toContainEqual(
+    expect.objectContaining({
+      method: 'PUT',
+      path: `/repos/${ORG}/${NAME}/branches/main/protection`,
+    }),
+  );
+  expect(requests).toContainEqual(
+    expect.objectContaining({
+      method: 'GET',
+      path: `/repos/${ORG}/${NAME}/contents/catalog-info.yaml`,
+    }),
+  );
+
+  // The pushed repository holds the generated service with every value filled in.
+  const clone = testInfo.outputPath('clone');
+  const remote = new URL(`${GIT_HOST_URL}/${ORG}/${NAME}.git`);
+  remote.username = 'x-access-token';
+  remote.password = GIT_HOST_TOKEN;
+  await run('git', ['clone', '--quiet', remote.toString(), clone]);
+  const read = (file: string) =>
+    fs.readFileSync(path.join(clone, file), 'utf8');
+
+  const { stdout: log } = await run('git', [
+    '-C',
+    clone,
+    'log',
+    '--format=%an <%ae>|%s',
+    'main',
+  ]);
+  expect(log.trim()).toBe(
+    'Golden Path Portal <portal@example.com>|Initial commit from the golden-path template',
+  );
+  const { stdout: tracked } = await run('git', ['-C', clone, 'ls-files']);
+  expect(tracked.split('\n').filter(Boolean).sort()).toEqual(
+    expect.arrayContaining([
+      'Dockerfile',
+      'app.py',
+      'azure-pipelines.yml',
+      'catalog-info.yaml',
+      'dashboard.json',
+      'kubernetes/deployment.yaml',
+      'kubernetes/service.yaml',
+      'requirements.txt',
+    ]),
+  );
+  for (const file of tracked.split('\n').filter(Boolean)) {
+    expect(read(file), `${file} has no unrendered placeholder`).not.toMatch(
+      /\$\{\{/,
+    );
+  }
+
+  const entity = parse(read('catalog-info.yaml'));
+  expect(entity).toMatchObject({
+    kind: 'Component',
+    metadata: {
+      name: NAME,
+      description: DESCRIPTION,
+      annotations: {
+        'backstage.io/kubernetes-id': NAME,
+        'backstage.io/kubernetes-namespace': 'dashboards',
+        'github.com/project-slug': `${ORG}/${NAME}`,
+      },
+    },
+    spec: { type: 'service', owner: 'group:default/platform-team' },
+  });
+
+  const pipeline = parse(read('azure-pipelines.yml'));
+  expect(pipeline.variables).toMatchObject({
+    dockerRegistryServiceConnection: 'docker-hub',
+    containerRegistry: 'docker.io',
+    imageRepository: `contoso/${NAME}`,
+    kubernetesServiceConnection: 'aks-production',
+    kubernetesNamespace: 'dashboards',
+  });
+  expect(read('azure-pipelines.yml')).toContain('environment: "production"');
+
+  expect(JSON.parse(read('dashboard.json'))).toEqual({
+    title: 'Orders',
+    message: 'Orders and refunds, updated **hourly**.',
+  });
+
+  const [deployment] = parseAllDocuments(
+    read('kubernetes/deployment.yaml'),
+  ).map(d => d.toJS());
+  expect(deployment.metadata).toMatchObject({
+    name: NAME,
+    namespace: 'dashboards',
+  });
+  expect(deployment.spec.replicas).toBe(3);
+  const [container] = deployment.spec.template.spec.containers;
+  expect(container.image).toBe(`docker.io/contoso/${NAME}`);
+  expect(container.resources).toEqual({
+    requests: { cpu: '250m', memory: '1024Mi' },
+    limits: { cpu: '1000m', memory: '2048Mi' },
+  });
+  expect(container.ports).toEqual(
+    expect.arrayContaining([expect.objectContaining({ containerPort: 8501 })]),
+  );
+  const service = parse(read('kubernetes/service.yaml'));
+  expect(service.metadata).toMatchObject({
+    name: NAME,
+    namespace: 'dashboards',
+  });
+
+  // The new entity is in the catalog, owned by the team. The catalog processes the registered
+  // location in the background, so the page is reloaded until the entity is there.
+  await openInCatalog.click();
+  await expect(page).toHaveURL(
+    new RegExp(`/catalog/default/component/${NAME}$`),
+  );
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('heading', { name: NAME, exact: true }),
+    ).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 120_000, intervals: [2_000, 5_000] });
+  await expect(page.getByText(DESCRIPTION).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'platform-team' }).first(),
+  ).toBeVisible();
+  await screenshot(page, testInfo, '6-catalog-entity');
+});
