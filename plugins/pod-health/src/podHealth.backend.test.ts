@@ -228,10 +228,10 @@ describe('the kubernetes backend with an unreachable cluster', () => {
       const { workloads, clusterErrors } = summarizePodHealth(objects);
       expect(workloads).toEqual([]);
       expect(clusterErrors).toHaveLength(1);
-      expect(clusterErrors[0].message).toMatch(
-        new RegExp(
-          `^Cluster aks-prod could not be reached: request to ${url}/api/v1/namespaces/dashboards/\\S+ failed, reason: connect ECONNREFUSED`,
-        ),
+      expect(clusterErrors[0].message).toBe(
+        `Cluster aks-prod could not be reached at ${url}: connect ECONNREFUSED ${
+          new URL(url).host
+        }`,
       );
     } finally {
       await backend.stop();

@@ -142,9 +142,8 @@ describe('summarizePodHealth', () => {
     expect(summary.clusterErrors).toEqual([
       {
         cluster: 'aks-prod',
-        message: expect.stringMatching(
-          /^Cluster aks-prod could not be reached: request to .* failed, reason: connect ECONNREFUSED/,
-        ),
+        message:
+          'Cluster aks-prod could not be reached at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9',
       },
     ]);
   });
@@ -172,6 +171,15 @@ describe('summarizePodHealth', () => {
 });
 
 describe('describeClusterError', () => {
+  it('keeps a fetch error without the usual wording as it is', () => {
+    expect(
+      describeClusterError('aks-prod', {
+        errorType: 'FETCH_ERROR',
+        message: 'socket hang up',
+      }),
+    ).toBe('Cluster aks-prod could not be reached: socket hang up');
+  });
+
   it('names the status and path of other failures', () => {
     expect(
       describeClusterError('aks-prod', {

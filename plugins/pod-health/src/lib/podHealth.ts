@@ -179,6 +179,20 @@ export function describeClusterError(
   error: KubernetesFetchError,
 ): string {
   if (error.errorType === 'FETCH_ERROR') {
+    // node-fetch says "request to <full URL with query> failed, reason: <cause>"; the API
+    // server's origin and the cause are what an operator needs.
+    const fetchFailure = /^request to (\S+) failed, reason: (.*)$/s.exec(
+      error.message,
+    );
+    if (fetchFailure) {
+      let where = fetchFailure[1];
+      try {
+        where = new URL(where).origin;
+      } catch {
+        // keep the URL as reported
+      }
+      return `Cluster ${cluster} could not be reached at ${where}: ${fetchFailure[2]}`;
+    }
     return `Cluster ${cluster} could not be reached: ${error.message}`;
   }
   const what = error.resourcePath ? ` for ${error.resourcePath}` : '';

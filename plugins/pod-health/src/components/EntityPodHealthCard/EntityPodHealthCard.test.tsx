@@ -159,7 +159,7 @@ describe('EntityPodHealthCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        /^Cluster aks-prod could not be reached: .*ECONNREFUSED/,
+        /^Cluster aks-prod could not be reached at http:\/\/127\.0\.0\.1:9: connect ECONNREFUSED/,
       ),
     ).toBeVisible();
     expect(screen.queryByText('No pods')).not.toBeInTheDocument();

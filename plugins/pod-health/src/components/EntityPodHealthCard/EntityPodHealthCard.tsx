@@ -38,6 +38,8 @@ const useStyles = makeStyles(theme => ({
     margin: theme.spacing(1, 0),
   },
   problems: { margin: 0, paddingLeft: theme.spacing(2.5) },
+  // Pod names, URLs and scheduler messages are long words: wrap them inside the card.
+  wrap: { overflowWrap: 'anywhere' },
 }));
 
 const STATUS_LABEL: Record<HealthStatus, string> = {
@@ -127,7 +129,10 @@ function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
         )}
       </Box>
       {workload.problems.length > 0 && (
-        <ul className={classes.problems} aria-label="Problems">
+        <ul
+          className={`${classes.problems} ${classes.wrap}`}
+          aria-label="Problems"
+        >
           {workload.problems.map((problem, i) => (
             <Problem key={i} problem={problem} />
           ))}
@@ -145,6 +150,7 @@ function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
  */
 export function EntityPodHealthCard() {
   const { entity } = useEntity();
+  const classes = useStyles();
   const entityRoute = useRouteRef(entityRouteRef);
   const { loading, error, summary } = usePodHealth(entity);
 
@@ -186,7 +192,7 @@ export function EntityPodHealthCard() {
             message={
               <>
                 {summary.clusterErrors.map((e, i) => (
-                  <Typography variant="body2" key={i}>
+                  <Typography variant="body2" key={i} className={classes.wrap}>
                     {e.message}
                   </Typography>
                 ))}
