@@ -112,8 +112,8 @@ const expected: Record<KubernetesStandInScenario, object> = {
     lastTermination: 'OOMKilled (137)',
     lastRollout: 'revision 7 at 2026-11-25T14:02:31Z',
     problems: [
-      'OOMKilled in sales-dashboard-6d8f7c9b4d-7xk2p: killed for exceeding its memory limit at 2026-11-25T15:18:37Z',
-      'OOMKilled in sales-dashboard-6d8f7c9b4d-m4q9t: killed for exceeding its memory limit at 2026-11-25T15:23:39Z',
+      'OOMKilled in sales-dashboard-6d8f7c9b4d-7xk2p: killed for exceeding its memory limit (2026-11-25T15:18:37Z)',
+      'OOMKilled in sales-dashboard-6d8f7c9b4d-m4q9t: killed for exceeding its memory limit (2026-11-25T15:23:39Z)',
       // From the pod's events, read through the backend's proxy.
       'Unhealthy in sales-dashboard-6d8f7c9b4d-m4q9t: Readiness probe failed: Get "http://10.244.4.17:8501/_stcore/health": dial tcp 10.244.4.17:8501: connect: connection refused (6 times)',
     ],
@@ -185,7 +185,9 @@ describe.each<KubernetesStandInScenario>([
         ? `${w.lastTermination.reason} (${w.lastTermination.exitCode})`
         : undefined,
       lastRollout: `revision ${w.lastChange?.revision} at ${w.lastChange?.at}`,
-      problems: w.problems.map(p => `${p.reason} in ${p.pod}: ${p.message}`),
+      problems: w.problems.map(
+        p => `${p.reason} in ${p.pod}: ${p.message}${p.at ? ` (${p.at})` : ''}`,
+      ),
     }).toEqual(expected[scenario]);
   });
 });

@@ -107,6 +107,8 @@ export interface PodProblem {
   reason: string;
   /** The cluster's own explanation, when it gave one. */
   message?: string;
+  /** When it happened, when the cluster says (RFC 3339). */
+  at?: string;
 }
 
 /** The most recent container termination among a workload's pods. @public */
@@ -257,9 +259,8 @@ function containerProblems(pod: string, status: ContainerStatus): PodProblem[] {
       pod,
       container: status.name,
       reason: 'OOMKilled',
-      message: `killed for exceeding its memory limit${
-        last.finishedAt ? ` at ${iso(last.finishedAt)}` : ''
-      }`,
+      message: 'killed for exceeding its memory limit',
+      at: iso(last.finishedAt),
     });
   }
   if (status.state?.running && status.started !== false && !status.ready) {

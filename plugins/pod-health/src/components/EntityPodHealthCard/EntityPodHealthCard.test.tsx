@@ -125,6 +125,9 @@ describe('EntityPodHealthCard', () => {
       await within(problems).findByText(/Readiness probe failed/),
     ).toBeInTheDocument();
     expect(within(problems).getAllByText('OOMKilled')).toHaveLength(2);
+    expect(problems).toHaveTextContent(
+      /OOMKilled in sales-dashboard-6d8f7c9b4d-7xk2p \(dashboard\): killed for exceeding its memory limit, (\d+ \w+ ago|in \d+ \w+|now)/,
+    );
     expect(screen.getByText('1/2 pods ready')).toBeInTheDocument();
     expect(
       screen.getByText(/^OOMKilled \(exit code 137\)/),

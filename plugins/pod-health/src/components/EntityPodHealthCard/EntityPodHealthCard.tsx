@@ -64,6 +64,7 @@ function Problem(props: { problem: PodProblem }) {
         <strong>{problem.reason}</strong> in {problem.pod}
         {problem.container ? ` (${problem.container})` : ''}
         {problem.message ? `: ${problem.message}` : ''}
+        {problem.at ? `, ${formatAge(problem.at)}` : ''}
       </Typography>
     </li>
   );
