@@ -10,6 +10,9 @@ export const BASE_URL = `http://localhost:${PORT}`;
 /** The stand-in GitHub host e2e/serve.mjs starts (e2e/githost.mjs) and the token it accepts. */
 const GIT_PORT = Number(process.env.E2E_GIT_PORT ?? 7018);
 export const GIT_HOST_URL = `http://127.0.0.1:${GIT_PORT}`;
+/** The Grafana stand-in (e2e/grafana-stand-in.mjs): the instance the e2e config configures. */
+const GRAFANA_PORT = Number(process.env.E2E_GRAFANA_PORT ?? 7019);
+export const GRAFANA_URL = `http://127.0.0.1:${GRAFANA_PORT}`;
 export const GIT_HOST_TOKEN = process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token';
 
 export default defineConfig({
@@ -32,6 +35,7 @@ export default defineConfig({
       E2E_PORT: String(PORT),
       E2E_GIT_PORT: String(GIT_PORT),
       E2E_GIT_TOKEN: GIT_HOST_TOKEN,
+      E2E_GRAFANA_PORT: String(GRAFANA_PORT),
     },
   },
   use: {

@@ -1,13 +1,18 @@
 // Starts the backend for the browser tests: app-config.yaml plus e2e/app-config.e2e.yaml, a fresh
 // SQLite directory, the app's production build served by the backend on E2E_PORT. Before it, the
-// stand-in GitHub host (e2e/githost.mjs) on E2E_GIT_PORT, which the e2e config points the github.com
-// integration at.
+// stand-ins the e2e config points the backend at:
+// - a GitHub host (e2e/githost.mjs) on E2E_GIT_PORT, for the github.com integration;
+// - a Kubernetes API server (plugins/pod-health/testing) replaying E2E_KUBERNETES_SCENARIO
+//   (default `healthy`) for the sales-dashboard pods, as the cluster `aks-production`;
+// - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startKubernetesStandIn } from '../plugins/pod-health/testing/kubernetesStandIn.ts';
 import { startGitHost } from './githost.mjs';
+import { startGrafanaStandIn } from './grafana-stand-in.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.E2E_PORT ?? '7017';
@@ -22,6 +27,15 @@ const gitHost = await startGitHost({
   port: Number(process.env.E2E_GIT_PORT ?? 7018),
   token: process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token',
   root: path.join(data, 'git'),
+});
+const kubernetesToken = 'e2e-service-account-token';
+const cluster = await startKubernetesStandIn({
+  scenario: process.env.E2E_KUBERNETES_SCENARIO ?? 'healthy',
+  token: kubernetesToken,
+});
+const grafana = await startGrafanaStandIn({
+  port: Number(process.env.E2E_GRAFANA_PORT ?? 7019),
+  dashboardsDir: path.join(root, 'plugins/observability/grafana/dashboards'),
 });
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
@@ -54,13 +68,16 @@ const child = spawn(process.execPath, args, {
     NODE_ENV: 'development',
     E2E_GIT_URL: gitHost.url,
     E2E_GIT_TOKEN: process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token',
+    E2E_KUBERNETES_URL: cluster.url,
+    E2E_KUBERNETES_TOKEN: kubernetesToken,
+    E2E_GRAFANA_URL: grafana.url,
   },
 });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', async code => {
-  await gitHost.stop();
+  await Promise.all([gitHost.stop(), cluster.stop(), grafana.stop()]);
   fs.rmSync(data, { recursive: true, force: true });
   process.exit(code ?? 0);
 });
