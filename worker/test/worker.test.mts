@@ -738,6 +738,29 @@ describe('cloudflare engine', () => {
     });
   }
 
+  it('answers 500 without details when a binding is invalid', async () => {
+    const broken = await startWorker(
+      {
+        ENGINE: 'wasm',
+        ALLOWED_ORIGINS: 'images.example.com',
+        AVIF_SPEED: 'fast',
+      },
+      origin(images),
+    );
+    try {
+      const res = await broken.fetch(q(`${ORIGIN}/photo.jpg`));
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'The image Worker is misconfigured\n');
+      assert.ok(
+        broken.logs.some(line =>
+          line.includes('AVIF_SPEED must be a whole number'),
+        ),
+      );
+    } finally {
+      await broken.dispose();
+    }
+  });
+
   it('applies the same origin checks', async () => {
     const res = await worker.fetch(q('http://169.254.169.254/x.jpg'));
     assert.equal(res.status, 403);

@@ -81,17 +81,21 @@ export function encodeWebp(
   });
 }
 
+/** AVIF encoder speed 5 is sharp's default effort 4 (libaom speed = 9 - effort). */
+export const DEFAULT_AVIF_SPEED = 5;
+
 export function encodeAvif(
   pixels: Pixels,
   quality: number,
+  speed: number,
   meter: MemoryMeter,
 ) {
   return withCodec(avifEnc, avifEncWasm, meter, codec => {
-    // speed 5 and 4:4:4 match sharp's defaults (effort 4, chromaSubsampling '4:4:4').
+    // 4:4:4 matches sharp's default chromaSubsampling for AVIF.
     const out = codec.encode(view(pixels), pixels.width, pixels.height, {
       ...avifDefaults,
       quality,
-      speed: 5,
+      speed,
       subsample: 3,
     });
     if (!out) throw new Error('AVIF encoding failed');

@@ -143,11 +143,17 @@ async function encode(
   pixels: Pixels,
   format: OutputFormat,
   quality: number | undefined,
+  avifSpeed: number,
   meter: MemoryMeter,
 ): Promise<Uint8Array> {
   switch (format) {
     case 'avif':
-      return encodeAvif(pixels, quality ?? DEFAULT_QUALITY.avif, meter);
+      return encodeAvif(
+        pixels,
+        quality ?? DEFAULT_QUALITY.avif,
+        avifSpeed,
+        meter,
+      );
     case 'webp':
       return encodeWebp(pixels, quality ?? DEFAULT_QUALITY.webp, meter);
     case 'jpeg':
@@ -232,7 +238,13 @@ export const wasmEngine: Engine = {
     );
     meter.drop(source.buffer);
     const resizeMs = Date.now() - started;
-    const body = await encode(pixels, format, options.quality, meter);
+    const body = await encode(
+      pixels,
+      format,
+      options.quality,
+      config.avifSpeed,
+      meter,
+    );
     meter.drop(pixels.data.buffer);
     const encodeMs = Date.now() - started - resizeMs;
     return {

@@ -13,6 +13,8 @@ export interface Env {
   ORIGIN_TIMEOUT_MS?: string;
   /** Largest output (width x height) the wasm engine produces. */
   MAX_OUTPUT_PIXELS?: string;
+  /** AVIF encoder speed of the wasm engine, 0 (slowest, smallest) to 10; default 5. */
+  AVIF_SPEED?: string;
   /** `true` adds an `X-Image-Debug` header with engine details and peak WASM memory. */
   DEBUG_HEADERS?: string;
 }
@@ -27,6 +29,7 @@ export interface Config {
   maxPixels: number;
   originTimeoutMs: number;
   maxOutputPixels: number;
+  avifSpeed: number;
   debugHeaders: boolean;
 }
 
@@ -35,6 +38,7 @@ export const DEFAULTS = {
   maxPixels: 12_000_000,
   originTimeoutMs: 10_000,
   maxOutputPixels: 4_000_000,
+  avifSpeed: 5,
 };
 
 function positive(
@@ -46,6 +50,15 @@ function positive(
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed <= 0) {
     throw new Error(`Binding ${name} must be a positive whole number`);
+  }
+  return parsed;
+}
+
+function avifSpeed(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULTS.avifSpeed;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 10) {
+    throw new Error('Binding AVIF_SPEED must be a whole number from 0 to 10');
   }
   return parsed;
 }
@@ -71,6 +84,7 @@ export function readConfig(env: Env): Config {
       'ORIGIN_TIMEOUT_MS',
       DEFAULTS.originTimeoutMs,
     ),
+    avifSpeed: avifSpeed(env.AVIF_SPEED),
     maxOutputPixels: positive(
       env.MAX_OUTPUT_PIXELS,
       'MAX_OUTPUT_PIXELS',
