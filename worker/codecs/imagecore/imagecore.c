@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wasm_simd128.h>
+
 #include "jpeglib.h"
 
 #define EXPORT __attribute__((visibility("default"), used))
@@ -146,32 +148,33 @@ static Tap *make_taps(int in_size, int out_size, int16_t **storage) {
   return taps;
 }
 
-static inline uint8_t clamp_round(int32_t v) {
-  v = (v + (1 << 13)) >> 14;
-  return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
-}
-
 /*
  * Separable Lanczos3 resize of RGBA pixels (horizontal pass into an 8-bit buffer, then
  * vertical, as libvips does). `src` points at the top-left pixel of the area to resize and rows
  * are `stride` pixels apart, so a crop costs nothing. Returns new out_w x out_h RGBA pixels.
  */
+/* One RGBA pixel (4 bytes) widened to four 32-bit lanes. */
+static inline v128_t load_pixel(const uint8_t *p) {
+  v128_t v = wasm_v128_load32_zero(p);
+  return wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(v));
+}
+
+/* Rounds 14-bit fixed point lanes, clamps them to 0..255 and stores them as one RGBA pixel. */
+static inline void store_pixel(uint8_t *dst, v128_t acc) {
+  v128_t v = wasm_i32x4_shr(wasm_i32x4_add(acc, wasm_i32x4_splat(1 << 13)), 14);
+  v128_t narrow = wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(v, v), wasm_i16x8_splat(0));
+  wasm_v128_store32_lane(dst, narrow, 0);
+}
+
 static void resize_row(const uint8_t *row, uint8_t *dst, const Tap *ht, int out_w) {
   for (int x = 0; x < out_w; x++) {
     const Tap *t = &ht[x];
     const uint8_t *p = row + (size_t)t->start * 4;
-    int32_t r = 0, g = 0, b = 0, a = 0;
+    v128_t acc = wasm_i32x4_splat(0);
     for (int k = 0; k < t->count; k++, p += 4) {
-      int32_t w = t->weights[k];
-      r += p[0] * w;
-      g += p[1] * w;
-      b += p[2] * w;
-      a += p[3] * w;
+      acc = wasm_i32x4_add(acc, wasm_i32x4_mul(load_pixel(p), wasm_i32x4_splat(t->weights[k])));
     }
-    dst[x * 4] = clamp_round(r);
-    dst[x * 4 + 1] = clamp_round(g);
-    dst[x * 4 + 2] = clamp_round(b);
-    dst[x * 4 + 3] = clamp_round(a);
+    store_pixel(dst + x * 4, acc);
   }
 }
 
@@ -179,21 +182,21 @@ static uint8_t *vertical_pass(const uint8_t *mid, int out_w, int in_h, int out_h
   uint8_t *out = malloc((size_t)out_w * out_h * 4);
   int16_t *vw;
   Tap *vt = make_taps(in_h, out_h, &vw);
-  int32_t *acc = malloc(sizeof(int32_t) * out_w * 4);
-  if (!out || !acc) __builtin_trap();
+  if (!out) __builtin_trap();
   size_t stride = (size_t)out_w * 4;
   for (int y = 0; y < out_h; y++) {
     const Tap *t = &vt[y];
-    memset(acc, 0, sizeof(int32_t) * stride);
-    for (int k = 0; k < t->count; k++) {
-      const uint8_t *row = mid + (size_t)(t->start + k) * stride;
-      int32_t w = t->weights[k];
-      for (size_t i = 0; i < stride; i++) acc[i] += row[i] * w;
-    }
+    const uint8_t *first = mid + (size_t)t->start * stride;
     uint8_t *dst = out + (size_t)y * stride;
-    for (size_t i = 0; i < stride; i++) dst[i] = clamp_round(acc[i]);
+    for (int x = 0; x < out_w; x++) {
+      const uint8_t *p = first + (size_t)x * 4;
+      v128_t acc = wasm_i32x4_splat(0);
+      for (int k = 0; k < t->count; k++, p += stride) {
+        acc = wasm_i32x4_add(acc, wasm_i32x4_mul(load_pixel(p), wasm_i32x4_splat(t->weights[k])));
+      }
+      store_pixel(dst + x * 4, acc);
+    }
   }
-  free(acc);
   free(vt);
   free(vw);
   return out;
