@@ -24,6 +24,9 @@ const PANELS = [
   'Logs',
 ];
 
+// Tall enough for the whole overview, so its lazily loaded Grafana frames load too.
+test.use({ viewport: { width: 1440, height: 2000 } });
+
 function entityTab(page: Page, name: string) {
   return page
     .getByRole('navigation', { name: 'Content navigation' })
@@ -52,6 +55,14 @@ test('the overview shows the pod-health card of the running service', async ({
   await expect(deployment.getByText('2/2 pods ready')).toBeVisible();
   await expect(
     deployment.getByText(/revision 7, sales-dashboard:1\.4\.2/),
+  ).toBeVisible();
+
+  // The overview's Observability card embeds panels of the same dashboard.
+  const observability = page
+    .getByRole('article')
+    .filter({ has: page.getByRole('heading', { name: 'Observability' }) });
+  await expect(
+    observability.frameLocator('iframe').first().getByRole('heading'),
   ).toBeVisible();
   await screenshot(page, testInfo, 'overview');
 
