@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 7017);
 export const BASE_URL = `http://localhost:${PORT}`;
-/** The stand-in GitHub host e2e/serve.mjs starts (e2e/githost.mjs) and the token it accepts. */
+/** The stand-in GitHub host e2e/serve.mjs starts (e2e/git-host-stand-in.mjs) and the token it accepts. */
 const GIT_PORT = Number(process.env.E2E_GIT_PORT ?? 7018);
 export const GIT_HOST_URL = `http://127.0.0.1:${GIT_PORT}`;
 /** The Grafana stand-in (e2e/grafana-stand-in.mjs): the instance the e2e config configures. */

@@ -10,7 +10,7 @@ import { screenshot, signInAsGuest } from './helpers';
 const run = promisify(execFile);
 
 // The new service, and the organisation it is published to on the stand-in GitHub host that
-// e2e/serve.mjs starts (e2e/githost.mjs); each test run gets a fresh host and a fresh catalog.
+// e2e/serve.mjs starts (e2e/git-host-stand-in.mjs); each test run gets a fresh host and a fresh catalog.
 const NAME = 'orders-dashboard';
 const ORG = 'golden-path';
 const DESCRIPTION = 'Orders and refunds per day, by region';

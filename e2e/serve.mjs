@@ -1,7 +1,7 @@
 // Starts the backend for the browser tests: app-config.yaml plus e2e/app-config.e2e.yaml, a fresh
 // SQLite directory, the app's production build served by the backend on E2E_PORT. Before it, the
 // stand-ins the e2e config points the backend at:
-// - a GitHub host (e2e/githost.mjs) on E2E_GIT_PORT, for the github.com integration;
+// - a GitHub host (e2e/git-host-stand-in.mjs) on E2E_GIT_PORT, for the github.com integration;
 // - a Kubernetes API server (plugins/pod-health/testing) replaying E2E_KUBERNETES_SCENARIO
 //   (default `healthy`) for the sales-dashboard pods, as the cluster `aks-production`;
 // - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards.
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKubernetesStandIn } from '../plugins/pod-health/testing/kubernetesStandIn.ts';
-import { startGitHost } from './githost.mjs';
+import { startGitHost } from './git-host-stand-in.mjs';
 import { startGrafanaStandIn } from './grafana-stand-in.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
