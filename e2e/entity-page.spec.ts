@@ -143,3 +143,12 @@ test('the Observability tab embeds the Grafana panels of the service', async ({
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, testInfo, 'observability-tab');
 });
+
+test('an entity without the Kubernetes annotations has neither the Kubernetes nor the Observability tab', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/golden-path-portal');
+  await expect(entityTab(page, 'Overview')).toBeVisible();
+  await expect(entityTab(page, 'Observability')).toHaveCount(0);
+  await expect(entityTab(page, 'Kubernetes')).toHaveCount(0);
+});

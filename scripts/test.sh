@@ -21,6 +21,7 @@ step() {
 step "type check" yarn tsc
 step "type check (worker)" yarn workspace @internal/image-worker tsc
 step "lint" yarn backstage-cli repo lint
+step "formatting" yarn prettier --check .
 step "unit and integration tests" yarn backstage-cli repo test --watchAll=false
 step "worker tests (workerd)" yarn workspace @internal/image-worker test
 step "app production build" yarn workspace app build

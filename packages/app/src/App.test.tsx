@@ -21,7 +21,9 @@ describe('App', () => {
 
     render(App.createRoot());
 
-    expect(await screen.findByText('Guest', {}, { timeout: 15_000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Guest', {}, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(screen.queryByText('GitHub')).not.toBeInTheDocument();
   }, 30_000);
 });

@@ -23,10 +23,14 @@ literal: $\${NOT_A_VARIABLE}
 
 describe('findMissingVariables', () => {
   it('names each unset variable with the setting that uses it', () => {
-    const missing = findMissingVariables('/etc/app-config.production.yaml', yaml, {
-      PORTAL_BASE_URL: 'https://portal.example.com',
-      POSTGRES_PASSWORD: '   ',
-    });
+    const missing = findMissingVariables(
+      '/etc/app-config.production.yaml',
+      yaml,
+      {
+        PORTAL_BASE_URL: 'https://portal.example.com',
+        POSTGRES_PASSWORD: '   ',
+      },
+    );
     expect(missing).toEqual([
       {
         variable: 'POSTGRES_HOST',
@@ -57,7 +61,11 @@ describe('findMissingVariables', () => {
   });
 
   it('reads every document of a multi-document file', () => {
-    const missing = findMissingVariables('a.yaml', 'a: 1\n---\nb: ${B_VAR}\n', {});
+    const missing = findMissingVariables(
+      'a.yaml',
+      'a: 1\n---\nb: ${B_VAR}\n',
+      {},
+    );
     expect(missing.map(m => m.variable)).toEqual(['B_VAR']);
   });
 });
@@ -65,7 +73,11 @@ describe('findMissingVariables', () => {
 describe('describeMissingVariables', () => {
   it('lists the variables in one message that says how to fix it', () => {
     const message = describeMissingVariables([
-      { variable: 'POSTGRES_HOST', setting: 'backend.database.connection.host', file: '/x/app-config.production.yaml' },
+      {
+        variable: 'POSTGRES_HOST',
+        setting: 'backend.database.connection.host',
+        file: '/x/app-config.production.yaml',
+      },
     ]);
     expect(message).toBe(
       [
@@ -91,7 +103,9 @@ describe('configFilesFor', () => {
 describe('checkDatabase', () => {
   it('has nothing to check for SQLite', async () => {
     const config = new ConfigReader({
-      backend: { database: { client: 'better-sqlite3', connection: ':memory:' } },
+      backend: {
+        database: { client: 'better-sqlite3', connection: ':memory:' },
+      },
     });
     await expect(checkDatabase(config)).resolves.toBeUndefined();
   });
@@ -101,7 +115,12 @@ describe('checkDatabase', () => {
       backend: {
         database: {
           client: 'pg',
-          connection: { host: '127.0.0.1', port: 1, user: 'app', password: 'secret-pw' },
+          connection: {
+            host: '127.0.0.1',
+            port: 1,
+            user: 'app',
+            password: 'secret-pw',
+          },
         },
       },
     });
