@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './helpers';
 
 test('a guest signs in and sees the catalog with the portal itself', async ({
   page,
@@ -23,4 +24,16 @@ test('a guest signs in and sees the catalog with the portal itself', async ({
     fullPage: true,
   });
   await page.screenshot({ path: 'e2e-artifacts/catalog.png', fullPage: true });
+});
+
+test('the home page says where the golden path starts', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/home');
+  await expect(
+    page.getByRole('heading', { name: 'The golden path' }),
+  ).toBeVisible();
+  await page.getByRole('link', { name: 'Create a service' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'Python dashboard service' }),
+  ).toBeVisible();
 });

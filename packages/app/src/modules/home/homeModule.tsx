@@ -3,43 +3,25 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+## The golden path
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+One form takes a new service from nothing to running, deployed and observed:
 
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+- **[Create a service](/create)**: the *Python dashboard service* template generates the app,
+  its Dockerfile, an Azure DevOps pipeline with every variable filled in, Kubernetes manifests with
+  probes and resources, and the catalog entry. The *Cloudflare image optimizer* template puts the
+  image Worker in front of a site.
+- **[Find a service](/catalog)**: each service's page shows its pods (Kubernetes tab and the
+  pod-health card) and its metrics and logs (Observability tab).
+- **[Read the docs](/docs)**: the portal's own documentation and every service's TechDocs.
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    title: 'Getting started',
+    description: 'What the portal does and where to start',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),
