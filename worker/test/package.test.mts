@@ -23,7 +23,7 @@ describe('readWorkerBundle', () => {
       .filter(m => m.contentType === 'application/wasm')
       .map(m => m.name);
     assert.ok(wasm.includes('imagecore.wasm'));
-    assert.ok(wasm.includes('avif_enc.wasm'));
+    assert.ok(wasm.includes('avifenc.wasm'));
     for (const m of result.modules) {
       if (m.contentType === 'application/wasm') {
         assert.deepEqual([...m.content.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);

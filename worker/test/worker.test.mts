@@ -567,6 +567,64 @@ describe('wasm engine memory', () => {
   });
 });
 
+describe('wasm engine AVIF encoder', () => {
+  // PNG sources at their own width: the Worker encodes exactly the pixels sharp is given.
+  let opaque: Buffer;
+  let translucent: Buffer;
+  let worker: WorkerHarness;
+  before(async () => {
+    const base = await photo(480, 320);
+    opaque = await base.clone().png().toBuffer();
+    translucent = await base.clone().ensureAlpha(0.5).png().toBuffer();
+    worker = await startWorker(
+      { ENGINE: 'wasm', ALLOWED_ORIGINS: 'images.example.com' },
+      request =>
+        image(
+          new URL(request.url).pathname === '/alpha.png' ? translucent : opaque,
+          'image/png',
+        ),
+    );
+  });
+  after(() => worker.dispose());
+
+  for (const quality of [50, 80]) {
+    it(`writes files the size of sharp's at q=${quality}, effort 4`, async () => {
+      const res = await worker.fetch(
+        q(`${ORIGIN}/opaque.png`, { w: 480, f: 'avif', q: quality }),
+      );
+      assert.equal(res.status, 200);
+      const body = Buffer.from(await res.arrayBuffer());
+      const reference = await sharp(opaque)
+        .avif({ quality, effort: 4 })
+        .toBuffer();
+      const ratio = body.length / reference.length;
+      assert.ok(
+        Math.abs(ratio - 1) < 0.05,
+        `${body.length} bytes vs sharp's ${
+          reference.length
+        } (ratio ${ratio.toFixed(3)})`,
+      );
+      assert.equal((await sharp(body).metadata()).hasAlpha, false);
+      // av1C box, third byte: chroma_subsampling_x and _y (0x08, 0x04) clear means 4:4:4.
+      const av1c = body.indexOf('av1C');
+      assert.ok(av1c > 0, 'has an av1C box');
+      assert.equal(body[av1c + 6] & 0x0c, 0, 'chroma is 4:4:4');
+    });
+  }
+
+  it('keeps alpha', async () => {
+    const res = await worker.fetch(
+      q(`${ORIGIN}/alpha.png`, { w: 240, f: 'avif' }),
+    );
+    assert.equal(res.status, 200);
+    const { data, info } = await sharp(Buffer.from(await res.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    assert.equal(info.channels, 4);
+    assert.ok(Math.abs(data[3] - 128) <= 2, `alpha ${data[3]}`);
+  });
+});
+
 describe('signed URLs', () => {
   const key = 'test-signing-key-that-is-long-enough';
   let worker: WorkerHarness;

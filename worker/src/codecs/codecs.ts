@@ -7,12 +7,10 @@ import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import webpEnc from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
 import { defaultOptions as webpDefaults } from '@jsquash/webp/meta.js';
-import avifEnc from '@jsquash/avif/codec/enc/avif_enc.js';
-import avifEncWasm from '@jsquash/avif/codec/enc/avif_enc.wasm';
-import { defaultOptions as avifDefaults } from '@jsquash/avif/meta.js';
 import { instantiateEmscripten, MemoryMeter } from './meter';
 import type { Pixels } from './pixels';
 
+export { DEFAULT_AVIF_SPEED, encodeAvif } from './avif';
 export { decodePng, encodePng } from './png';
 
 /** Default qualities when the request gives none: the same as sharp's defaults. */
@@ -77,28 +75,6 @@ export function encodeWebp(
       method: 4,
     });
     if (!out) throw new Error('WebP encoding failed');
-    return out;
-  });
-}
-
-/** AVIF encoder speed 5 is sharp's default effort 4 (libaom speed = 9 - effort). */
-export const DEFAULT_AVIF_SPEED = 5;
-
-export function encodeAvif(
-  pixels: Pixels,
-  quality: number,
-  speed: number,
-  meter: MemoryMeter,
-) {
-  return withCodec(avifEnc, avifEncWasm, meter, codec => {
-    // 4:4:4 matches sharp's default chromaSubsampling for AVIF.
-    const out = codec.encode(view(pixels), pixels.width, pixels.height, {
-      ...avifDefaults,
-      quality,
-      speed,
-      subsample: 3,
-    });
-    if (!out) throw new Error('AVIF encoding failed');
     return out;
   });
 }

@@ -1,10 +1,9 @@
 import imagecoreWasm from '../../codecs/imagecore/imagecore.wasm';
-import { exportedMemory, MemoryMeter } from './meter';
+import type { MemoryMeter } from './meter';
+import { instantiateStandalone } from './standalone';
 import type { Pixels } from './pixels';
 
 interface ImagecoreExports {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
   jpeg_decode_rgba(ptr: number, size: number, scaleDenom: number): number;
   jpeg_scaled_size(ptr: number, size: number, scaleDenom: number): number;
   jpeg_decode_resize(
@@ -41,22 +40,12 @@ export class Imagecore {
   readonly memory: WebAssembly.Memory;
 
   constructor(private readonly meter: MemoryMeter) {
-    const instance = new WebAssembly.Instance(imagecoreWasm, {
-      wasi_snapshot_preview1: {
-        environ_sizes_get: (countPtr: number, sizePtr: number) => {
-          const view = new DataView(this.memory.buffer);
-          view.setUint32(countPtr, 0, true);
-          view.setUint32(sizePtr, 0, true);
-          return 0;
-        },
-        environ_get: () => 0,
-      },
-      env: { emscripten_notify_memory_growth: () => meter.sample() },
-    });
-    this.wasm = instance.exports as unknown as ImagecoreExports;
-    this.memory = exportedMemory(instance.exports);
-    this.wasm._initialize();
-    meter.track(this.memory);
+    const { exports, memory } = instantiateStandalone<ImagecoreExports>(
+      imagecoreWasm,
+      meter,
+    );
+    this.wasm = exports;
+    this.memory = memory;
   }
 
   /** Copies bytes into the instance; returns the pointer. */

@@ -54,14 +54,3 @@ declare module '@jsquash/webp/codec/enc/webp_enc_simd.js' {
   }>;
   export default factory;
 }
-declare module '@jsquash/avif/codec/enc/avif_enc.js' {
-  const factory: EmscriptenFactory<{
-    encode(
-      data: BufferSource,
-      width: number,
-      height: number,
-      options: object,
-    ): Uint8Array | null;
-  }>;
-  export default factory;
-}
