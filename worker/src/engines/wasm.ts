@@ -217,7 +217,7 @@ export const wasmEngine: Engine = {
     }
     let format = target === 'original' ? originalFormat(info) : target;
     if (format === 'avif' && outputPixels > AVIF_MAX_OUTPUT_PIXELS) {
-      // The AVIF encoder needs about 80 bytes per pixel; past this it would not fit in 128 MB.
+      // The AVIF encoder needs about 65 bytes per output pixel; past this it may not fit in 128 MB.
       if (options.format !== 'auto') {
         throw new HttpError(
           422,
