@@ -17,14 +17,11 @@ interface AvifencExports {
   release(ptr: number): void;
 }
 
-/** AVIF encoder speed 5 is sharp's default effort 4 (libaom speed = 9 - effort). */
-export const DEFAULT_AVIF_SPEED = 5;
-
 /**
  * Encodes RGBA pixels as AVIF with the encoder in codecs/avifenc: libaom 3.14.1 behind
  * libavif, set up as sharp (libvips, libheif) sets it up by default: 4:4:4, tune=iq, the same
  * quality-to-quantizer mapping, and speed = 9 - effort. It runs in a fresh instance that is
- * dropped afterwards, so its memory (about 60 bytes per output pixel) goes with the request.
+ * dropped afterwards, so its memory (about 65 bytes per output pixel) goes with the request.
  */
 export function encodeAvif(
   pixels: Pixels,

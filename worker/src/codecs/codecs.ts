@@ -10,7 +10,7 @@ import { defaultOptions as webpDefaults } from '@jsquash/webp/meta.js';
 import { instantiateEmscripten, MemoryMeter } from './meter';
 import type { Pixels } from './pixels';
 
-export { DEFAULT_AVIF_SPEED, encodeAvif } from './avif';
+export { encodeAvif } from './avif';
 export { decodePng, encodePng } from './png';
 
 /** Default qualities when the request gives none: the same as sharp's defaults. */

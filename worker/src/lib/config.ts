@@ -38,6 +38,7 @@ export const DEFAULTS = {
   maxPixels: 12_000_000,
   originTimeoutMs: 10_000,
   maxOutputPixels: 4_000_000,
+  /** sharp's default AVIF effort 4 (libaom speed = 9 - effort). */
   avifSpeed: 5,
 };
 
