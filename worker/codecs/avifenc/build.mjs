@@ -14,7 +14,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -162,7 +161,6 @@ function aomUnits() {
   const commands = JSON.parse(readFileSync(join(aomBuild, 'compile_commands.json'), 'utf8'));
   const skip = ['apps/', 'examples/', 'stats/', 'tools/', 'test/', 'common/', 'third_party/googletest/'];
   const units = [];
-  const defines = new Set();
   for (const { file, command, directory } of commands) {
     const rel = relative(aomSrc, file);
     // gen_src/ (outside the tree) holds CMake's no-op stubs for empty targets.
@@ -172,7 +170,6 @@ function aomUnits() {
       .split(/\s+/)
       .filter(a => /^-(I|D|m)/.test(a))
       .concat(CFLAGS);
-    args.filter(a => a.startsWith('-I') || a.startsWith('-D')).forEach(a => defines.add(a));
     units.push({ file, out: join(objDir, `${rel.replaceAll('/', '__')}.o`), args, cwd: directory });
   }
   // av1_cx_iface.c parses codec options (aom_codec_set_option) with these helpers.
