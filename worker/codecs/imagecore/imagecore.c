@@ -28,18 +28,36 @@ static void fail_exit(j_common_ptr cinfo) {
 }
 static void quiet_message(j_common_ptr cinfo) { (void)cinfo; }
 
+/* Reads the header of the JPEG at `data` and sets it up to decode at 1/scale_denom. */
+static void open_jpeg(struct jpeg_decompress_struct *cinfo, struct jpeg_error_mgr *jerr,
+                      const uint8_t *data, uint32_t size, uint32_t scale_denom) {
+  cinfo->err = jpeg_std_error(jerr);
+  jerr->error_exit = fail_exit;
+  jerr->output_message = quiet_message;
+  jpeg_create_decompress(cinfo);
+  jpeg_mem_src(cinfo, data, size);
+  jpeg_read_header(cinfo, TRUE);
+  cinfo->scale_num = 1;
+  cinfo->scale_denom = scale_denom;
+}
+
+/* Adobe CMYK JPEGs are stored inverted: C, M, Y times K gives RGB; alpha becomes opaque. */
+static void cmyk_to_rgba(uint8_t *pixels, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    uint8_t *p = pixels + i * 4;
+    unsigned k = p[3];
+    p[0] = (uint8_t)(p[0] * k / 255);
+    p[1] = (uint8_t)(p[1] * k / 255);
+    p[2] = (uint8_t)(p[2] * k / 255);
+    p[3] = 255;
+  }
+}
+
 /* Reads only the header: the size the image decodes to at 1/scale_denom. */
 EXPORT int jpeg_scaled_size(const uint8_t *data, uint32_t size, uint32_t scale_denom) {
   struct jpeg_decompress_struct cinfo;
   struct jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jerr.error_exit = fail_exit;
-  jerr.output_message = quiet_message;
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, data, size);
-  jpeg_read_header(&cinfo, TRUE);
-  cinfo.scale_num = 1;
-  cinfo.scale_denom = scale_denom;
+  open_jpeg(&cinfo, &jerr, data, size, scale_denom);
   jpeg_calc_output_dimensions(&cinfo);
   last_width = cinfo.output_width;
   last_height = cinfo.output_height;
@@ -51,14 +69,7 @@ EXPORT int jpeg_scaled_size(const uint8_t *data, uint32_t size, uint32_t scale_d
 EXPORT uint8_t *jpeg_decode_rgba(const uint8_t *data, uint32_t size, uint32_t scale_denom) {
   struct jpeg_decompress_struct cinfo;
   struct jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jerr.error_exit = fail_exit;
-  jerr.output_message = quiet_message;
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, data, size);
-  jpeg_read_header(&cinfo, TRUE);
-  cinfo.scale_num = 1;
-  cinfo.scale_denom = scale_denom;
+  open_jpeg(&cinfo, &jerr, data, size, scale_denom);
   cinfo.out_color_space = JCS_EXT_RGBA;
   if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
     cinfo.out_color_space = JCS_CMYK;
@@ -72,17 +83,7 @@ EXPORT uint8_t *jpeg_decode_rgba(const uint8_t *data, uint32_t size, uint32_t sc
     JSAMPROW row = out + (size_t)cinfo.output_scanline * w * 4;
     jpeg_read_scanlines(&cinfo, &row, 1);
   }
-  if (cinfo.out_color_space == JCS_CMYK) {
-    /* Adobe CMYK JPEGs are stored inverted. */
-    for (size_t i = 0; i < (size_t)w * h; i++) {
-      uint8_t *p = out + i * 4;
-      unsigned k = p[3];
-      p[0] = (uint8_t)(p[0] * k / 255);
-      p[1] = (uint8_t)(p[1] * k / 255);
-      p[2] = (uint8_t)(p[2] * k / 255);
-      p[3] = 255;
-    }
-  }
+  if (cinfo.out_color_space == JCS_CMYK) cmyk_to_rgba(out, (size_t)w * h);
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   last_width = w;
@@ -283,14 +284,7 @@ EXPORT uint8_t *jpeg_decode_resize(const uint8_t *data, uint32_t size, uint32_t 
                                    int cx, int cy, int cw, int ch, int out_w, int out_h) {
   struct jpeg_decompress_struct cinfo;
   struct jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jerr.error_exit = fail_exit;
-  jerr.output_message = quiet_message;
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, data, size);
-  jpeg_read_header(&cinfo, TRUE);
-  cinfo.scale_num = 1;
-  cinfo.scale_denom = scale_denom;
+  open_jpeg(&cinfo, &jerr, data, size, scale_denom);
   int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_RGBA;
   cinfo.dct_method = JDCT_ISLOW;
@@ -307,16 +301,7 @@ EXPORT uint8_t *jpeg_decode_resize(const uint8_t *data, uint32_t size, uint32_t 
     JSAMPROW r = row;
     jpeg_read_scanlines(&cinfo, &r, 1);
     if (y < cy) continue;
-    if (cmyk) {
-      for (int x = 0; x < w; x++) {
-        uint8_t *p = row + x * 4;
-        unsigned k = p[3];
-        p[0] = (uint8_t)(p[0] * k / 255);
-        p[1] = (uint8_t)(p[1] * k / 255);
-        p[2] = (uint8_t)(p[2] * k / 255);
-        p[3] = 255;
-      }
-    }
+    if (cmyk) cmyk_to_rgba(row, (size_t)w);
     resize_row(row + (size_t)cx * 4, mid + (size_t)(y - cy) * out_w * 4, ht, out_w);
   }
   jpeg_abort_decompress(&cinfo);
