@@ -5,21 +5,16 @@
  */
 export { podHealthPlugin, EntityPodHealthCard } from './plugin';
 export { isPodHealthAvailable } from './lib/filter';
-export {
-  summarizePodHealth,
-  describeClusterError,
-  podsNeedingEvents,
-  formatAge,
-} from './lib/podHealth';
+export { summarizePodHealth, podsNeedingEvents } from './lib/summary';
 export type {
-  ClusterProblem,
-  EventObject,
   HealthStatus,
   LastTermination,
   PodHealthSummary,
-  PodObject,
-  PodProblem,
-  PodProblemKind,
   WorkloadChange,
   WorkloadHealth,
-} from './lib/podHealth';
+} from './lib/summary';
+export { describeClusterError } from './lib/clusterErrors';
+export type { ClusterProblem } from './lib/clusterErrors';
+export type { PodProblem, PodProblemKind } from './lib/problems';
+export type { EventObject, PodObject } from './lib/kubernetesObjects';
+export { formatAge } from './components/EntityPodHealthCard/format';

@@ -11,11 +11,8 @@ import {
   startKubernetesStandIn,
 } from '../testing/kubernetesStandIn';
 import { salesDashboard } from './__fixtures__/entities';
-import {
-  EventObject,
-  podsNeedingEvents,
-  summarizePodHealth,
-} from './lib/podHealth';
+import type { EventObject } from './lib/kubernetesObjects';
+import { podsNeedingEvents, summarizePodHealth } from './lib/summary';
 
 /*
  * The real kubernetes backend, pointed at the API stand-in with a service-account token, answers

@@ -2,7 +2,7 @@ import type {
   FetchResponse,
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
-import type { EventObject } from '../lib/podHealth';
+import type { EventObject } from '../lib/kubernetesObjects';
 import healthyPods from '../../testing/fixtures/healthy/pods.json';
 import healthyDeployments from '../../testing/fixtures/healthy/deployments.json';
 import healthyReplicaSets from '../../testing/fixtures/healthy/replicasets.json';

@@ -7,12 +7,12 @@ import {
   useKubernetesObjects,
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
+import type { EventObject } from '../lib/kubernetesObjects';
 import {
-  EventObject,
   PodHealthSummary,
   podsNeedingEvents,
   summarizePodHealth,
-} from '../lib/podHealth';
+} from '../lib/summary';
 
 /** How often the card refreshes, like the Kubernetes tab does. */
 const REFRESH_MS = 30_000;

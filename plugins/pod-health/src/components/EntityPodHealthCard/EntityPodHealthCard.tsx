@@ -19,12 +19,9 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { usePodHealth } from '../../hooks/usePodHealth';
-import {
-  HealthStatus,
-  PodProblem,
-  WorkloadHealth,
-  formatAge,
-} from '../../lib/podHealth';
+import type { PodProblem } from '../../lib/problems';
+import type { HealthStatus, WorkloadHealth } from '../../lib/summary';
+import { formatAge } from './format';
 
 const useStyles = makeStyles(theme => ({
   workload: {

@@ -3,12 +3,7 @@ import {
   responseFor,
   unreachable,
 } from '../__fixtures__/responses';
-import {
-  describeClusterError,
-  formatAge,
-  podsNeedingEvents,
-  summarizePodHealth,
-} from './podHealth';
+import { podsNeedingEvents, summarizePodHealth } from './summary';
 
 describe('summarizePodHealth', () => {
   it('reports a healthy Deployment with every pod ready and its last rollout', () => {
@@ -170,29 +165,6 @@ describe('summarizePodHealth', () => {
   });
 });
 
-describe('describeClusterError', () => {
-  it('keeps a fetch error without the usual wording as it is', () => {
-    expect(
-      describeClusterError('aks-prod', {
-        errorType: 'FETCH_ERROR',
-        message: 'socket hang up',
-      }),
-    ).toBe('Cluster aks-prod could not be reached: socket hang up');
-  });
-
-  it('names the status and path of other failures', () => {
-    expect(
-      describeClusterError('aks-prod', {
-        errorType: 'SYSTEM_ERROR',
-        statusCode: 500,
-        resourcePath: '/api/v1/namespaces/dashboards/pods',
-      }),
-    ).toBe(
-      'Cluster aks-prod answered HTTP 500 (SYSTEM_ERROR) for /api/v1/namespaces/dashboards/pods.',
-    );
-  });
-});
-
 describe('podsNeedingEvents', () => {
   it('asks for the events of pods that are not ready or not running', () => {
     expect(podsNeedingEvents(responseFor('pending'))).toEqual([
@@ -203,17 +175,5 @@ describe('podsNeedingEvents', () => {
       },
     ]);
     expect(podsNeedingEvents(responseFor('healthy'))).toEqual([]);
-  });
-});
-
-describe('formatAge', () => {
-  const now = new Date('2026-11-25T15:25:00Z');
-  it.each([
-    ['2026-11-25T15:24:30Z', '30 seconds ago'],
-    ['2026-11-25T15:10:12Z', '14 minutes ago'],
-    ['2026-11-25T14:02:31Z', '1 hour ago'],
-    ['2026-11-22T15:25:00Z', '3 days ago'],
-  ])('says %s was %s', (at, expected) => {
-    expect(formatAge(at, now)).toBe(expected);
   });
 });
