@@ -9,13 +9,9 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { kubernetesIdPredicate } from '@internal/plugin-kubernetes-common';
 import { observabilityApiRef } from './api/ObservabilityApi';
 import { GrafanaClient } from './api/GrafanaClient';
-
-/** Entities the tab and card apply to: those the Kubernetes plugin can find pods for. */
-const hasKubernetesAnnotations = {
-  'metadata.annotations.backstage.io/kubernetes-id': { $exists: true },
-} as const;
 
 /** @alpha */
 export const observabilityApi = ApiBlueprint.make({
@@ -37,7 +33,9 @@ export const observabilityEntityContent = EntityContentBlueprint.make({
     path: '/observability',
     title: 'Observability',
     group: 'observability',
-    filter: hasKubernetesAnnotations,
+    // Only entities with `backstage.io/kubernetes-id`: the panels' queries match the pods' label
+    // of that name, so a label selector alone is not enough (the card uses the same filter).
+    filter: kubernetesIdPredicate,
     loader: () =>
       import(
         './components/EntityObservabilityContent/EntityObservabilityContent'
@@ -48,7 +46,7 @@ export const observabilityEntityContent = EntityContentBlueprint.make({
 /** @alpha */
 export const observabilityEntityCard = EntityCardBlueprint.make({
   params: {
-    filter: hasKubernetesAnnotations,
+    filter: kubernetesIdPredicate,
     loader: () =>
       import(
         './components/EntityObservabilityCard/EntityObservabilityCard'

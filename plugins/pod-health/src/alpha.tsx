@@ -1,5 +1,6 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { kubernetesAnnotationPredicate } from '@internal/plugin-kubernetes-common';
 
 /**
  * The overview card, on the entities the Kubernetes tab appears on (the same filter as the tab's,
@@ -10,18 +11,7 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 export const podHealthEntityCard = EntityCardBlueprint.make({
   params: {
     type: 'info',
-    filter: {
-      $any: [
-        {
-          'metadata.annotations.backstage.io/kubernetes-id': { $exists: true },
-        },
-        {
-          'metadata.annotations.backstage.io/kubernetes-label-selector': {
-            $exists: true,
-          },
-        },
-      ],
-    },
+    filter: kubernetesAnnotationPredicate,
     loader: () =>
       import('./components/EntityPodHealthCard/EntityPodHealthCard').then(m => (
         <m.EntityPodHealthCard />
