@@ -11,16 +11,39 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The recorded cluster states. @public */
+/** The recorded cluster states (see the README for what each one shows). @public */
 export type KubernetesStandInScenario =
   | 'healthy'
   | 'crashloop'
   | 'oomkilled'
-  | 'pending';
+  | 'pending'
+  | 'oom-weeks-ago'
+  | 'workloads'
+  | 'rollout'
+  | 'stuck-rollout'
+  | 'slow-probe';
 
 /** The scenarios, in a stable order. @public */
 export const kubernetesStandInScenarios: readonly KubernetesStandInScenario[] =
-  ['healthy', 'crashloop', 'oomkilled', 'pending'];
+  [
+    'healthy',
+    'crashloop',
+    'oomkilled',
+    'pending',
+    'oom-weeks-ago',
+    'workloads',
+    'rollout',
+    'stuck-rollout',
+    'slow-probe',
+  ];
+
+/**
+ * When the scenarios were recorded: judge them at this moment to see what the card showed then
+ * (restarts and probe failures count over a window that ends now).
+ *
+ * @public
+ */
+export const KUBERNETES_STAND_IN_RECORDED_AT = '2026-11-25T15:25:00Z';
 
 /** @public */
 export interface KubernetesStandInOptions {
@@ -40,43 +63,99 @@ export interface KubernetesStandIn {
   url: string;
   /** Every request path (with query) the stand-in answered with 404, in order. */
   unmatched: string[];
+  /** Every request path (with query) the stand-in received, in order. */
+  requests: string[];
   stop(): Promise<void>;
 }
 
 const fixturesRoot = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-// Namespaced list endpoints answered from a recorded file; the key is `<group>/<version>/<plural>`
-// as it appears in the path (`/api/v1/...` has the empty group).
-const RECORDED: Record<string, string> = {
-  '/v1/pods': 'pods.json',
-  '/v1/services': 'services.json',
-  '/v1/events': 'events.json',
-  'apps/v1/deployments': 'deployments.json',
-  'apps/v1/replicasets': 'replicasets.json',
-  'metrics.k8s.io/v1beta1/pods': 'podmetrics.json',
-};
-
-// The other namespaced lists the kubernetes backend asks for; the workload has none of these.
-const EMPTY: Record<string, { kind: string; apiVersion: string }> = {
-  '/v1/configmaps': { kind: 'ConfigMapList', apiVersion: 'v1' },
-  '/v1/limitranges': { kind: 'LimitRangeList', apiVersion: 'v1' },
-  '/v1/resourcequotas': { kind: 'ResourceQuotaList', apiVersion: 'v1' },
-  '/v1/secrets': { kind: 'SecretList', apiVersion: 'v1' },
+/*
+ * The namespaced lists the kubernetes backend asks for, keyed by `<group>/<version>/<plural>` as
+ * it appears in the path (`/api/v1/...` has the empty group). A scenario answers each from
+ * `<plural>.json` (`podmetrics.json` for metrics) when it recorded one, and with an empty list
+ * otherwise.
+ */
+const LISTS: Record<
+  string,
+  { file: string; kind: string; apiVersion: string }
+> = {
+  '/v1/pods': { file: 'pods.json', kind: 'PodList', apiVersion: 'v1' },
+  '/v1/services': {
+    file: 'services.json',
+    kind: 'ServiceList',
+    apiVersion: 'v1',
+  },
+  '/v1/events': { file: 'events.json', kind: 'EventList', apiVersion: 'v1' },
+  '/v1/configmaps': {
+    file: 'configmaps.json',
+    kind: 'ConfigMapList',
+    apiVersion: 'v1',
+  },
+  '/v1/limitranges': {
+    file: 'limitranges.json',
+    kind: 'LimitRangeList',
+    apiVersion: 'v1',
+  },
+  '/v1/resourcequotas': {
+    file: 'resourcequotas.json',
+    kind: 'ResourceQuotaList',
+    apiVersion: 'v1',
+  },
+  '/v1/secrets': {
+    file: 'secrets.json',
+    kind: 'SecretList',
+    apiVersion: 'v1',
+  },
   '/v1/persistentvolumeclaims': {
+    file: 'persistentvolumeclaims.json',
     kind: 'PersistentVolumeClaimList',
     apiVersion: 'v1',
   },
-  'apps/v1/statefulsets': { kind: 'StatefulSetList', apiVersion: 'apps/v1' },
-  'apps/v1/daemonsets': { kind: 'DaemonSetList', apiVersion: 'apps/v1' },
+  'apps/v1/deployments': {
+    file: 'deployments.json',
+    kind: 'DeploymentList',
+    apiVersion: 'apps/v1',
+  },
+  'apps/v1/replicasets': {
+    file: 'replicasets.json',
+    kind: 'ReplicaSetList',
+    apiVersion: 'apps/v1',
+  },
+  'apps/v1/statefulsets': {
+    file: 'statefulsets.json',
+    kind: 'StatefulSetList',
+    apiVersion: 'apps/v1',
+  },
+  'apps/v1/daemonsets': {
+    file: 'daemonsets.json',
+    kind: 'DaemonSetList',
+    apiVersion: 'apps/v1',
+  },
   'autoscaling/v2/horizontalpodautoscalers': {
+    file: 'horizontalpodautoscalers.json',
     kind: 'HorizontalPodAutoscalerList',
     apiVersion: 'autoscaling/v2',
   },
-  'batch/v1/jobs': { kind: 'JobList', apiVersion: 'batch/v1' },
-  'batch/v1/cronjobs': { kind: 'CronJobList', apiVersion: 'batch/v1' },
+  'batch/v1/jobs': {
+    file: 'jobs.json',
+    kind: 'JobList',
+    apiVersion: 'batch/v1',
+  },
+  'batch/v1/cronjobs': {
+    file: 'cronjobs.json',
+    kind: 'CronJobList',
+    apiVersion: 'batch/v1',
+  },
   'networking.k8s.io/v1/ingresses': {
+    file: 'ingresses.json',
     kind: 'IngressList',
     apiVersion: 'networking.k8s.io/v1',
+  },
+  'metrics.k8s.io/v1beta1/pods': {
+    file: 'podmetrics.json',
+    kind: 'PodMetricsList',
+    apiVersion: 'metrics.k8s.io/v1beta1',
   },
 };
 
@@ -170,13 +249,22 @@ export async function startKubernetesStandIn(
     );
   }
   const recorded = new Map<string, List>();
-  for (const [key, file] of Object.entries(RECORDED)) {
+  for (const [key, list] of Object.entries(LISTS)) {
+    const file = path.join(dir, list.file);
     recorded.set(
       key,
-      JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
+      fs.existsSync(file)
+        ? JSON.parse(fs.readFileSync(file, 'utf8'))
+        : {
+            kind: list.kind,
+            apiVersion: list.apiVersion,
+            metadata: { resourceVersion: '48212904' },
+            items: [],
+          },
     );
   }
   const unmatched: string[] = [];
+  const requests: string[] = [];
 
   const server = http.createServer((req, res) => {
     const send = (code: number, body: unknown) => {
@@ -184,6 +272,7 @@ export async function startKubernetesStandIn(
       res.end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://stand-in');
+    requests.push(`${url.pathname}${url.search}`);
     if (
       options.token !== undefined &&
       req.headers.authorization !== `Bearer ${options.token}`
@@ -209,11 +298,10 @@ export async function startKubernetesStandIn(
         ? `/${coreVersion}/${plural}`
         : `${group}/${groupVersion}/${plural}`;
       const list = recorded.get(key);
-      const empty = EMPTY[key];
-      if (list || empty) {
+      if (list) {
         const labelSelector = url.searchParams.get('labelSelector') ?? '';
         const fieldSelector = url.searchParams.get('fieldSelector') ?? '';
-        const items = (list?.items ?? []).filter(
+        const items = list.items.filter(
           item =>
             (item.metadata as { namespace?: string } | undefined)?.namespace ===
               namespace &&
@@ -221,9 +309,9 @@ export async function startKubernetesStandIn(
             matchesFieldSelector(item, fieldSelector),
         );
         send(200, {
-          kind: list?.kind ?? empty.kind,
-          apiVersion: list?.apiVersion ?? empty.apiVersion,
-          metadata: list?.metadata ?? { resourceVersion: '48212904' },
+          kind: list.kind,
+          apiVersion: list.apiVersion,
+          metadata: list.metadata,
           items,
         });
         return;
@@ -249,6 +337,7 @@ export async function startKubernetesStandIn(
   return {
     url: `http://127.0.0.1:${port}`,
     unmatched,
+    requests,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
