@@ -5,14 +5,21 @@
  */
 export { podHealthPlugin, EntityPodHealthCard } from './plugin';
 export { isPodHealthAvailable } from './lib/filter';
-export { summarizePodHealth, podsNeedingEvents } from './lib/summary';
+export { summarizePodHealth, podsNeedingEvents, podKey } from './lib/summary';
 export type {
   HealthStatus,
   LastTermination,
+  PodEvents,
   PodHealthSummary,
-  WorkloadChange,
+  PodRef,
+  Restarts,
+  SummarizeOptions,
   WorkloadHealth,
 } from './lib/summary';
+export type { JobRun, WorkloadChange, WorkloadKind } from './lib/workloads';
+export { RECENT_WINDOW } from './lib/recent';
+export { podSelectorOf } from './lib/podSelector';
+export type { PodSelector } from './lib/podSelector';
 export { describeClusterError } from './lib/clusterErrors';
 export type { ClusterProblem } from './lib/clusterErrors';
 export type { PodProblem, PodProblemKind } from './lib/problems';

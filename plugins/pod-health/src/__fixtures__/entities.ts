@@ -28,3 +28,24 @@ export const notDeployed: Entity = {
   metadata: { name: 'docs-site', namespace: 'default' },
   spec: { type: 'website', lifecycle: 'production', owner: 'group:docs' },
 };
+
+/** A service found by a label selector instead of `backstage.io/kubernetes-id`. */
+export const salesDashboardBySelector: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'sales-dashboard-worker',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-label-selector':
+        'app.kubernetes.io/name=sales-dashboard,app.kubernetes.io/component=worker',
+      'backstage.io/kubernetes-namespace': 'dashboards',
+    },
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:dashboards-team',
+    system: 'dashboards',
+  },
+};

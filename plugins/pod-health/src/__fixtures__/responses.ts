@@ -3,6 +3,7 @@ import type {
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
 import type { EventObject } from '../lib/kubernetesObjects';
+import { PodEvents, podKey } from '../lib/summary';
 import healthyPods from '../../testing/fixtures/healthy/pods.json';
 import healthyDeployments from '../../testing/fixtures/healthy/deployments.json';
 import healthyReplicaSets from '../../testing/fixtures/healthy/replicasets.json';
@@ -16,27 +17,61 @@ import oomkilledEvents from '../../testing/fixtures/oomkilled/events.json';
 import pendingPods from '../../testing/fixtures/pending/pods.json';
 import pendingDeployments from '../../testing/fixtures/pending/deployments.json';
 import pendingReplicaSets from '../../testing/fixtures/pending/replicasets.json';
+import rolloutPods from '../../testing/fixtures/rollout/pods.json';
+import rolloutDeployments from '../../testing/fixtures/rollout/deployments.json';
+import rolloutReplicaSets from '../../testing/fixtures/rollout/replicasets.json';
+import workloadsPods from '../../testing/fixtures/workloads/pods.json';
+import workloadsDeployments from '../../testing/fixtures/workloads/deployments.json';
+import workloadsReplicaSets from '../../testing/fixtures/workloads/replicasets.json';
+import workloadsStatefulSets from '../../testing/fixtures/workloads/statefulsets.json';
+import workloadsDaemonSets from '../../testing/fixtures/workloads/daemonsets.json';
+import workloadsJobs from '../../testing/fixtures/workloads/jobs.json';
+import workloadsCronJobs from '../../testing/fixtures/workloads/cronjobs.json';
 
 interface List {
   items: unknown[];
 }
 
-const recorded: Record<string, [List, List, List]> = {
+const empty: List = { items: [] };
+
+/** pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs */
+type Lists = [List, List, List, List?, List?, List?, List?];
+
+const recorded = {
   healthy: [healthyPods, healthyDeployments, healthyReplicaSets],
   crashloop: [crashloopPods, crashloopDeployments, crashloopReplicaSets],
   oomkilled: [oomkilledPods, oomkilledDeployments, oomkilledReplicaSets],
   pending: [pendingPods, pendingDeployments, pendingReplicaSets],
-};
+  rollout: [rolloutPods, rolloutDeployments, rolloutReplicaSets],
+  workloads: [
+    workloadsPods,
+    workloadsDeployments,
+    workloadsReplicaSets,
+    workloadsStatefulSets,
+    workloadsDaemonSets,
+    workloadsJobs,
+    workloadsCronJobs,
+  ],
+} satisfies Record<string, Lists>;
 
 /**
  * The kubernetes backend's answer for one cluster holding the recorded scenario, shaped as
  * `POST /api/kubernetes/services/:name` returns it (the backend test checks the real one).
  */
 export function responseFor(
-  scenario: 'healthy' | 'crashloop' | 'oomkilled' | 'pending',
+  scenario: keyof typeof recorded,
   cluster = 'aks-prod',
 ): ObjectsByEntityResponse {
-  const [pods, deployments, replicaSets] = recorded[scenario];
+  // A copy, so that a test that changes it leaves the recording alone.
+  const [
+    pods,
+    deployments,
+    replicaSets,
+    statefulSets = empty,
+    daemonSets = empty,
+    jobs = empty,
+    cronJobs = empty,
+  ] = JSON.parse(JSON.stringify(recorded[scenario])) as Lists;
   return {
     items: [
       {
@@ -47,6 +82,10 @@ export function responseFor(
           { type: 'pods', resources: pods.items },
           { type: 'deployments', resources: deployments.items },
           { type: 'replicasets', resources: replicaSets.items },
+          { type: 'statefulsets', resources: statefulSets.items },
+          { type: 'daemonsets', resources: daemonSets.items },
+          { type: 'jobs', resources: jobs.items },
+          { type: 'cronjobs', resources: cronJobs.items },
           { type: 'services', resources: [] },
         ] as unknown as FetchResponse[],
       },
@@ -54,12 +93,16 @@ export function responseFor(
   };
 }
 
-/** The recorded events of the OOMKilled scenario, per pod name. */
-export function oomkilledEventsByPod(): Record<string, EventObject[]> {
-  const byPod: Record<string, EventObject[]> = {};
+/** The recorded events of the OOMKilled scenario, as the card keys them, read from `cluster`. */
+export function oomkilledEventsByPod(cluster = 'aks-prod'): PodEvents {
+  const byPod: PodEvents = {};
   for (const e of oomkilledEvents.items as EventObject[]) {
-    const pod = e.involvedObject?.name ?? '';
-    byPod[pod] = [...(byPod[pod] ?? []), e];
+    const key = podKey({
+      cluster,
+      namespace: e.involvedObject?.namespace ?? '',
+      pod: e.involvedObject?.name ?? '',
+    });
+    byPod[key] = [...(byPod[key] ?? []), e];
   }
   return byPod;
 }

@@ -9,7 +9,9 @@ import {
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import type { EventObject } from '../lib/kubernetesObjects';
 import {
+  PodEvents,
   PodHealthSummary,
+  podKey,
   podsNeedingEvents,
   summarizePodHealth,
 } from '../lib/summary';
@@ -44,11 +46,12 @@ export function usePodHealth(entity: Entity): PodHealthState {
       0,
       MAX_EVENT_LOOKUPS,
     );
-    const byPod: Record<string, EventObject[]> = {};
+    const byPod: PodEvents = {};
     await Promise.all(
-      lookups.map(async ({ cluster, namespace, pod }) => {
+      lookups.map(async ref => {
+        const { cluster, namespace, pod } = ref;
         try {
-          byPod[pod] = (await proxyApi.getEventsByInvolvedObjectName({
+          byPod[podKey(ref)] = (await proxyApi.getEventsByInvolvedObjectName({
             clusterName: cluster,
             namespace,
             involvedObjectName: pod,
@@ -65,10 +68,9 @@ export function usePodHealth(entity: Entity): PodHealthState {
   const summary = useMemo(
     () =>
       kubernetesObjects
-        ? summarizePodHealth(
-            kubernetesObjects as ObjectsByEntityResponse,
+        ? summarizePodHealth(kubernetesObjects as ObjectsByEntityResponse, {
             events,
-          )
+          })
         : undefined,
     [kubernetesObjects, events],
   );

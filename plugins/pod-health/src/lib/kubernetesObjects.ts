@@ -60,10 +60,24 @@ export interface Condition {
   lastUpdateTime?: Timestamp;
 }
 
+/** A container's readiness probe timing (the API server fills in the defaults). @public */
+export interface Probe {
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+}
+
+/** @public */
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  readinessProbe?: Probe;
+}
+
 /** A pod as the Kubernetes API returns it (the fields the card reads). @public */
 export interface PodObject {
   metadata?: ObjectMeta;
-  spec?: { containers?: Array<{ name: string; image?: string }> };
+  spec?: { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
   status?: {
     phase?: string;
     reason?: string;
@@ -89,6 +103,36 @@ export interface DeploymentObject {
 export interface ReplicaSetObject {
   metadata?: ObjectMeta;
   spec?: { replicas?: number };
+}
+
+/** An apps/v1 StatefulSet (the fields the card reads). @public */
+export interface StatefulSetObject {
+  metadata?: ObjectMeta;
+  spec?: { replicas?: number };
+}
+
+/** An apps/v1 DaemonSet (the fields the card reads). @public */
+export interface DaemonSetObject {
+  metadata?: ObjectMeta;
+  status?: { desiredNumberScheduled?: number };
+}
+
+/** A batch/v1 Job (the fields the card reads). @public */
+export interface JobObject {
+  metadata?: ObjectMeta;
+  status?: {
+    startTime?: Timestamp;
+    completionTime?: Timestamp;
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    conditions?: Condition[];
+  };
+}
+
+/** A batch/v1 CronJob (the fields the card reads). @public */
+export interface CronJobObject {
+  metadata?: ObjectMeta;
 }
 
 /** A core/v1 Event (the fields the card reads). @public */

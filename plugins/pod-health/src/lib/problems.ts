@@ -1,24 +1,33 @@
+import { Clock, isRecent } from './recent';
 import {
+  Condition,
+  ContainerSpec,
   ContainerStatus,
+  DeploymentObject,
   EventObject,
+  JobObject,
   PodObject,
   toIso,
   toMillis,
 } from './kubernetesObjects';
 
-/** Why a pod needs attention. @public */
+/** Why a pod or workload needs attention. @public */
 export type PodProblemKind =
   | 'CrashLoopBackOff'
   | 'OOMKilled'
   | 'Error'
   | 'FailingProbe'
   | 'Pending'
-  | 'Waiting';
+  | 'Waiting'
+  | 'RolloutStuck'
+  | 'JobFailed';
 
-/** One thing wrong with one pod, in words a service owner can act on. @public */
+/** One thing wrong with one pod (or its workload), in words a service owner can act on. @public */
 export interface PodProblem {
   kind: PodProblemKind;
-  pod: string;
+  /** The pod, unless the problem is the workload's own (a stuck rollout, a failed Job). */
+  pod?: string;
+  namespace?: string;
   container?: string;
   /** Short label, for example `CrashLoopBackOff` or `Unschedulable`. */
   reason: string;
@@ -26,7 +35,15 @@ export interface PodProblem {
   message?: string;
   /** When it happened, when the cluster says (RFC 3339). */
   at?: string;
+  /**
+   * Which logs explain it: `previous` for a container that restarted (the logs of the run that
+   * ended), `current` for one that runs or ran once. Absent when the pod has no logs yet.
+   */
+  logs?: 'current' | 'previous';
 }
+
+/** Waiting reasons of a container that is being created, not of one that is stuck. */
+const STARTING_REASONS = new Set(['ContainerCreating', 'PodInitializing']);
 
 /** Whether the pod's `Ready` condition is true. */
 export function isPodReady(pod: PodObject): boolean {
@@ -37,110 +54,306 @@ export function isPodReady(pod: PodObject): boolean {
   );
 }
 
-/** What one container's status says is wrong with it. */
-export function containerProblems(
-  pod: string,
+/** A Job's pod that ran to the end, or any pod that will not run again. */
+export function isPodCompleted(pod: PodObject): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+/** A pod that is shutting down (a rollout or scale-down deleted it). */
+export function isPodTerminating(pod: PodObject): boolean {
+  return Boolean(pod.metadata?.deletionTimestamp);
+}
+
+/**
+ * Whether a running, unready container may still pass its readiness probe: the kubelet only
+ * calls a probe failed after `initialDelaySeconds + periodSeconds × failureThreshold`, the
+ * grace the Kubernetes plugin's own error detection allows too.
+ */
+function isWithinReadinessGrace(
+  spec: ContainerSpec | undefined,
   status: ContainerStatus,
+  clock: Clock,
+): boolean {
+  const startedAt = status.state?.running?.startedAt;
+  if (!startedAt) return false;
+  // The API server's defaults, for objects that come without them.
+  const probe = spec?.readinessProbe;
+  const graceSeconds =
+    (probe?.initialDelaySeconds ?? 0) +
+    (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+  return toMillis(startedAt) + graceSeconds * 1000 > clock.now.getTime();
+}
+
+function exitOf(terminated: { reason?: string; exitCode?: number }) {
+  return `${terminated.reason}${
+    terminated.exitCode !== undefined
+      ? ` (exit code ${terminated.exitCode})`
+      : ''
+  }`;
+}
+
+function crashLoop(
+  where: { pod: string; namespace?: string },
+  status: ContainerStatus,
+  reason: string,
+): PodProblem {
+  const last = status.lastState?.terminated;
+  return {
+    kind: 'CrashLoopBackOff',
+    ...where,
+    container: status.name,
+    reason,
+    message: [
+      `restarted ${status.restartCount ?? 0} times`,
+      last?.reason ? `last exit: ${exitOf(last)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', '),
+    logs: 'previous',
+  };
+}
+
+/** What one app container's status says is wrong with it now or in the recent window. */
+export function containerProblems(
+  where: { pod: string; namespace?: string },
+  status: ContainerStatus,
+  spec: ContainerSpec | undefined,
+  clock: Clock,
 ): PodProblem[] {
   const problems: PodProblem[] = [];
   const waiting = status.state?.waiting;
   const last = status.lastState?.terminated;
   if (waiting?.reason === 'CrashLoopBackOff') {
-    const lastExit = last?.reason
-      ? `last exit: ${last.reason}${
-          last.exitCode !== undefined ? ` (exit code ${last.exitCode})` : ''
-        }`
-      : undefined;
-    problems.push({
-      kind: 'CrashLoopBackOff',
-      pod,
-      container: status.name,
-      reason: 'CrashLoopBackOff',
-      message: [`restarted ${status.restartCount ?? 0} times`, lastExit]
-        .filter(Boolean)
-        .join(', '),
-    });
-  } else if (waiting?.reason && waiting.reason !== 'ContainerCreating') {
+    problems.push(crashLoop(where, status, 'CrashLoopBackOff'));
+  } else if (waiting?.reason && !STARTING_REASONS.has(waiting.reason)) {
     problems.push({
       kind: 'Waiting',
-      pod,
+      ...where,
       container: status.name,
       reason: waiting.reason,
       message: waiting.message,
     });
   }
-  if (last?.reason === 'OOMKilled') {
+  // An OOM kill weeks ago says nothing about today; only recent ones count.
+  if (last?.reason === 'OOMKilled' && isRecent(last.finishedAt, clock)) {
     problems.push({
       kind: 'OOMKilled',
-      pod,
+      ...where,
       container: status.name,
       reason: 'OOMKilled',
       message: 'killed for exceeding its memory limit',
       at: toIso(last.finishedAt),
+      logs: 'previous',
     });
   }
-  if (status.state?.running && status.started !== false && !status.ready) {
+  if (
+    status.state?.running &&
+    status.started !== false &&
+    !status.ready &&
+    !isWithinReadinessGrace(spec, status, clock)
+  ) {
     problems.push({
       kind: 'FailingProbe',
-      pod,
+      ...where,
       container: status.name,
       reason: 'Not ready',
       message: 'running, but its readiness probe is failing',
+      logs: 'current',
     });
   }
   return problems;
 }
 
-/** Why a pending pod is not running yet: the scheduler's reason, or its container's. */
-export function pendingProblem(pod: string, p: PodObject): PodProblem {
-  const scheduled = p.status?.conditions?.find(c => c.type === 'PodScheduled');
-  if (scheduled?.status === 'False') {
-    return {
-      kind: 'Pending',
-      pod,
-      reason: scheduled.reason ?? 'Unschedulable',
-      message: scheduled.message,
-    };
-  }
-  const waiting = p.status?.containerStatuses?.find(s => s.state?.waiting)
-    ?.state?.waiting;
-  return {
-    kind: 'Pending',
-    pod,
-    reason: waiting?.reason ?? p.status?.reason ?? 'Pending',
-    message: waiting?.message ?? p.status?.message,
-  };
-}
-
-/** What the pods' events add: probe failures, which the pod status cannot explain. */
-export function problemsFromEvents(
-  pods: PodObject[],
-  events: Record<string, EventObject[]>,
+/** Init containers that keep failing hold the pod in `Init:<reason>`, as kubectl shows it. */
+function initContainerProblems(
+  where: { pod: string; namespace?: string },
+  pod: PodObject,
 ): PodProblem[] {
   const problems: PodProblem[] = [];
-  for (const pod of pods) {
-    const name = pod.metadata?.name ?? '';
-    const newest = (reason: string) =>
-      (events[name] ?? [])
-        .filter(e => e.reason === reason && e.type !== 'Normal')
-        .sort(
-          (a, b) =>
-            toMillis(b.lastTimestamp ?? b.eventTime) -
-            toMillis(a.lastTimestamp ?? a.eventTime),
-        )[0];
-    const unhealthy = newest('Unhealthy');
-    if (unhealthy) {
+  for (const status of pod.status?.initContainerStatuses ?? []) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason === 'CrashLoopBackOff') {
+      problems.push(crashLoop(where, status, 'Init:CrashLoopBackOff'));
+    } else if (waiting?.reason && !STARTING_REASONS.has(waiting.reason)) {
       problems.push({
-        kind: 'FailingProbe',
-        pod: name,
-        reason: 'Unhealthy',
-        message: `${unhealthy.message ?? 'probe failed'}${
-          unhealthy.count && unhealthy.count > 1
-            ? ` (${unhealthy.count} times)`
-            : ''
-        }`,
+        kind: 'Waiting',
+        ...where,
+        container: status.name,
+        reason: `Init:${waiting.reason}`,
+        message: waiting.message,
       });
     }
   }
   return problems;
+}
+
+/** Why a pending pod is not running: the scheduler's reason, or a container stuck waiting. */
+function pendingProblems(
+  where: { pod: string; namespace?: string },
+  pod: PodObject,
+): PodProblem[] {
+  const scheduled = pod.status?.conditions?.find(
+    c => c.type === 'PodScheduled',
+  );
+  if (scheduled?.status === 'False') {
+    return [
+      {
+        kind: 'Pending',
+        ...where,
+        reason: scheduled.reason ?? 'Unschedulable',
+        message: scheduled.message,
+      },
+    ];
+  }
+  const init = initContainerProblems(where, pod);
+  if (init.length > 0) return init;
+  const waiting = pod.status?.containerStatuses
+    ?.map(s => s.state?.waiting)
+    .find(w => w?.reason && !STARTING_REASONS.has(w.reason));
+  // Scheduled, with containers being created: the pod is starting, not stuck.
+  if (!waiting) return [];
+  return [
+    {
+      kind: 'Pending',
+      ...where,
+      reason: waiting.reason ?? 'Pending',
+      message: waiting.message,
+    },
+  ];
+}
+
+/**
+ * What is wrong with one pod, judged at `clock.now`. Pods that are shutting down or completed
+ * successfully have nothing wrong; a pod that failed counts while the failure is recent.
+ */
+export function podProblems(pod: PodObject, clock: Clock): PodProblem[] {
+  const where = {
+    pod: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace,
+  };
+  if (isPodTerminating(pod) || pod.status?.phase === 'Succeeded') return [];
+  if (pod.status?.phase === 'Failed') {
+    const terminated = pod.status.containerStatuses
+      ?.map(s => ({ name: s.name, t: s.state?.terminated }))
+      .find(s => s.t?.reason);
+    const at = terminated?.t?.finishedAt;
+    if (!isRecent(at, clock)) return [];
+    return [
+      {
+        kind: 'Error',
+        ...where,
+        container: terminated?.name,
+        reason: pod.status.reason ?? 'Failed',
+        message: terminated?.t ? `exit: ${exitOf(terminated.t)}` : undefined,
+        at: toIso(at),
+        logs: 'current',
+      },
+    ];
+  }
+  if (pod.status?.phase === 'Pending') return pendingProblems(where, pod);
+  const specs = new Map(pod.spec?.containers?.map(c => [c.name, c]));
+  return (pod.status?.containerStatuses ?? []).flatMap(status =>
+    containerProblems(where, status, specs.get(status.name), clock),
+  );
+}
+
+/**
+ * A pod that is not ready yet and has nothing wrong: created moments ago, or running but inside
+ * its readiness grace.
+ */
+export function isPodStarting(pod: PodObject, clock: Clock): boolean {
+  return (
+    !isPodReady(pod) &&
+    !isPodCompleted(pod) &&
+    !isPodTerminating(pod) &&
+    podProblems(pod, clock).length === 0
+  );
+}
+
+const isTrue = (c: Condition) => c.status === 'True';
+
+/** A Deployment whose rollout gave up (`ProgressDeadlineExceeded`) or cannot create pods. */
+export function deploymentProblems(deployment: DeploymentObject): PodProblem[] {
+  const conditions = deployment.status?.conditions ?? [];
+  const problems: PodProblem[] = [];
+  const progressing = conditions.find(c => c.type === 'Progressing');
+  if (
+    progressing?.status === 'False' &&
+    progressing.reason === 'ProgressDeadlineExceeded'
+  ) {
+    problems.push({
+      kind: 'RolloutStuck',
+      reason: 'ProgressDeadlineExceeded',
+      message: progressing.message,
+      at: toIso(progressing.lastUpdateTime ?? progressing.lastTransitionTime),
+    });
+  }
+  const replicaFailure = conditions.find(
+    c => c.type === 'ReplicaFailure' && isTrue(c),
+  );
+  if (replicaFailure) {
+    problems.push({
+      kind: 'RolloutStuck',
+      reason: replicaFailure.reason ?? 'ReplicaFailure',
+      message: replicaFailure.message,
+      at: toIso(replicaFailure.lastTransitionTime),
+    });
+  }
+  return problems;
+}
+
+/** The newest run of a Job or CronJob failed (`BackoffLimitExceeded`, `DeadlineExceeded`). */
+export function jobProblems(newest: JobObject | undefined): PodProblem[] {
+  const failed = newest?.status?.conditions?.find(
+    c => c.type === 'Failed' && isTrue(c),
+  );
+  if (!failed) return [];
+  return [
+    {
+      kind: 'JobFailed',
+      reason: failed.reason ?? 'Failed',
+      message: `Job ${newest?.metadata?.name}${
+        failed.message ? `: ${failed.message}` : ' failed'
+      }`,
+      at: toIso(failed.lastTransitionTime),
+    },
+  ];
+}
+
+/**
+ * What the pod's events add: probe failures, which the pod status cannot explain. Only recent
+ * warnings count, and none for a pod that is still starting or already shutting down.
+ */
+export function problemFromEvents(
+  pod: PodObject,
+  events: EventObject[],
+  clock: Clock,
+): PodProblem | undefined {
+  if (isPodTerminating(pod) || isPodCompleted(pod) || isPodStarting(pod, clock))
+    return undefined;
+  const unhealthy = events
+    .filter(
+      e =>
+        e.reason === 'Unhealthy' &&
+        e.type !== 'Normal' &&
+        isRecent(e.lastTimestamp ?? e.eventTime, clock),
+    )
+    .sort(
+      (a, b) =>
+        toMillis(b.lastTimestamp ?? b.eventTime) -
+        toMillis(a.lastTimestamp ?? a.eventTime),
+    )[0];
+  if (!unhealthy) return undefined;
+  return {
+    kind: 'FailingProbe',
+    pod: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace,
+    reason: 'Unhealthy',
+    message: `${unhealthy.message ?? 'probe failed'}${
+      unhealthy.count && unhealthy.count > 1
+        ? ` (${unhealthy.count} times)`
+        : ''
+    }`,
+    logs: 'current',
+  };
 }

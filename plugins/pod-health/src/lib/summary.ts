@@ -1,20 +1,34 @@
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import { ClusterProblem, clusterProblems } from './clusterErrors';
 import {
-  DeploymentObject,
+  ContainerStatus,
   EventObject,
   PodObject,
-  ReplicaSetObject,
   toIso,
   toMillis,
 } from './kubernetesObjects';
 import {
   PodProblem,
-  containerProblems,
+  deploymentProblems,
+  isPodCompleted,
   isPodReady,
-  pendingProblem,
-  problemsFromEvents,
+  isPodStarting,
+  isPodTerminating,
+  jobProblems,
+  podProblems,
+  problemFromEvents,
 } from './problems';
+import { Clock, RECENT_WINDOW, isRecent } from './recent';
+import {
+  ClusterObjects,
+  JobRun,
+  WorkloadChange,
+  WorkloadGroup,
+  WorkloadKind,
+  groupByWorkload,
+  lastRollout,
+  lastRun,
+} from './workloads';
 
 /** The most recent container termination among a workload's pods. @public */
 export interface LastTermination {
@@ -25,47 +39,144 @@ export interface LastTermination {
   finishedAt?: string;
 }
 
-/** The newest rollout of a Deployment. @public */
-export interface WorkloadChange {
-  at: string;
-  /** `deployment.kubernetes.io/revision` of the current ReplicaSet. */
-  revision?: string;
-  image?: string;
+/**
+ * Container restarts of a workload's pods. Kubernetes keeps only a count per container and the
+ * time of its last termination, so the recent count is exact when the pods started inside the
+ * window and a lower bound otherwise.
+ *
+ * @public
+ */
+export interface Restarts {
+  /** Restarts since the pods started. */
+  total: number;
+  /** Restarts inside the recent window. */
+  recent: number;
+  /** False when `recent` is "at least": older pods restarted more than once lately. */
+  recentIsExact: boolean;
 }
 
-/** @public */
-export type HealthStatus = 'healthy' | 'degraded' | 'down';
+/**
+ * `healthy`, `progressing` (pods are still starting or shutting down, nothing is wrong yet),
+ * `degraded` or `down`.
+ *
+ * @public
+ */
+export type HealthStatus = 'healthy' | 'progressing' | 'degraded' | 'down';
 
-/** One Deployment (or the pods no Deployment owns) in one cluster. @public */
+/** One workload (or the pods no known workload owns) in one cluster. @public */
 export interface WorkloadHealth {
+  /** The cluster's title, or its name. */
   cluster: string;
-  /** `Deployment` or `Pods` for pods without a known owner. */
-  kind: string;
+  /** The cluster's name, as the Kubernetes proxy knows it. */
+  clusterName: string;
+  kind: WorkloadKind;
   name: string;
+  /** Pods that should be ready; for Jobs, the pods still running. */
   desired: number;
   ready: number;
+  /** Pods that are neither completed nor shutting down. */
   pods: number;
-  restarts: number;
+  /** Pods still starting up. */
+  starting: number;
+  /** Pods shutting down. */
+  terminating: number;
+  restarts: Restarts;
   status: HealthStatus;
   lastTermination?: LastTermination;
   crashLooping: string[];
   problems: PodProblem[];
   lastChange?: WorkloadChange;
+  lastRun?: JobRun;
 }
 
 /** Everything the pod-health card shows. @public */
 export interface PodHealthSummary {
   workloads: WorkloadHealth[];
   clusterErrors: ClusterProblem[];
+  /** How far back restarts, OOM kills and probe failures count. */
+  windowMs: number;
+}
+
+/** Where a pod is: the key of {@link PodEvents}. @public */
+export interface PodRef {
+  cluster: string;
+  namespace: string;
+  pod: string;
+}
+
+/**
+ * Events per pod, keyed by {@link podKey}: pod names repeat across clusters and namespaces.
+ *
+ * @public
+ */
+export type PodEvents = Record<string, EventObject[]>;
+
+/** The key of a pod's events in {@link PodEvents}. @public */
+export function podKey(ref: PodRef): string {
+  return `${ref.cluster}/${ref.namespace}/${ref.pod}`;
+}
+
+/** @public */
+export interface SummarizeOptions {
+  /** Events of pods, from {@link podsNeedingEvents}; they add probe failures. */
+  events?: PodEvents;
+  /** The moment to judge the pods at; now by default. */
+  now?: Date;
+  /** How far back restarts, OOM kills and probe failures count; {@link RECENT_WINDOW} by default. */
+  windowMs?: number;
+}
+
+function objectsOf(
+  item: ObjectsByEntityResponse['items'][number],
+): ClusterObjects {
+  const of = <T>(type: string): T[] =>
+    item.resources
+      .filter(r => r.type === type)
+      .flatMap(r => r.resources as unknown as T[]);
+  return {
+    pods: of('pods'),
+    deployments: of('deployments'),
+    replicaSets: of('replicasets'),
+    statefulSets: of('statefulsets'),
+    daemonSets: of('daemonsets'),
+    jobs: of('jobs'),
+    cronJobs: of('cronjobs'),
+  };
+}
+
+const containersOf = (pod: PodObject): ContainerStatus[] => [
+  ...(pod.status?.initContainerStatuses ?? []),
+  ...(pod.status?.containerStatuses ?? []),
+];
+
+/** Restarts in all, and those inside the window (see {@link Restarts}). */
+function countRestarts(pods: PodObject[], clock: Clock): Restarts {
+  const restarts: Restarts = { total: 0, recent: 0, recentIsExact: true };
+  for (const pod of pods) {
+    const podIsRecent = isRecent(pod.status?.startTime, clock);
+    for (const status of containersOf(pod)) {
+      const count = status.restartCount ?? 0;
+      restarts.total += count;
+      if (count === 0) continue;
+      if (podIsRecent) {
+        restarts.recent += count;
+      } else if (isRecent(status.lastState?.terminated?.finishedAt, clock)) {
+        restarts.recent += 1;
+        if (count > 1) restarts.recentIsExact = false;
+      }
+    }
+  }
+  return restarts;
 }
 
 /** The newest termination of any container of the pods. */
 function lastTerminationOf(pods: PodObject[]): LastTermination | undefined {
   let latest: LastTermination | undefined;
   for (const pod of pods) {
-    for (const status of pod.status?.containerStatuses ?? []) {
+    for (const status of containersOf(pod)) {
       const t = status.state?.terminated ?? status.lastState?.terminated;
-      if (!t?.reason) continue;
+      // A Job's container that exited 0 finished its work; that is not a termination to report.
+      if (!t?.reason || t.reason === 'Completed') continue;
       if (!latest || toMillis(t.finishedAt) > toMillis(latest.finishedAt)) {
         latest = {
           pod: pod.metadata?.name ?? '',
@@ -80,174 +191,137 @@ function lastTerminationOf(pods: PodObject[]): LastTermination | undefined {
   return latest;
 }
 
-/** The newest rollout of a Deployment: its current ReplicaSet's revision, image and creation time. */
-function lastRollout(
-  deployment: DeploymentObject,
-  replicaSets: ReplicaSetObject[],
-): WorkloadChange | undefined {
-  const revision =
-    deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'];
-  const owned = replicaSets.filter(rs =>
-    rs.metadata?.ownerReferences?.some(
-      o => o.kind === 'Deployment' && o.uid === deployment.metadata?.uid,
-    ),
+function statusOf(
+  desired: number,
+  ready: number,
+  changing: number,
+  problems: PodProblem[],
+): HealthStatus {
+  if (problems.length === 0 && ready < desired && changing > 0) {
+    return 'progressing';
+  }
+  if (desired > 0 && ready === 0) return 'down';
+  if (ready < desired || problems.length > 0) return 'degraded';
+  return 'healthy';
+}
+
+function summarizeGroup(
+  group: WorkloadGroup,
+  cluster: { name: string; title: string },
+  objects: ClusterObjects,
+  events: PodEvents,
+  clock: Clock,
+): WorkloadHealth {
+  const active = group.pods.filter(
+    p => !isPodCompleted(p) && !isPodTerminating(p),
   );
-  const current =
-    owned.find(
-      rs =>
-        revision !== undefined &&
-        rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ===
-          revision,
-    ) ??
-    [...owned].sort(
-      (a, b) =>
-        toMillis(b.metadata?.creationTimestamp) -
-        toMillis(a.metadata?.creationTimestamp),
-    )[0];
-  const image = deployment.spec?.template?.spec?.containers?.[0]?.image;
-  const at =
-    toIso(current?.metadata?.creationTimestamp) ??
-    toIso(deployment.metadata?.creationTimestamp);
-  if (!at) return undefined;
-  return { at, revision, image };
+  const ready = active.filter(isPodReady).length;
+  const starting = active.filter(p => isPodStarting(p, clock)).length;
+  const terminating = group.pods.filter(isPodTerminating).length;
+  const isJob = group.kind === 'Job' || group.kind === 'CronJob';
+  // Completed Job pods did their work: only the running ones should be ready.
+  const desired = group.desired ?? active.length;
+
+  const problems: PodProblem[] = [
+    ...(group.deployment ? deploymentProblems(group.deployment) : []),
+    ...(isJob ? jobProblems(group.jobs[0]) : []),
+  ];
+  for (const pod of group.pods) {
+    const own = podProblems(pod, clock);
+    const key = podKey({
+      cluster: cluster.name,
+      namespace: pod.metadata?.namespace ?? '',
+      pod: pod.metadata?.name ?? '',
+    });
+    const fromEvents = problemFromEvents(pod, events[key] ?? [], clock);
+    if (fromEvents) {
+      // An Unhealthy event explains a "Not ready" container better than the status does.
+      const index = own.findIndex(p => p.kind === 'FailingProbe');
+      if (index >= 0) {
+        own[index] = { ...fromEvents, container: own[index].container };
+      } else {
+        own.push(fromEvents);
+      }
+    }
+    problems.push(...own);
+  }
+
+  return {
+    cluster: cluster.title,
+    clusterName: cluster.name,
+    kind: group.kind,
+    name: group.name,
+    desired,
+    ready,
+    pods: active.length,
+    starting,
+    terminating,
+    restarts: countRestarts(
+      group.pods.filter(p => !isPodTerminating(p)),
+      clock,
+    ),
+    status: statusOf(desired, ready, starting + terminating, problems),
+    lastTermination: lastTerminationOf(group.pods),
+    crashLooping: [
+      ...new Set(
+        problems
+          .filter(p => p.kind === 'CrashLoopBackOff' && p.pod)
+          .map(p => p.pod!),
+      ),
+    ],
+    problems,
+    lastChange: group.deployment
+      ? lastRollout(group.deployment, objects.replicaSets)
+      : undefined,
+    lastRun: isJob ? lastRun(group.jobs) : undefined,
+  };
 }
 
 /**
- * Summarises a workload's pods: ready against desired, restarts, the last termination, crash loops,
- * failing probes, pending pods, and the last rollout.
+ * Summarises an entity's workloads per cluster: ready against desired pods, recent restarts, the
+ * last termination, crash loops, failing probes, pending pods, stuck rollouts, failed Jobs, and
+ * the last rollout or run.
  *
  * @param response - what `POST /api/kubernetes/services/:name` returned for the entity
- * @param events - optional events per pod name; they add probe failures the pod status cannot show
  * @public
  */
 export function summarizePodHealth(
   response: ObjectsByEntityResponse,
-  events: Record<string, EventObject[]> = {},
+  options: SummarizeOptions = {},
 ): PodHealthSummary {
+  const clock: Clock = {
+    now: options.now ?? new Date(),
+    windowMs: options.windowMs ?? RECENT_WINDOW.ms,
+  };
   const workloads: WorkloadHealth[] = [];
   const clusterErrors: ClusterProblem[] = [];
-
   for (const item of response.items) {
-    const cluster = item.cluster.title ?? item.cluster.name;
-    clusterErrors.push(...clusterProblems(cluster, item.errors));
-    const of = <T>(type: string): T[] =>
-      item.resources
-        .filter(r => r.type === type)
-        .flatMap(r => r.resources as unknown as T[]);
-    const pods = of<PodObject>('pods');
-    const deployments = of<DeploymentObject>('deployments');
-    const replicaSets = of<ReplicaSetObject>('replicasets');
-
-    const ownerOf = (uid: string | undefined) =>
-      replicaSets.find(rs => rs.metadata?.uid === uid);
-    const deploymentOfPod = (pod: PodObject) => {
-      const rsRef = pod.metadata?.ownerReferences?.find(
-        o => o.kind === 'ReplicaSet',
-      );
-      const rs = rsRef ? ownerOf(rsRef.uid) : undefined;
-      const rsName = rs?.metadata?.name ?? rsRef?.name;
-      const dRef = rs?.metadata?.ownerReferences?.find(
-        o => o.kind === 'Deployment',
-      );
-      return deployments.find(d =>
-        dRef
-          ? d.metadata?.uid === dRef.uid
-          : rsName?.startsWith(`${d.metadata?.name}-`),
-      );
+    const cluster = {
+      name: item.cluster.name,
+      title: item.cluster.title ?? item.cluster.name,
     };
-
-    const groups = new Map<DeploymentObject | undefined, PodObject[]>(
-      deployments.map(d => [d, []]),
-    );
-    for (const pod of pods) {
-      const d = deploymentOfPod(pod);
-      groups.set(d, [...(groups.get(d) ?? []), pod]);
-    }
-
-    for (const [deployment, group] of groups) {
-      const ready = group.filter(isPodReady).length;
-      const desired = deployment
-        ? deployment.spec?.replicas ?? 1
-        : group.length;
-      const problems: PodProblem[] = [];
-      for (const pod of group) {
-        const name = pod.metadata?.name ?? '';
-        if (pod.status?.phase === 'Pending') {
-          problems.push(pendingProblem(name, pod));
-          continue;
-        }
-        for (const status of pod.status?.containerStatuses ?? []) {
-          problems.push(...containerProblems(name, status));
-        }
-      }
-      for (const problem of problemsFromEvents(group, events)) {
-        // An Unhealthy event explains a "Not ready" container better than the status does.
-        const index = problems.findIndex(
-          p => p.kind === 'FailingProbe' && p.pod === problem.pod,
-        );
-        if (index >= 0) {
-          problems[index] = {
-            ...problem,
-            container: problems[index].container,
-          };
-        } else {
-          problems.push(problem);
-        }
-      }
-      const crashLooping = [
-        ...new Set(
-          problems.filter(p => p.kind === 'CrashLoopBackOff').map(p => p.pod),
-        ),
-      ];
-      const restarts = group
-        .flatMap(p => p.status?.containerStatuses ?? [])
-        .reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
-
-      let status: HealthStatus = 'healthy';
-      if (desired > 0 && ready === 0) {
-        status = 'down';
-      } else if (ready < desired || problems.length > 0) {
-        status = 'degraded';
-      }
-
-      workloads.push({
-        cluster,
-        kind: deployment ? 'Deployment' : 'Pods',
-        name: deployment?.metadata?.name ?? group[0]?.metadata?.name ?? '',
-        desired,
-        ready,
-        pods: group.length,
-        restarts,
-        status,
-        lastTermination: lastTerminationOf(group),
-        crashLooping,
-        problems,
-        lastChange: deployment
-          ? lastRollout(deployment, replicaSets)
-          : undefined,
-      });
+    clusterErrors.push(...clusterProblems(cluster.title, item.errors));
+    const objects = objectsOf(item);
+    for (const group of groupByWorkload(objects)) {
+      workloads.push(
+        summarizeGroup(group, cluster, objects, options.events ?? {}, clock),
+      );
     }
   }
-  return { workloads, clusterErrors };
+  return { workloads, clusterErrors, windowMs: clock.windowMs };
 }
 
-/** Pod names the card should fetch events for: those with a problem. @public */
-export function podsNeedingEvents(response: ObjectsByEntityResponse): Array<{
-  cluster: string;
-  namespace: string;
-  pod: string;
-}> {
-  const needs: Array<{ cluster: string; namespace: string; pod: string }> = [];
+/** Pods the card should read events for: running pods that are not ready. @public */
+export function podsNeedingEvents(response: ObjectsByEntityResponse): PodRef[] {
+  const needs: PodRef[] = [];
   for (const item of response.items) {
-    for (const r of item.resources) {
-      if (r.type !== 'pods') continue;
-      for (const pod of r.resources as unknown as PodObject[]) {
-        const name = pod.metadata?.name;
-        const namespace = pod.metadata?.namespace;
-        if (!name || !namespace) continue;
-        if (pod.status?.phase !== 'Running' || !isPodReady(pod)) {
-          needs.push({ cluster: item.cluster.name, namespace, pod: name });
-        }
+    for (const pod of objectsOf(item).pods) {
+      const name = pod.metadata?.name;
+      const namespace = pod.metadata?.namespace;
+      if (!name || !namespace) continue;
+      if (isPodCompleted(pod) || isPodTerminating(pod)) continue;
+      if (pod.status?.phase !== 'Running' || !isPodReady(pod)) {
+        needs.push({ cluster: item.cluster.name, namespace, pod: name });
       }
     }
   }

@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   TestApiProvider,
   renderInTestApp,
@@ -17,7 +18,12 @@ import {
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import { EntityPodHealthCard } from './EntityPodHealthCard';
-import { salesDashboard } from '../../__fixtures__/entities';
+import { KUBERNETES_STAND_IN_RECORDED_AT } from '../../../testing/kubernetesStandIn';
+import { podKey } from '../../lib/summary';
+import {
+  salesDashboard,
+  salesDashboardBySelector,
+} from '../../__fixtures__/entities';
 import {
   oomkilledEventsByPod,
   responseFor,
@@ -40,19 +46,31 @@ function kubernetesApi(
   } as Partial<KubernetesApi> as KubernetesApi;
 }
 
-function proxyApi(events = oomkilledEventsByPod()): KubernetesProxyApi {
+function proxyApi(
+  events = oomkilledEventsByPod(),
+  getPodLogs: KubernetesProxyApi['getPodLogs'] = async () => ({ text: '' }),
+): KubernetesProxyApi {
   return {
-    getEventsByInvolvedObjectName: async ({
-      involvedObjectName,
-    }: {
+    getEventsByInvolvedObjectName: async (request: {
+      clusterName: string;
+      namespace: string;
       involvedObjectName: string;
-    }) => events[involvedObjectName] ?? [],
+    }) =>
+      events[
+        podKey({
+          cluster: request.clusterName,
+          namespace: request.namespace,
+          pod: request.involvedObjectName,
+        })
+      ] ?? [],
+    getPodLogs,
   } as unknown as KubernetesProxyApi;
 }
 
 function renderCard(
   getObjectsByEntity: KubernetesApi['getObjectsByEntity'],
   proxy: KubernetesProxyApi = proxyApi(),
+  entity = salesDashboard,
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -62,7 +80,7 @@ function renderCard(
         [kubernetesProxyApiRef, proxy],
       ]}
     >
-      <EntityProvider entity={salesDashboard}>
+      <EntityProvider entity={entity}>
         <EntityPodHealthCard />
         <p>Other overview cards</p>
       </EntityProvider>
@@ -74,6 +92,17 @@ function renderCard(
 const answer = (response: ObjectsByEntityResponse) => async () => response;
 
 describe('EntityPodHealthCard', () => {
+  // The recordings, seen when they were made: restarts and probes count over the last hour.
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: new Date(KUBERNETES_STAND_IN_RECORDED_AT),
+      advanceTimers: true,
+    });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('shows progress while the cluster is asked', async () => {
     renderCard(() => new Promise(() => {}));
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
@@ -86,6 +115,9 @@ describe('EntityPodHealthCard', () => {
     });
     expect(within(workload).getByText('Healthy')).toBeInTheDocument();
     expect(within(workload).getByText('2/2 pods ready')).toBeInTheDocument();
+    expect(
+      within(workload).getByText('none in the last hour'),
+    ).toBeInTheDocument();
     expect(
       within(workload).getByText(/revision 7, sales-dashboard:1\.4\.2/),
     ).toBeInTheDocument();
@@ -106,10 +138,14 @@ describe('EntityPodHealthCard', () => {
       name: 'Deployment sales-dashboard',
     });
     expect(within(workload).getByText('Degraded')).toBeInTheDocument();
+    expect(within(workload).getByText('2/2 pods ready')).toBeInTheDocument();
     expect(
-      within(workload).getByText('2/2 pods ready (3 running or starting)'),
+      within(workload).getByText('7 in the last hour'),
     ).toBeInTheDocument();
     const problems = within(workload).getByRole('list', { name: 'Problems' });
+    expect(problems).toHaveTextContent(
+      'ProgressDeadlineExceeded in Deployment sales-dashboard: ReplicaSet "sales-dashboard-84c6f5d7b9" has timed out progressing., 4 minutes ago',
+    );
     expect(problems).toHaveTextContent(
       'CrashLoopBackOff in sales-dashboard-84c6f5d7b9-tq8wz (dashboard): restarted 7 times, last exit: Error (exit code 1)',
     );
@@ -126,9 +162,14 @@ describe('EntityPodHealthCard', () => {
     ).toBeInTheDocument();
     expect(within(problems).getAllByText('OOMKilled')).toHaveLength(2);
     expect(problems).toHaveTextContent(
-      /OOMKilled in sales-dashboard-6d8f7c9b4d-7xk2p \(dashboard\): killed for exceeding its memory limit, (\d+ \w+ ago|in \d+ \w+|now)/,
+      'OOMKilled in sales-dashboard-6d8f7c9b4d-7xk2p (dashboard): killed for exceeding its memory limit, 6 minutes ago',
     );
     expect(screen.getByText('1/2 pods ready')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'at least 2 in the last hour (7 since the pods started)',
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(/^OOMKilled \(exit code 137\)/),
     ).toBeInTheDocument();
@@ -199,9 +240,101 @@ describe('EntityPodHealthCard', () => {
     expect(await screen.findByText('No pods')).toBeInTheDocument();
     expect(
       screen.getByText(
-        'No pods labelled backstage.io/kubernetes-id=sales-dashboard in namespace dashboards in any configured cluster.',
+        'No pods match the label selector backstage.io/kubernetes-id=sales-dashboard in namespace dashboards in any configured cluster. The selector comes from the annotation backstage.io/kubernetes-id.',
       ),
     ).toBeInTheDocument();
+  });
+
+  it("names the entity's label selector when no pods match it", async () => {
+    renderCard(answer({ items: [] }), proxyApi(), salesDashboardBySelector);
+    expect(await screen.findByText('No pods')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'No pods match the label selector app.kubernetes.io/name=sales-dashboard,app.kubernetes.io/component=worker in namespace dashboards in any configured cluster. The selector comes from the annotation backstage.io/kubernetes-label-selector.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a rollout in progress as updating, without problems', async () => {
+    renderCard(answer(responseFor('rollout')));
+    const workload = await screen.findByRole('region', {
+      name: 'Deployment sales-dashboard',
+    });
+    expect(within(workload).getByText('Updating')).toBeInTheDocument();
+    expect(
+      within(workload).getByText(
+        '1/2 pods ready (1 starting, 1 shutting down)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(workload).queryByRole('list', { name: 'Problems' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows one block per owning workload, with the last run of a CronJob', async () => {
+    renderCard(answer(responseFor('workloads')));
+    for (const name of [
+      'Deployment sales-dashboard',
+      'StatefulSet sales-dashboard-cache',
+      'DaemonSet sales-dashboard-log-shipper',
+      'CronJob sales-dashboard-report',
+    ]) {
+      const workload = await screen.findByRole('region', { name });
+      expect(within(workload).getByText('Healthy')).toBeInTheDocument();
+    }
+    const cronJob = screen.getByRole('region', {
+      name: 'CronJob sales-dashboard-report',
+    });
+    expect(
+      within(cronJob).getByText(
+        'succeeded 23 minutes ago (sales-dashboard-report-29926980)',
+      ),
+    ).toBeInTheDocument();
+    expect(within(cronJob).queryByText(/pods ready/)).not.toBeInTheDocument();
+  });
+
+  it("opens the previous container's logs of a crash-looping pod in one click", async () => {
+    const getPodLogs = jest.fn(async (request: { previous?: boolean }) => ({
+      text: request.previous ? 'KeyError: DATABASE_URL' : 'Starting on :8501',
+    }));
+    renderCard(
+      answer(responseFor('crashloop')),
+      proxyApi({}, getPodLogs as KubernetesProxyApi['getPodLogs']),
+    );
+    const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+    await user.click(
+      await screen.findByRole('button', {
+        name: 'Logs of sales-dashboard-84c6f5d7b9-tq8wz (dashboard)',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(
+        'Logs of sales-dashboard-84c6f5d7b9-tq8wz (dashboard) in aks-prod',
+      ),
+    ).toBeInTheDocument();
+    // The log viewer draws only the lines in view, and jsdom has no layout: the requests show
+    // which run's logs it got.
+    await waitFor(() => expect(getPodLogs).toHaveBeenCalledTimes(1));
+    expect(getPodLogs).toHaveBeenCalledWith({
+      clusterName: 'aks-prod',
+      namespace: 'dashboards',
+      podName: 'sales-dashboard-84c6f5d7b9-tq8wz',
+      containerName: 'dashboard',
+      previous: true,
+    });
+
+    await user.click(
+      within(dialog).getByRole('tab', { name: 'Current container' }),
+    );
+    await waitFor(() => expect(getPodLogs).toHaveBeenCalledTimes(2));
+    expect(getPodLogs).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        podName: 'sales-dashboard-84c6f5d7b9-tq8wz',
+        containerName: 'dashboard',
+        previous: false,
+      }),
+    );
   });
 
   it('shows the error when the kubernetes backend fails', async () => {

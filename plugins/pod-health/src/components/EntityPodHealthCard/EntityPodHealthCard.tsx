@@ -8,6 +8,7 @@ import {
   ResponseErrorPanel,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
   WarningPanel,
 } from '@backstage/core-components';
@@ -19,9 +20,12 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { usePodHealth } from '../../hooks/usePodHealth';
+import { podSelectorOf } from '../../lib/podSelector';
 import type { PodProblem } from '../../lib/problems';
+import { RECENT_WINDOW } from '../../lib/recent';
 import type { HealthStatus, WorkloadHealth } from '../../lib/summary';
-import { formatAge } from './format';
+import { formatAge, formatReady, formatRestarts, formatRun } from './format';
+import { ProblemLogsDialog } from './ProblemLogsDialog';
 
 const useStyles = makeStyles(theme => ({
   workload: {
@@ -35,40 +39,79 @@ const useStyles = makeStyles(theme => ({
     margin: theme.spacing(1, 0),
   },
   problems: { margin: 0, paddingLeft: theme.spacing(2.5) },
+  problem: {
+    display: 'flex',
+    alignItems: 'baseline',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
   // Pod names, URLs and scheduler messages are long words: wrap them inside the card.
   wrap: { overflowWrap: 'anywhere' },
 }));
 
 const STATUS_LABEL: Record<HealthStatus, string> = {
   healthy: 'Healthy',
+  progressing: 'Updating',
   degraded: 'Degraded',
   down: 'Down',
 };
 
 function StatusLabel(props: { status: HealthStatus }) {
   const label = STATUS_LABEL[props.status];
-  if (props.status === 'healthy') return <StatusOK>{label}</StatusOK>;
-  if (props.status === 'degraded')
-    return <StatusWarning>{label}</StatusWarning>;
-  return <StatusError>{label}</StatusError>;
+  switch (props.status) {
+    case 'healthy':
+      return <StatusOK>{label}</StatusOK>;
+    case 'progressing':
+      return <StatusPending>{label}</StatusPending>;
+    case 'degraded':
+      return <StatusWarning>{label}</StatusWarning>;
+    default:
+      return <StatusError>{label}</StatusError>;
+  }
 }
 
-function Problem(props: { problem: PodProblem }) {
-  const { problem } = props;
+function Problem(props: { problem: PodProblem; workload: WorkloadHealth }) {
+  const { problem, workload } = props;
+  const classes = useStyles();
+  const { pod, namespace, container, logs } = problem;
   return (
     <li>
-      <Typography variant="body2">
-        <strong>{problem.reason}</strong> in {problem.pod}
-        {problem.container ? ` (${problem.container})` : ''}
-        {problem.message ? `: ${problem.message}` : ''}
-        {problem.at ? `, ${formatAge(problem.at)}` : ''}
-      </Typography>
+      <div className={classes.problem}>
+        <Typography variant="body2">
+          <strong>{problem.reason}</strong> in{' '}
+          {pod ?? `${workload.kind} ${workload.name}`}
+          {container ? ` (${container})` : ''}
+          {problem.message ? `: ${problem.message}` : ''}
+          {problem.at ? `, ${formatAge(problem.at)}` : ''}
+        </Typography>
+        {pod && namespace && container && logs && (
+          <ProblemLogsDialog
+            target={{
+              cluster: { name: workload.clusterName, title: workload.cluster },
+              namespace,
+              pod,
+              container,
+              initial: logs,
+            }}
+          />
+        )}
+      </div>
     </li>
   );
 }
 
-function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
+function Workload(props: {
+  workload: WorkloadHealth;
+  showCluster: boolean;
+  windowMs: number;
+}) {
   const { workload, showCluster } = props;
+  const isJob = workload.kind === 'Job' || workload.kind === 'CronJob';
+  // The card names the window it counts over; only the default one has a name.
+  const windowLabel =
+    props.windowMs === RECENT_WINDOW.ms
+      ? RECENT_WINDOW.label
+      : `the last ${Math.round(props.windowMs / 60_000)} minutes`;
   const classes = useStyles();
   const termination = workload.lastTermination;
   const change = workload.lastChange;
@@ -82,19 +125,30 @@ function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
         {showCluster ? ` in ${workload.cluster}` : ''}
       </Typography>
       <Box className={classes.facts}>
-        <Typography variant="body2" color="textSecondary">
-          Ready
-        </Typography>
-        <Typography variant="body2">
-          {workload.ready}/{workload.desired} pods ready
-          {workload.pods !== workload.desired
-            ? ` (${workload.pods} running or starting)`
-            : ''}
-        </Typography>
+        {(!isJob || workload.pods > 0) && (
+          <>
+            <Typography variant="body2" color="textSecondary">
+              Ready
+            </Typography>
+            <Typography variant="body2">{formatReady(workload)}</Typography>
+          </>
+        )}
+        {workload.lastRun && (
+          <>
+            <Typography variant="body2" color="textSecondary">
+              Last run
+            </Typography>
+            <Typography variant="body2">
+              {formatRun(workload.lastRun)}
+            </Typography>
+          </>
+        )}
         <Typography variant="body2" color="textSecondary">
           Restarts
         </Typography>
-        <Typography variant="body2">{workload.restarts}</Typography>
+        <Typography variant="body2">
+          {formatRestarts(workload.restarts, windowLabel)}
+        </Typography>
         {termination && (
           <>
             <Typography variant="body2" color="textSecondary">
@@ -132,7 +186,7 @@ function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
           aria-label="Problems"
         >
           {workload.problems.map((problem, i) => (
-            <Problem key={i} problem={problem} />
+            <Problem key={i} problem={problem} workload={workload} />
           ))}
         </ul>
       )}
@@ -141,8 +195,9 @@ function Workload(props: { workload: WorkloadHealth; showCluster: boolean }) {
 }
 
 /**
- * Overview card with the health of an entity's pods: ready against desired, restarts, the last
- * termination, crash loops, failing probes, pending pods and the last rollout.
+ * Overview card with the health of an entity's workloads: ready against desired pods, recent
+ * restarts, the last termination, crash loops, failing probes, pending pods, stuck rollouts, failed
+ * Jobs, and the last rollout or run, with each problem's pod logs one click away.
  *
  * @public
  */
@@ -171,10 +226,7 @@ export function EntityPodHealthCard() {
       />
     );
   } else {
-    const annotations = entity.metadata.annotations ?? {};
-    const id =
-      annotations['backstage.io/kubernetes-id'] ?? entity.metadata.name;
-    const namespace = annotations['backstage.io/kubernetes-namespace'];
+    const selector = podSelectorOf(entity);
     const clusters = new Set(summary.workloads.map(w => w.cluster));
     content = (
       <>
@@ -203,9 +255,15 @@ export function EntityPodHealthCard() {
             <EmptyState
               missing="data"
               title="No pods"
-              description={`No pods labelled backstage.io/kubernetes-id=${id}${
-                namespace ? ` in namespace ${namespace}` : ''
-              } in any configured cluster.`}
+              description={`No pods match the label selector ${
+                selector.labelSelector
+              }${
+                selector.namespace
+                  ? ` in namespace ${selector.namespace}`
+                  : ' in any namespace'
+              } in any configured cluster. The selector comes from the annotation ${
+                selector.annotation
+              }.`}
             />
           )}
         {summary.workloads.map(w => (
@@ -213,6 +271,7 @@ export function EntityPodHealthCard() {
             key={`${w.cluster}/${w.kind}/${w.name}`}
             workload={w}
             showCluster={clusters.size > 1}
+            windowMs={summary.windowMs}
           />
         ))}
       </>
