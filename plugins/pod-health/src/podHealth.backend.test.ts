@@ -16,6 +16,7 @@ import {
   salesDashboard,
   salesDashboardBySelector,
 } from './__fixtures__/entities';
+import { crashLoopLogPaths } from './__fixtures__/responses';
 import type { EventObject } from './lib/kubernetesObjects';
 import { podSelectorOf } from './lib/podSelector';
 import {
@@ -303,6 +304,62 @@ describe.each(Object.keys(expected) as Array<keyof typeof expected>)(
     });
   },
 );
+
+describe('the logs a problem opens, through the kubernetes backend', () => {
+  let standIn: KubernetesStandIn;
+  let backend: Backend;
+  beforeAll(async () => {
+    standIn = await startKubernetesStandIn({
+      scenario: 'crashloop',
+      token: TOKEN,
+    });
+    backend = await startBackend(standIn.url);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await standIn?.stop();
+  });
+
+  /** A request of the log viewer, through the backend's Kubernetes proxy. */
+  const proxied = (path: string) =>
+    request(backend.server)
+      .get(`/api/kubernetes/proxy${path}`)
+      .set('Backstage-Kubernetes-Cluster', 'aks-prod');
+
+  it("reads the previous container's logs of the crash-looping pod the card names", async () => {
+    const summary = summarizePodHealth(await objectsFor(backend), { now });
+    const crash = summary.workloads[0].problems.find(
+      p => p.kind === 'CrashLoopBackOff',
+    );
+    // The card opens these logs for this problem (see the card test for the request it sends).
+    expect(crash).toMatchObject({
+      pod: 'sales-dashboard-84c6f5d7b9-tq8wz',
+      namespace: 'dashboards',
+      container: 'dashboard',
+      logs: 'previous',
+    });
+
+    const previous = await proxied(crashLoopLogPaths.previous);
+    expect(previous.status).toBe(200);
+    expect(previous.text).toContain('missing setting SALES_DB_URL');
+    expect(standIn.requests).toContain(crashLoopLogPaths.previous);
+
+    const current = await proxied(crashLoopLogPaths.current);
+    expect(current.status).toBe(200);
+    expect(current.text).toContain('starting sales-dashboard 1.5.0');
+    expect(current.text).not.toContain('SALES_DB_URL');
+  });
+
+  it("passes on the API server's answer when a container has no previous run", async () => {
+    const res = await proxied(
+      '/api/v1/namespaces/dashboards/pods/sales-dashboard-6d8f7c9b4d-7xk2p/log?container=dashboard&previous=',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'previous terminated container "dashboard" in pod "sales-dashboard-6d8f7c9b4d-7xk2p" not found',
+    );
+  });
+});
 
 describe('the kubernetes backend with two clusters that run pods of the same names', () => {
   it("gives each pod its own cluster's events", async () => {

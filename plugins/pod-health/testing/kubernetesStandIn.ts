@@ -159,6 +159,16 @@ const LISTS: Record<
   },
 };
 
+// GET /api/v1/namespaces/{namespace}/pods/{name}/log, "read log of the specified Pod":
+// https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#get-read-log-of-the-specified-pod
+// (query `container`, `previous`; the answer is text/plain).
+const LOG_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
+
+/** A bool query parameter as the API server reads it: present and not "false" or "0". */
+function isTrue(value: string | null): boolean {
+  return value !== null && !['false', '0'].includes(value.toLowerCase());
+}
+
 const LIST_PATH =
   /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/namespaces\/([^/]+)\/([^/]+)$/;
 
@@ -289,6 +299,38 @@ export async function startKubernetesStandIn(
           'the server does not allow this method on the requested resource',
         ),
       );
+      return;
+    }
+    const log = LOG_PATH.exec(url.pathname);
+    if (log) {
+      const [, namespace, pod] = log;
+      const container = url.searchParams.get('container') ?? '';
+      const previous = isTrue(url.searchParams.get('previous'));
+      // fixtures/<scenario>/podlogs/<namespace>/<pod>/<container>[.previous].txt
+      const file = path.join(
+        dir,
+        'podlogs',
+        namespace,
+        pod,
+        `${container}${previous ? '.previous' : ''}.txt`,
+      );
+      const isName = (name: string) =>
+        /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name);
+      if (![namespace, pod, container].every(isName) || !fs.existsSync(file)) {
+        send(
+          400,
+          status(
+            400,
+            'BadRequest',
+            previous
+              ? `previous terminated container "${container}" in pod "${pod}" not found`
+              : `container ${container} is not valid for pod ${pod}`,
+          ),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(fs.readFileSync(file));
       return;
     }
     const match = LIST_PATH.exec(url.pathname);

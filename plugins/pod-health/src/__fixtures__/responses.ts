@@ -124,3 +124,15 @@ export const unreachable: ObjectsByEntityResponse = {
     },
   ],
 };
+
+/**
+ * The Kubernetes API paths the log viewer asks the backend's proxy for, for the crash-looping
+ * pod of the `crashloop` recording: what `KubernetesProxyClient.getPodLogs` sends (the card test
+ * checks) and what the stand-in answers through the real backend (the backend test checks).
+ */
+export const crashLoopLogPaths = {
+  previous:
+    '/api/v1/namespaces/dashboards/pods/sales-dashboard-84c6f5d7b9-tq8wz/log?container=dashboard&previous=',
+  current:
+    '/api/v1/namespaces/dashboards/pods/sales-dashboard-84c6f5d7b9-tq8wz/log?container=dashboard',
+};
