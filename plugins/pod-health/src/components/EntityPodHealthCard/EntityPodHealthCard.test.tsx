@@ -142,7 +142,7 @@ describe('EntityPodHealthCard', () => {
     ).toBeInTheDocument();
     const problems = within(workload).getByRole('list', { name: 'Problems' });
     expect(problems).toHaveTextContent(
-      'ProgressDeadlineExceeded in Deployment sales-dashboard: ReplicaSet "sales-dashboard-84c6f5d7b9" has timed out progressing., 4 minutes ago',
+      'ProgressDeadlineExceeded in Deployment sales-dashboard: ReplicaSet "sales-dashboard-84c6f5d7b9" has timed out progressing, 4 minutes ago',
     );
     expect(problems).toHaveTextContent(
       'CrashLoopBackOff in sales-dashboard-84c6f5d7b9-tq8wz (dashboard): restarted 7 times, last exit: Error (exit code 1)',
@@ -333,6 +333,11 @@ describe('EntityPodHealthCard', () => {
         crashLoopLogPaths.previous,
         crashLoopLogPaths.current,
       ]),
+    );
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
   });
 

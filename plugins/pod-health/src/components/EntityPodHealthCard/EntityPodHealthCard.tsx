@@ -70,6 +70,9 @@ function StatusLabel(props: { status: HealthStatus }) {
   }
 }
 
+// Cluster messages often end in a full stop; the age follows after a comma.
+const withoutFullStop = (message: string) => message.replace(/\.$/, '');
+
 function Problem(props: { problem: PodProblem; workload: WorkloadHealth }) {
   const { problem, workload } = props;
   const classes = useStyles();
@@ -81,7 +84,7 @@ function Problem(props: { problem: PodProblem; workload: WorkloadHealth }) {
           <strong>{problem.reason}</strong> in{' '}
           {pod ?? `${workload.kind} ${workload.name}`}
           {container ? ` (${container})` : ''}
-          {problem.message ? `: ${problem.message}` : ''}
+          {problem.message ? `: ${withoutFullStop(problem.message)}` : ''}
           {problem.at ? `, ${formatAge(problem.at)}` : ''}
         </Typography>
         {pod && namespace && container && logs && (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Tab from '@material-ui/core/Tab';
@@ -34,6 +35,8 @@ export function ProblemLogsDialog(props: { target: ProblemLogsTarget }) {
       <Button
         size="small"
         color="primary"
+        // The label must not wrap beside a long problem line.
+        style={{ flexShrink: 0, whiteSpace: 'nowrap' }}
         startIcon={<SubjectIcon fontSize="small" />}
         aria-label={`Logs of ${target.pod} (${target.container})`}
         onClick={() => {
@@ -75,6 +78,11 @@ export function ProblemLogsDialog(props: { target: ProblemLogsTarget }) {
             }}
           />
         </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)} color="primary">
+            Close
+          </Button>
+        </DialogActions>
       </Dialog>
     </>
   );
