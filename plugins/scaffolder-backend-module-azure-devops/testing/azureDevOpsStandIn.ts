@@ -207,16 +207,17 @@ export function handleAzureDevOpsRequest(
   if (!query['api-version']) {
     return error(
       400,
-      'No api-version was supplied for the "' +
-        req.method +
-        '" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").',
+      `No api-version was supplied for the "${req.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
       'VssVersionNotSpecifiedException',
     );
   }
   const projectUrl = `${baseUrl}/${organization}/${project}`;
   const body = (req.body ?? {}) as Record<string, any>;
-  const m = (pattern: RegExp) => rest.match(pattern);
-  let match: RegExpMatchArray | null;
+  const repoMatch = rest.match(/^git\/repositories\/([^/]+)$/);
+  const permissionsMatch = rest.match(
+    /^pipelines\/pipelinepermissions\/([^/]+)\/([^/]+)$/,
+  );
+  const runsMatch = rest.match(/^pipelines\/(\d+)\/runs$/);
 
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/build/definitions/list?view=azure-devops-rest-7.1
   if (req.method === 'GET' && rest === 'build/definitions') {
@@ -235,9 +236,10 @@ export function handleAzureDevOpsRequest(
     );
   }
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/repositories/get-repository?view=azure-devops-rest-7.1
-  if (req.method === 'GET' && (match = m(/^git\/repositories\/([^/]+)$/))) {
+  if (req.method === 'GET' && repoMatch) {
+    const match = repoMatch;
     const repo = state.repositories.find(
-      r => r.name === match![1] || r.id === match![1],
+      r => r.name === match[1] || r.id === match[1],
     );
     if (!repo) {
       return error(
@@ -374,7 +376,8 @@ export function handleAzureDevOpsRequest(
   }
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/approvalsandchecks/pipeline-permissions/get?view=azure-devops-rest-7.1
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/approvalsandchecks/pipeline-permissions/update-pipeline-permisions-for-resource?view=azure-devops-rest-7.1
-  if ((match = m(/^pipelines\/pipelinepermissions\/([^/]+)\/([^/]+)$/))) {
+  if (permissionsMatch) {
+    const match = permissionsMatch;
     const key = `${match[1]}/${match[2]}`;
     const current: Permissions = state.permissions.get(key) ?? {
       resource: { type: match[1], id: match[2] },
@@ -425,7 +428,8 @@ export function handleAzureDevOpsRequest(
   }
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/runs/list?view=azure-devops-rest-7.1
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/runs/run-pipeline?view=azure-devops-rest-7.1
-  if ((match = m(/^pipelines\/(\d+)\/runs$/))) {
+  if (runsMatch) {
+    const match = runsMatch;
     const pipelineId = Number(match[1]);
     const runs = state.runs.get(pipelineId);
     if (!runs) {
@@ -478,14 +482,15 @@ export interface AzureDevOpsStandIn {
 export async function startAzureDevOpsStandIn(
   options: Omit<AzureDevOpsStandInOptions, 'baseUrl'> & { port?: number },
 ): Promise<AzureDevOpsStandIn> {
-  let state: AzureDevOpsStandInState | undefined;
+  // The web links need the port, known once listening; the state is made first and told then.
+  const state = createAzureDevOpsState({ ...options, baseUrl: '' });
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) {
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
-    const response = handleAzureDevOpsRequest(state!, {
+    const response = handleAzureDevOpsRequest(state, {
       method: req.method ?? 'GET',
       url: new URL(req.url ?? '/', 'http://127.0.0.1'),
       authorization: req.headers.authorization,
@@ -500,7 +505,7 @@ export async function startAzureDevOpsStandIn(
     server.listen(options.port ?? 0, '127.0.0.1', resolve),
   );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state = createAzureDevOpsState({ ...options, baseUrl: url });
+  state.options.baseUrl = url;
   return {
     url,
     state,
