@@ -7,6 +7,10 @@ import { examples } from './buildValidation.examples';
 /** The action's id. */
 export const BUILD_VALIDATION_ACTION_ID = 'azure:repo:build-validation';
 
+// Defaults of optional inputs; the handler applies them, as the scaffolder does not.
+const DEFAULT_BRANCH = 'main';
+const DEFAULT_DISPLAY_NAME = 'Build and test';
+
 /** The policy type id of "Build" (build validation), the same in every organization. */
 export const BUILD_VALIDATION_POLICY_TYPE =
   '0609b952-1397-4640-95ec-e00a01b2c241';
@@ -51,12 +55,12 @@ export function createAzureBuildValidationAction(options: {
           z.string().min(1).describe('The Azure Repos repository name.'),
         pipelineId: pipelineIdInput,
         branch: z =>
-          z.string().min(1).default('main').describe('The protected branch.'),
+          z.string().min(1).default(DEFAULT_BRANCH).describe('The protected branch.'),
         displayName: z =>
           z
             .string()
             .max(100)
-            .default('Build and test')
+            .default(DEFAULT_DISPLAY_NAME)
             .describe('The name pull requests show for the check.'),
       },
       output: {
@@ -66,9 +70,11 @@ export function createAzureBuildValidationAction(options: {
       },
     },
     async handler(ctx) {
-      const { repository, pipelineId, branch, displayName } = ctx.input;
+      // The scaffolder checks input against the JSON schema but does not apply its defaults.
+      const { repository, pipelineId } = ctx.input;
+      const branch = ctx.input.branch ?? DEFAULT_BRANCH;
+      const displayName = ctx.input.displayName ?? DEFAULT_DISPLAY_NAME;
       const refName = `refs/heads/${branch}`;
-      const client = await options.connect(ctx.input);
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -78,6 +84,8 @@ export function createAzureBuildValidationAction(options: {
         ctx.output('created', false);
         return;
       }
+
+      const client = await options.connect.client(ctx.input);
 
       const result = await ctx.checkpoint({
         key: `azure-build-validation-${client.organization}-${client.project}-${repository}-${branch}-${pipelineId}`,

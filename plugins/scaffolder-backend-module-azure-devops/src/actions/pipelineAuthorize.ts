@@ -8,6 +8,10 @@ import { examples } from './pipelineAuthorize.examples';
 /** The action's id. */
 export const PIPELINE_AUTHORIZE_ACTION_ID = 'azure:pipeline:authorize';
 
+// Applied by the handler, as the scaffolder does not apply schema defaults.
+const DEFAULT_ENVIRONMENT_DESCRIPTION =
+  'Created by the portal for the pipelines of its services.';
+
 /** An environment as Environments - List and Add answer. */
 interface Environment {
   id: number;
@@ -140,7 +144,7 @@ export function createAzurePipelineAuthorizeAction(options: {
           z
             .string()
             .max(400)
-            .default('Created by the portal for the pipelines of its services.')
+            .default(DEFAULT_ENVIRONMENT_DESCRIPTION)
             .describe('Description of the environment when it is created.'),
       },
       output: {
@@ -158,7 +162,6 @@ export function createAzurePipelineAuthorizeAction(options: {
     },
     async handler(ctx) {
       const { pipelineId, serviceConnections, environment } = ctx.input;
-      const client = await options.connect(ctx.input);
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -169,11 +172,13 @@ export function createAzurePipelineAuthorizeAction(options: {
             )} and on the environment '${environment}' (created when missing)`,
         );
         ctx.output('environmentId', 0);
-        ctx.output('environmentUrl', client.webUrl('_environments'));
+        ctx.output('environmentUrl', options.connect.webUrl(ctx.input, '_environments'));
         ctx.output('environmentCreated', false);
         ctx.output('authorized', []);
         return;
       }
+
+      const client = await options.connect.client(ctx.input);
 
       const result = await ctx.checkpoint({
         key: `azure-authorize-${client.organization}-${
@@ -187,7 +192,8 @@ export function createAzurePipelineAuthorizeAction(options: {
           const env = await ensureEnvironment(
             client,
             environment,
-            ctx.input.environmentDescription,
+            ctx.input.environmentDescription ??
+              DEFAULT_ENVIRONMENT_DESCRIPTION,
           );
           const resources: Resource[] = [
             ...connections.map(c => ({

@@ -9,6 +9,10 @@ import { examples } from './pipelineEnsure.examples';
 /** The action's id. */
 export const PIPELINE_ENSURE_ACTION_ID = 'azure:pipeline:ensure';
 
+// Defaults of optional inputs; the handler applies them, as the scaffolder does not.
+const DEFAULT_FOLDER = '\\';
+const DEFAULT_YAML_PATH = 'azure-pipelines.yml';
+
 /** A build definition as Definitions - List answers with `includeAllProperties=true`. */
 interface BuildDefinition {
   id: number;
@@ -136,14 +140,14 @@ export function createAzurePipelineEnsureAction(options: {
         folder: z =>
           z
             .string()
-            .default('\\')
+            .default(DEFAULT_FOLDER)
             .describe(
               'The pipelines folder, e.g. `\\dashboards`; the root by default.',
             ),
         yamlPath: z =>
           z
             .string()
-            .default('azure-pipelines.yml')
+            .default(DEFAULT_YAML_PATH)
             .describe("The pipeline file's path in the repository."),
         repository: z =>
           z
@@ -180,19 +184,22 @@ export function createAzurePipelineEnsureAction(options: {
       },
     },
     async handler(ctx) {
-      const { name, yamlPath, repository } = ctx.input;
-      const folder = normalizeFolder(ctx.input.folder);
-      const client = await options.connect(ctx.input);
+      // The scaffolder checks input against the JSON schema but does not apply its defaults.
+      const { name, repository } = ctx.input;
+      const yamlPath = ctx.input.yamlPath ?? DEFAULT_YAML_PATH;
+      const folder = normalizeFolder(ctx.input.folder ?? DEFAULT_FOLDER);
 
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Would find or create the pipeline '${name}' in ${folder} on ${repository.type} repository '${repository.name}' (${yamlPath})`,
         );
         ctx.output('pipelineId', 0);
-        ctx.output('pipelineUrl', client.webUrl('_build'));
+        ctx.output('pipelineUrl', options.connect.webUrl(ctx.input, '_build'));
         ctx.output('created', false);
         return;
       }
+
+      const client = await options.connect.client(ctx.input);
 
       const result = await ctx.checkpoint<EnsuredPipeline>({
         key: `azure-pipeline-${client.organization}-${client.project}-${folder}-${name}`,

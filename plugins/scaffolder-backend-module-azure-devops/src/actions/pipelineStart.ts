@@ -7,6 +7,9 @@ import { examples } from './pipelineStart.examples';
 /** The action's id. */
 export const PIPELINE_START_ACTION_ID = 'azure:pipeline:start';
 
+// Applied by the handler, as the scaffolder does not apply schema defaults.
+const DEFAULT_BRANCH = 'main';
+
 /** A run as Runs - List and Runs - Run Pipeline answer. */
 interface Run {
   id: number;
@@ -35,7 +38,7 @@ export function createAzurePipelineStartAction(options: {
         ...commonInput,
         pipelineId: pipelineIdInput,
         branch: z =>
-          z.string().min(1).default('main').describe('The branch to run.'),
+          z.string().min(1).default(DEFAULT_BRANCH).describe('The branch to run.'),
       },
       output: {
         runId: z => z.number().describe('The run id.'),
@@ -45,18 +48,21 @@ export function createAzurePipelineStartAction(options: {
       },
     },
     async handler(ctx) {
-      const { pipelineId, branch } = ctx.input;
-      const client = await options.connect(ctx.input);
+      // The scaffolder checks input against the JSON schema but does not apply its defaults.
+      const { pipelineId } = ctx.input;
+      const branch = ctx.input.branch ?? DEFAULT_BRANCH;
 
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Would start the first run of pipeline ${pipelineId} on ${branch}`,
         );
         ctx.output('runId', 0);
-        ctx.output('runUrl', client.webUrl('_build'));
+        ctx.output('runUrl', options.connect.webUrl(ctx.input, '_build'));
         ctx.output('started', false);
         return;
       }
+
+      const client = await options.connect.client(ctx.input);
 
       const result = await ctx.checkpoint({
         key: `azure-pipeline-run-${client.organization}-${client.project}-${pipelineId}`,

@@ -18,7 +18,12 @@ export interface ConnectInput {
 }
 
 /** Makes the client of one step; shared by the actions of this module. */
-export type ClientFactory = (input: ConnectInput) => Promise<AzureDevOpsClient>;
+export interface ClientFactory {
+  /** A client signed with the step's token; fails when there is none. */
+  client(input: ConnectInput): Promise<AzureDevOpsClient>;
+  /** A web address in the project, e.g. `_build`; needs no token (dry runs use it). */
+  webUrl(input: Omit<ConnectInput, 'token'>, path: string): string;
+}
 
 /** Options of {@link createClientFactory}. */
 export interface ClientFactoryOptions {
@@ -51,7 +56,7 @@ export function createClientFactory(
   const credentials = DefaultAzureDevOpsCredentialsProvider.fromIntegrations(
     ScmIntegrations.fromConfig(options.config),
   );
-  return async ({ organization, project, token }) => {
+  const client = async ({ organization, project, token }: ConnectInput) => {
     let authorization: string | undefined;
     if (token) {
       authorization = authorizationFor(token);
@@ -75,5 +80,15 @@ export function createClientFactory(
       authorization,
       fetch: options.fetch,
     });
+  };
+  return {
+    client,
+    webUrl: ({ organization, project }, path) =>
+      new AzureDevOpsClient({
+        baseUrl,
+        organization,
+        project,
+        authorization: '',
+      }).webUrl(path),
   };
 }

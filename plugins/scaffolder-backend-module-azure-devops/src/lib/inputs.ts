@@ -35,7 +35,8 @@ export const pipelineIdInput = (z: typeof zod) =>
   z.coerce
     .number()
     .int()
-    .positive()
+    // 0 is what azure:pipeline:ensure outputs in a dry run, where nothing is created.
+    .nonnegative()
     .describe(
-      'The id of the pipeline (output `pipelineId` of azure:pipeline:ensure).',
+      'The id of the pipeline (output `pipelineId` of azure:pipeline:ensure; 0 in a dry run).',
     );
