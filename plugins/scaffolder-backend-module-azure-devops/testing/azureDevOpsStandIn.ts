@@ -77,7 +77,10 @@ export interface AzureDevOpsStandInState {
     type: { id: string };
     settings: Record<string, unknown>;
   }[];
-  runs: Map<number, { id: number; name: string; state: string }[]>;
+  runs: Map<
+    number,
+    { id: number; name: string; state: string; createdDate?: string }[]
+  >;
   nextId: number;
 }
 
@@ -439,7 +442,12 @@ export function handleAzureDevOpsRequest(
         'PipelineNotFoundException',
       );
     }
-    const shape = (r: { id: number; name: string; state: string }) => ({
+    const shape = (r: {
+      id: number;
+      name: string;
+      state: string;
+      createdDate?: string;
+    }) => ({
       ...r,
       pipeline: { id: pipelineId },
       url: `${projectUrl}/_apis/pipelines/${pipelineId}/runs/${r.id}`,
@@ -455,6 +463,7 @@ export function handleAzureDevOpsRequest(
         id: ++state.nextId,
         name: `${state.nextId}`,
         state: 'inProgress',
+        createdDate: new Date().toISOString(),
       };
       runs.push(run);
       return { status: 200, body: shape(run) };
@@ -490,6 +499,12 @@ export async function startAzureDevOpsStandIn(
       chunks.push(chunk as Buffer);
     }
     const text = Buffer.concat(chunks).toString('utf8');
+    // What the stand-in was asked, for the browser tests to assert.
+    if (req.url === '/_stand-in/requests') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(state.requests));
+      return;
+    }
     const response = handleAzureDevOpsRequest(state, {
       method: req.method ?? 'GET',
       url: new URL(req.url ?? '/', 'http://127.0.0.1'),
