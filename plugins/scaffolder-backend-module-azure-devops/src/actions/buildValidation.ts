@@ -55,7 +55,11 @@ export function createAzureBuildValidationAction(options: {
           z.string().min(1).describe('The Azure Repos repository name.'),
         pipelineId: pipelineIdInput,
         branch: z =>
-          z.string().min(1).default(DEFAULT_BRANCH).describe('The protected branch.'),
+          z
+            .string()
+            .min(1)
+            .default(DEFAULT_BRANCH)
+            .describe('The protected branch.'),
         displayName: z =>
           z
             .string()

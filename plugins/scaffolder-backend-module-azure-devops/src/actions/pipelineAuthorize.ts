@@ -172,7 +172,10 @@ export function createAzurePipelineAuthorizeAction(options: {
             )} and on the environment '${environment}' (created when missing)`,
         );
         ctx.output('environmentId', 0);
-        ctx.output('environmentUrl', options.connect.webUrl(ctx.input, '_environments'));
+        ctx.output(
+          'environmentUrl',
+          options.connect.webUrl(ctx.input, '_environments'),
+        );
         ctx.output('environmentCreated', false);
         ctx.output('authorized', []);
         return;
@@ -192,8 +195,7 @@ export function createAzurePipelineAuthorizeAction(options: {
           const env = await ensureEnvironment(
             client,
             environment,
-            ctx.input.environmentDescription ??
-              DEFAULT_ENVIRONMENT_DESCRIPTION,
+            ctx.input.environmentDescription ?? DEFAULT_ENVIRONMENT_DESCRIPTION,
           );
           const resources: Resource[] = [
             ...connections.map(c => ({

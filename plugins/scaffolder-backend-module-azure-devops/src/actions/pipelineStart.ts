@@ -38,7 +38,11 @@ export function createAzurePipelineStartAction(options: {
         ...commonInput,
         pipelineId: pipelineIdInput,
         branch: z =>
-          z.string().min(1).default(DEFAULT_BRANCH).describe('The branch to run.'),
+          z
+            .string()
+            .min(1)
+            .default(DEFAULT_BRANCH)
+            .describe('The branch to run.'),
       },
       output: {
         runId: z => z.number().describe('The run id.'),
