@@ -127,7 +127,7 @@ describe('azure:repo:build-validation', () => {
     await expect(
       action.handler(createTestActionContext({ input }).ctx as any),
     ).rejects.toThrow(
-      /\(403\).*"Code: Full".*TF401027: You need the Git 'EditPolicies' permission/,
+      /\(403\).*"Code: Read, write, & manage".*TF401027: You need the Git 'EditPolicies' permission/,
     );
   });
 });

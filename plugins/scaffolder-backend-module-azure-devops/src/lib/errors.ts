@@ -7,7 +7,7 @@ export const PAT_SCOPES = {
   endpoints: 'Service Connections: Read & query',
   environments: 'Environment: Read & manage',
   permissions: 'Pipeline Resources: Use & manage',
-  policy: 'Code: Full',
+  policy: 'Code: Read, write, & manage',
 } as const;
 
 /** Which scope a call needs. */
