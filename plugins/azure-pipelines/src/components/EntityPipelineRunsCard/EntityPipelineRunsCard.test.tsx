@@ -90,9 +90,18 @@ describe('EntityPipelineRunsCard', () => {
 
     const links = await screen.findAllByRole('link', { name: /^Run / });
     expect(links.map(l => [l.textContent, l.getAttribute('href')])).toEqual([
-      ['Run 20260412.3, Opens in a new window', `${WEB}/_build/results?buildId=3`],
-      ['Run 20260412.2, Opens in a new window', `${WEB}/_build/results?buildId=2`],
-      ['Run 20260412.1, Opens in a new window', `${WEB}/_build/results?buildId=1`],
+      [
+        'Run 20260412.3, Opens in a new window',
+        `${WEB}/_build/results?buildId=3`,
+      ],
+      [
+        'Run 20260412.2, Opens in a new window',
+        `${WEB}/_build/results?buildId=2`,
+      ],
+      [
+        'Run 20260412.1, Opens in a new window',
+        `${WEB}/_build/results?buildId=1`,
+      ],
     ]);
     expect(screen.getByText('Running')).toBeInTheDocument();
     expect(screen.getByText('Failed')).toBeInTheDocument();
