@@ -14,6 +14,14 @@ export const GIT_HOST_URL = `http://127.0.0.1:${GIT_PORT}`;
 const GRAFANA_PORT = Number(process.env.E2E_GRAFANA_PORT ?? 7019);
 export const GRAFANA_URL = `http://127.0.0.1:${GRAFANA_PORT}`;
 export const GIT_HOST_TOKEN = process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token';
+/**
+ * The Azure DevOps stand-in e2e/serve.mjs starts
+ * (plugins/scaffolder-backend-module-azure-devops/testing) and the PAT it accepts.
+ */
+const AZURE_DEVOPS_PORT = Number(process.env.E2E_AZURE_DEVOPS_PORT ?? 7020);
+export const AZURE_DEVOPS_URL = `http://127.0.0.1:${AZURE_DEVOPS_PORT}`;
+export const AZURE_DEVOPS_TOKEN =
+  process.env.E2E_AZURE_DEVOPS_TOKEN ?? 'e2e-azure-devops-pat';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,6 +44,8 @@ export default defineConfig({
       E2E_GIT_PORT: String(GIT_PORT),
       E2E_GIT_TOKEN: GIT_HOST_TOKEN,
       E2E_GRAFANA_PORT: String(GRAFANA_PORT),
+      E2E_AZURE_DEVOPS_PORT: String(AZURE_DEVOPS_PORT),
+      E2E_AZURE_DEVOPS_TOKEN: AZURE_DEVOPS_TOKEN,
     },
   },
   use: {

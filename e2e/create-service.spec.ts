@@ -4,7 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { parse, parseAllDocuments } from 'yaml';
-import { GIT_HOST_TOKEN, GIT_HOST_URL } from '../playwright.config';
+import {
+  AZURE_DEVOPS_URL,
+  GIT_HOST_TOKEN,
+  GIT_HOST_URL,
+} from '../playwright.config';
 import { screenshot, signInAsGuest } from './helpers';
 
 const run = promisify(execFile);
@@ -14,6 +18,10 @@ const run = promisify(execFile);
 const NAME = 'orders-dashboard';
 const ORG = 'golden-path';
 const DESCRIPTION = 'Orders and refunds per day, by region';
+// The Azure DevOps project of the pipeline, on the stand-in e2e/serve.mjs starts with these
+// service connections.
+const PROJECT = 'Dashboards';
+const GITHUB_CONNECTION = 'github-golden-path';
 
 type RecordedRequest = {
   method: string;
@@ -122,6 +130,16 @@ test('a developer creates a dashboard service from the form, gets its repository
   const repository = page.getByRole('textbox', { name: 'Repository' });
   await repository.fill(NAME);
   await repository.press('Tab'); // the repository field commits its value when it loses focus
+  // A GitHub repository's pipeline lives in an Azure DevOps project (the stand-in's).
+  await page
+    .getByRole('textbox', { name: 'Azure DevOps organization' })
+    .fill(ORG);
+  await page
+    .getByRole('textbox', { name: 'Azure DevOps project' })
+    .fill(PROJECT);
+  await page
+    .getByRole('textbox', { name: 'GitHub service connection' })
+    .fill(GITHUB_CONNECTION);
   await page.getByRole('button', { name: 'Review' }).click();
 
   // Review: every value as entered.
@@ -134,6 +152,8 @@ test('a developer creates a dashboard service from the form, gets its repository
     'Memory limit (MiB) 2048',
     'Docker Hub Namespace contoso',
     `Repository location github.com?owner=${ORG}&repo=${NAME}`,
+    `Pipeline Project ${PROJECT}`,
+    `Github Service Connection ${GITHUB_CONNECTION}`,
   ]) {
     await expect(
       page.getByRole('row', { name: row, exact: true }),
@@ -144,14 +164,20 @@ test('a developer creates a dashboard service from the form, gets its repository
 
   // The task runs to its end: rendered, published to the GitHub host, registered.
   await expect(page).toHaveURL(/\/create\/tasks\/[0-9a-f-]+$/);
-  await expect(
-    page.getByText('Finished step Register in the catalog'),
-  ).toBeVisible({ timeout: 180_000 });
-  await expect(
-    page.getByText(
-      'Skipping step publish-azure because its if condition was false',
-    ),
-  ).toBeVisible();
+  await expect(page.getByText('Finished step Start the first run')).toBeVisible(
+    { timeout: 180_000 },
+  );
+  // The log is long now; its search box brings the skipped steps' lines into view.
+  const logSearch = page.getByPlaceholder('Search');
+  for (const skipped of ['publish-azure', 'build-validation']) {
+    await logSearch.fill(`Skipping step ${skipped}`);
+    await expect(
+      page.getByText(
+        `Skipping step ${skipped} because its if condition was false`,
+      ),
+    ).toBeVisible();
+  }
+  await logSearch.fill('');
   const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
   await expect(openInCatalog).toHaveAttribute(
     'href',
@@ -161,7 +187,82 @@ test('a developer creates a dashboard service from the form, gets its repository
     'href',
     `${GIT_HOST_URL}/${ORG}/${NAME}.git`,
   );
+  // The pipeline, its first run and the environment, on the Azure DevOps stand-in.
+  const web = `${AZURE_DEVOPS_URL}/${ORG}/${PROJECT}`;
+  const pipelineHref = await page
+    .getByRole('link', { name: /^Pipeline/ })
+    .getAttribute('href');
+  expect(pipelineHref).toMatch(
+    new RegExp(`^${web}/_build/definition\\?definitionId=\\d+$`),
+  );
+  const pipelineId = new URL(pipelineHref!).searchParams.get('definitionId');
+  const runHref = await page
+    .getByRole('link', { name: /^First run/ })
+    .getAttribute('href');
+  expect(runHref).toMatch(new RegExp(`^${web}/_build/results\\?buildId=\\d+$`));
+  const runId = new URL(runHref!).searchParams.get('buildId');
+  await expect(
+    page.getByRole('link', { name: /^Environment/ }),
+  ).toHaveAttribute('href', `${web}/_environments/1`);
   await screenshot(page, testInfo, '5-task-finished');
+
+  // What Azure DevOps was asked to change: the pipeline on the GitHub repository through the
+  // GitHub connection, the environment, the pipeline's permissions on the three connections and
+  // the environment, and one run of main. No branch policy: GitHub runs pull requests itself.
+  const azureRequests: RecordedRequest[] = await (
+    await fetch(`${AZURE_DEVOPS_URL}/_stand-in/requests`)
+  ).json();
+  const prefix = `/${ORG}/${PROJECT}/_apis/`;
+  const writes = azureRequests
+    .filter(r => r.method !== 'GET')
+    .map(r => ({
+      method: r.method,
+      path: r.path
+        .replace(prefix, '')
+        .replace(/endpoint\/[0-9a-f-]+$/, 'endpoint/*'),
+      body: r.body,
+    }));
+  expect(writes).toEqual([
+    {
+      method: 'POST',
+      path: 'pipelines',
+      body: {
+        name: NAME,
+        folder: '\\',
+        configuration: {
+          type: 'yaml',
+          path: 'azure-pipelines.yml',
+          repository: {
+            fullName: `${ORG}/${NAME}`,
+            connection: { id: expect.any(String) },
+            type: 'gitHub',
+          },
+        },
+      },
+    },
+    {
+      method: 'POST',
+      path: 'distributedtask/environments',
+      body: {
+        name: 'production',
+        description: 'Created by the portal for the pipelines of its services.',
+      },
+    },
+    ...['endpoint/*', 'endpoint/*', 'endpoint/*', 'environment/1'].map(
+      resource => ({
+        method: 'PATCH',
+        path: `pipelines/pipelinepermissions/${resource}`,
+        body: { pipelines: [{ id: Number(pipelineId), authorized: true }] },
+      }),
+    ),
+    {
+      method: 'POST',
+      path: `pipelines/${pipelineId}/runs`,
+      body: {
+        resources: { repositories: { self: { refName: 'refs/heads/main' } } },
+      },
+    },
+  ]);
 
   // What the host was asked: a private repository in the organisation, a push, branch
   // protection, and the catalog reading the new catalog-info.yaml.
@@ -245,6 +346,9 @@ test('a developer creates a dashboard service from the form, gets its repository
         'backstage.io/kubernetes-id': NAME,
         'backstage.io/kubernetes-namespace': 'dashboards',
         'github.com/project-slug': `${ORG}/${NAME}`,
+        'dev.azure.com/host-org': `dev.azure.com/${ORG}`,
+        'dev.azure.com/project': PROJECT,
+        'dev.azure.com/build-definition': NAME,
       },
     },
     spec: { type: 'service', owner: 'group:default/platform-team' },
@@ -274,7 +378,8 @@ test('a developer creates a dashboard service from the form, gets its repository
   });
   expect(deployment.spec.replicas).toBe(3);
   const [container] = deployment.spec.template.spec.containers;
-  expect(container.image).toBe(`docker.io/contoso/${NAME}`);
+  // The deploy step replaces the placeholder tag with the build id.
+  expect(container.image).toBe(`docker.io/contoso/${NAME}:set-by-pipeline`);
   expect(container.resources).toEqual({
     requests: { cpu: '250m', memory: '1024Mi' },
     limits: { cpu: '1000m', memory: '2048Mi' },
@@ -307,4 +412,13 @@ test('a developer creates a dashboard service from the form, gets its repository
     page.getByRole('link', { name: 'platform-team' }).first(),
   ).toBeVisible();
   await screenshot(page, testInfo, '6-catalog-entity');
+
+  // The pipeline-runs card lists the run the task started, linking to it.
+  await expect(
+    page.getByRole('link', { name: new RegExp(`^Run ${runId}\\b`) }),
+  ).toHaveAttribute('href', runHref!);
+  await page
+    .getByText('Pipeline runs', { exact: true })
+    .scrollIntoViewIfNeeded();
+  await screenshot(page, testInfo, '7-pipeline-runs');
 });

@@ -4,13 +4,17 @@
 // - a GitHub host (e2e/git-host-stand-in.mjs) on E2E_GIT_PORT, for the github.com integration;
 // - a Kubernetes API server (plugins/pod-health/testing) replaying E2E_KUBERNETES_SCENARIO
 //   (default `healthy`) for the sales-dashboard pods, as the cluster `aks-production`;
-// - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards.
+// - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards;
+// - Azure DevOps (plugins/scaffolder-backend-module-azure-devops/testing) on E2E_AZURE_DEVOPS_PORT,
+//   for the pipeline steps of the service template and the pipeline-runs card: organization
+//   `golden-path`, project `Dashboards`, and the service connections the create-form test names.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKubernetesStandIn } from '../plugins/pod-health/testing/kubernetesStandIn.ts';
+import { startAzureDevOpsStandIn } from '../plugins/scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn.ts';
 import { startGitHost } from './git-host-stand-in.mjs';
 import { startGrafanaStandIn } from './grafana-stand-in.mjs';
 
@@ -36,6 +40,19 @@ const cluster = await startKubernetesStandIn({
 const grafana = await startGrafanaStandIn({
   port: Number(process.env.E2E_GRAFANA_PORT ?? 7019),
   dashboardsDir: path.join(root, 'plugins/observability/grafana/dashboards'),
+});
+const azureDevOpsToken =
+  process.env.E2E_AZURE_DEVOPS_TOKEN ?? 'e2e-azure-devops-pat';
+const azureDevOps = await startAzureDevOpsStandIn({
+  port: Number(process.env.E2E_AZURE_DEVOPS_PORT ?? 7020),
+  token: azureDevOpsToken,
+  organization: 'golden-path',
+  project: 'Dashboards',
+  serviceConnections: [
+    { name: 'docker-hub', type: 'dockerregistry' },
+    { name: 'aks-production', type: 'kubernetes' },
+    { name: 'github-golden-path', type: 'github' },
+  ],
 });
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
@@ -71,13 +88,24 @@ const child = spawn(process.execPath, args, {
     E2E_KUBERNETES_URL: cluster.url,
     E2E_KUBERNETES_TOKEN: kubernetesToken,
     E2E_GRAFANA_URL: grafana.url,
+    E2E_AZURE_DEVOPS_URL: azureDevOps.url,
+    E2E_AZURE_DEVOPS_TOKEN: azureDevOpsToken,
+    // The read-only proxy endpoint's header, as app-config.production.yaml documents it.
+    E2E_AZURE_DEVOPS_AUTHORIZATION: `Basic ${Buffer.from(
+      `:${azureDevOpsToken}`,
+    ).toString('base64')}`,
   },
 });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', async code => {
-  await Promise.all([gitHost.stop(), cluster.stop(), grafana.stop()]);
+  await Promise.all([
+    gitHost.stop(),
+    cluster.stop(),
+    grafana.stop(),
+    azureDevOps.stop(),
+  ]);
   fs.rmSync(data, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

@@ -21,6 +21,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import azureModule from '@backstage/plugin-scaffolder-backend-module-azure';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import azurePipelinesModule from '@internal/plugin-scaffolder-backend-module-azure-devops';
 
 /** A backend feature, or a dynamic import of a package whose default export is one. */
 export type FeatureInput =
@@ -109,7 +110,7 @@ export function readTemplateDir(templateDir: string) {
 
 /**
  * Boots a test backend with the scaffolder, the Azure DevOps and GitHub
- * publishing modules and any extra `features`, and returns a dry-run client.
+ * publishing modules, the Azure pipeline actions and any extra `features`, and returns a dry-run client.
  */
 export async function startDryRunBackend(
   options: { features?: FeatureInput[] } = {},
@@ -128,6 +129,7 @@ export async function startDryRunBackend(
       scaffolderPlugin,
       azureModule,
       githubModule,
+      azurePipelinesModule,
       catalogServiceMock.factory({ entities: [DRY_RUN_USER] }),
       ...(options.features ?? []),
     ],

@@ -31,6 +31,10 @@ export type ServiceValues = {
   kubernetesServiceConnection: string;
   environment: string;
   repoUrl: string;
+  /** The Azure DevOps project of a GitHub repository's pipeline (Repository page). */
+  pipelineOrganization?: string;
+  pipelineProject?: string;
+  githubServiceConnection?: string;
 };
 
 /** Docker Hub image, GitHub repository, the form's defaults for the rest. */
@@ -53,6 +57,9 @@ export const dockerHubValues: ServiceValues = {
   kubernetesServiceConnection: 'aks-production',
   environment: 'production',
   repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
+  pipelineOrganization: 'contoso',
+  pipelineProject: 'Dashboards',
+  githubServiceConnection: 'github-contoso',
 };
 
 /** Azure Container Registry image, Azure DevOps repository, a system. */

@@ -18,6 +18,8 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
+// Creates, authorizes and starts a new service's Azure pipeline (docs/azure-devops.md).
+backend.add(import('@internal/plugin-scaffolder-backend-module-azure-devops'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Service } from 'kubernetes-models/v1';
+import { Namespace, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 
 /** Debian's Python; the metrics test also needs its python3-prometheus-client. */
@@ -51,6 +51,7 @@ const kubernetesModels: Record<
 > = {
   'apps/v1/Deployment': Deployment,
   'v1/Service': Service,
+  'v1/Namespace': Namespace,
 };
 
 /**

@@ -1,0 +1,74 @@
+import { ConfigReader } from '@backstage/config';
+import { http, HttpResponse } from 'msw';
+import {
+  AzureDevOpsStandInOptions,
+  AzureDevOpsStandInState,
+  createAzureDevOpsState,
+  handleAzureDevOpsRequest,
+} from '../../testing/azureDevOpsStandIn';
+import { createClientFactory } from '../lib/connect';
+
+export const BASE_URL = 'https://dev.azure.com';
+export const ORG = 'contoso';
+export const PROJECT = 'dashboards';
+/** The PAT in config; tests assert it never shows up anywhere. */
+export const PAT = 'pat-4f7Qz9LmN2vR8sT1wYx6Kc3Hb5Jd0Pa';
+
+/** A fresh Azure DevOps of one project, and the msw handler that answers for it. */
+export function fakeAzureDevOps(
+  options: Partial<AzureDevOpsStandInOptions> = {},
+): { state: AzureDevOpsStandInState; handler: ReturnType<typeof http.all> } {
+  const state = createAzureDevOpsState({
+    baseUrl: BASE_URL,
+    organization: ORG,
+    project: PROJECT,
+    token: PAT,
+    repositories: ['sales-dashboard'],
+    serviceConnections: [
+      { name: 'acr-contoso', type: 'dockerregistry' },
+      { name: 'aks-production', type: 'kubernetes' },
+      { name: 'github-contoso', type: 'github' },
+    ],
+    ...options,
+  });
+  const handler = http.all(`${BASE_URL}/*`, async ({ request }) => {
+    const text = await request.text();
+    const response = handleAzureDevOpsRequest(state, {
+      method: request.method,
+      url: new URL(request.url),
+      authorization: request.headers.get('authorization'),
+      body: text ? JSON.parse(text) : undefined,
+    });
+    return HttpResponse.json(response.body as any, {
+      status: response.status,
+    });
+  });
+  return { state, handler };
+}
+
+/** The client factory the module builds from a config holding {@link PAT}. */
+export function connectWithPat(pat: string = PAT) {
+  return createClientFactory({
+    config: new ConfigReader({
+      integrations: {
+        azure: [
+          {
+            host: 'dev.azure.com',
+            credentials: [{ personalAccessToken: pat }],
+          },
+        ],
+      },
+    }),
+  });
+}
+
+/** The requests as method, path below the project's `_apis/`, query and body. */
+export function calls(state: AzureDevOpsStandInState) {
+  const prefix = `/${ORG}/${PROJECT}/_apis/`;
+  return state.requests.map(r => ({
+    method: r.method,
+    path: r.path.startsWith(prefix) ? r.path.slice(prefix.length) : r.path,
+    query: r.query,
+    ...(r.body === undefined ? {} : { body: r.body }),
+  }));
+}

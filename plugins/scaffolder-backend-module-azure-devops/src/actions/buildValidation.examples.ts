@@ -1,0 +1,24 @@
+import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description: 'Run the pipeline on every pull request into main',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'build-validation',
+          action: 'azure:repo:build-validation',
+          name: 'Validate pull requests',
+          input: {
+            organization: 'contoso',
+            project: 'dashboards',
+            repository: 'sales-dashboard',
+            pipelineId: "${{ steps['pipeline'].output.pipelineId }}",
+            branch: 'main',
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,133 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { setupServer } from 'msw/node';
+import { createTestActionContext } from '../__testUtils__/mockContext';
+import {
+  calls,
+  connectWithPat,
+  fakeAzureDevOps,
+  ORG,
+  PROJECT,
+} from '../__testUtils__/msw';
+import { expectNoToken } from '../__testUtils__/secrets';
+import {
+  BUILD_VALIDATION_POLICY_TYPE,
+  createAzureBuildValidationAction,
+} from './buildValidation';
+
+const input = {
+  organization: ORG,
+  project: PROJECT,
+  repository: 'sales-dashboard',
+  pipelineId: 101,
+  branch: 'main',
+  displayName: 'Build and test',
+};
+
+describe('azure:repo:build-validation', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const action = createAzureBuildValidationAction({
+    connect: connectWithPat(),
+  });
+
+  it('adds a blocking build-validation policy on main that runs the pipeline', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    const repositoryId = state.repositories[0].id;
+    expect(calls(state)).toEqual([
+      {
+        method: 'GET',
+        path: 'git/repositories/sales-dashboard',
+        query: { 'api-version': '7.1' },
+      },
+      {
+        method: 'GET',
+        path: 'git/policy/configurations',
+        query: {
+          repositoryId,
+          refName: 'refs/heads/main',
+          policyType: BUILD_VALIDATION_POLICY_TYPE,
+          'api-version': '7.1-preview.1',
+        },
+      },
+      {
+        method: 'POST',
+        path: 'policy/configurations',
+        query: { 'api-version': '7.1' },
+        body: {
+          isEnabled: true,
+          isBlocking: true,
+          type: { id: '0609b952-1397-4640-95ec-e00a01b2c241' },
+          settings: {
+            buildDefinitionId: 101,
+            displayName: 'Build and test',
+            manualQueueOnly: false,
+            queueOnSourceUpdateOnly: true,
+            validDuration: 720,
+            scope: [
+              { repositoryId, refName: 'refs/heads/main', matchKind: 'exact' },
+            ],
+          },
+        },
+      },
+    ]);
+    expect(run.outputs).toEqual({
+      policyId: state.policies[0].id,
+      created: true,
+    });
+    expectNoToken(run);
+  });
+
+  it('finds the policy on a second run and adds none', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    const first = createTestActionContext({ input });
+    await action.handler(first.ctx as any);
+
+    const again = createTestActionContext({ input });
+    await action.handler(again.ctx as any);
+
+    expect(state.policies).toHaveLength(1);
+    expect(again.outputs).toEqual({
+      policyId: first.outputs.policyId,
+      created: false,
+    });
+  });
+
+  it('says which repository was not found (404)', async () => {
+    const { handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({
+          input: { ...input, repository: 'sales-dashbaord' },
+        }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      "Azure DevOps found nothing when trying to find the repository 'sales-dashbaord' (404)",
+    );
+  });
+
+  it('names the scope a refused policy needs (403)', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    state.failures.push({
+      method: 'POST',
+      path: /^policy\/configurations$/,
+      status: 403,
+      message:
+        "TF401027: You need the Git 'EditPolicies' permission to perform this action.",
+    });
+    server.use(handler);
+
+    await expect(
+      action.handler(createTestActionContext({ input }).ctx as any),
+    ).rejects.toThrow(
+      /\(403\).*"Code: Read, write, & manage".*TF401027: You need the Git 'EditPolicies' permission/,
+    );
+  });
+});

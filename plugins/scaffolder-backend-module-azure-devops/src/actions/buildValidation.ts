@@ -1,0 +1,158 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
+import type { ClientFactory } from '../lib/connect';
+import { commonInput, pipelineIdInput } from '../lib/inputs';
+import { examples } from './buildValidation.examples';
+
+/** The action's id. */
+export const BUILD_VALIDATION_ACTION_ID = 'azure:repo:build-validation';
+
+// Defaults of optional inputs; the handler applies them, as the scaffolder does not.
+const DEFAULT_BRANCH = 'main';
+const DEFAULT_DISPLAY_NAME = 'Build and test';
+
+/** The policy type id of "Build" (build validation), the same in every organization. */
+export const BUILD_VALIDATION_POLICY_TYPE =
+  '0609b952-1397-4640-95ec-e00a01b2c241';
+
+/** A policy configuration as Policy Configurations - List answers. */
+interface PolicyConfiguration {
+  id: number;
+  type: { id: string };
+  settings?: { buildDefinitionId?: number };
+}
+
+async function repositoryId(client: AzureDevOpsClient, name: string) {
+  // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/repositories/get-repository?view=azure-devops-rest-7.1
+  const repo = await client.request<{ id: string }>({
+    method: 'GET',
+    path: `git/repositories/${encodeURIComponent(name)}`,
+    apiVersion: API_VERSIONS.git,
+    context: { operation: `find the repository '${name}'`, scope: 'code' },
+  });
+  return repo.id;
+}
+
+/**
+ * Creates `azure:repo:build-validation`: a branch policy on an Azure Repos branch that runs the
+ * pipeline on every pull request into it and blocks completion until the run passes. Azure Repos
+ * ignores a YAML `pr:` trigger; this policy is what validates pull requests there.
+ * @public
+ */
+export function createAzureBuildValidationAction(options: {
+  connect: ClientFactory;
+}) {
+  return createTemplateAction({
+    id: BUILD_VALIDATION_ACTION_ID,
+    description:
+      'Adds a build-validation branch policy to an Azure Repos branch, so pull requests into it run the pipeline. Running it again finds the policy and adds none.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...commonInput,
+        repository: z =>
+          z.string().min(1).describe('The Azure Repos repository name.'),
+        pipelineId: pipelineIdInput,
+        branch: z =>
+          z
+            .string()
+            .min(1)
+            .default(DEFAULT_BRANCH)
+            .describe('The protected branch.'),
+        displayName: z =>
+          z
+            .string()
+            .max(100)
+            .default(DEFAULT_DISPLAY_NAME)
+            .describe('The name pull requests show for the check.'),
+      },
+      output: {
+        policyId: z => z.number().describe('The policy configuration id.'),
+        created: z =>
+          z.boolean().describe('False when the policy existed already.'),
+      },
+    },
+    async handler(ctx) {
+      // The scaffolder checks input against the JSON schema but does not apply its defaults.
+      const { repository, pipelineId } = ctx.input;
+      const branch = ctx.input.branch ?? DEFAULT_BRANCH;
+      const displayName = ctx.input.displayName ?? DEFAULT_DISPLAY_NAME;
+      const refName = `refs/heads/${branch}`;
+
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Would require pipeline ${pipelineId} to pass on pull requests into ${refName} of '${repository}'`,
+        );
+        ctx.output('policyId', 0);
+        ctx.output('created', false);
+        return;
+      }
+
+      const client = await options.connect.client(ctx.input);
+
+      const result = await ctx.checkpoint({
+        key: `azure-build-validation-${client.organization}-${client.project}-${repository}-${branch}-${pipelineId}`,
+        fn: async () => {
+          const repoId = await repositoryId(client, repository);
+          // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/policy-configurations/get?view=azure-devops-rest-7.1
+          const existing = await client.request<{
+            value: PolicyConfiguration[];
+          }>({
+            method: 'GET',
+            path: 'git/policy/configurations',
+            apiVersion: API_VERSIONS.gitPolicy,
+            query: {
+              repositoryId: repoId,
+              refName,
+              policyType: BUILD_VALIDATION_POLICY_TYPE,
+            },
+            context: {
+              operation: `list the branch policies of ${refName} in '${repository}'`,
+              scope: 'policy',
+            },
+          });
+          const same = existing.value.find(
+            p => p.settings?.buildDefinitionId === pipelineId,
+          );
+          if (same) {
+            return { policyId: same.id, created: false };
+          }
+          // https://learn.microsoft.com/en-us/rest/api/azure/devops/policy/configurations/create?view=azure-devops-rest-7.1
+          const policy = await client.request<PolicyConfiguration>({
+            method: 'POST',
+            path: 'policy/configurations',
+            apiVersion: API_VERSIONS.policy,
+            body: {
+              isEnabled: true,
+              isBlocking: true,
+              type: { id: BUILD_VALIDATION_POLICY_TYPE },
+              settings: {
+                buildDefinitionId: pipelineId,
+                displayName,
+                manualQueueOnly: false,
+                queueOnSourceUpdateOnly: true,
+                // Minutes a passing run stays valid after main moves on (the portal's default).
+                validDuration: 720,
+                scope: [{ repositoryId: repoId, refName, matchKind: 'exact' }],
+              },
+            },
+            context: {
+              operation: `add the build-validation policy on ${refName} of '${repository}'`,
+              scope: 'policy',
+            },
+          });
+          return { policyId: policy.id, created: true };
+        },
+      });
+
+      ctx.logger.info(
+        result.created
+          ? `Pull requests into ${branch} of '${repository}' now run pipeline ${pipelineId} (policy ${result.policyId})`
+          : `The build-validation policy ${result.policyId} on ${branch} of '${repository}' exists already; left as it is`,
+      );
+      ctx.output('policyId', result.policyId);
+      ctx.output('created', result.created);
+    },
+  });
+}

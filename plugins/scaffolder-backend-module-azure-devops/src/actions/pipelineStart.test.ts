@@ -1,0 +1,101 @@
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { setupServer } from 'msw/node';
+import { createTestActionContext } from '../__testUtils__/mockContext';
+import {
+  BASE_URL,
+  calls,
+  connectWithPat,
+  fakeAzureDevOps,
+  ORG,
+  PROJECT,
+} from '../__testUtils__/msw';
+import { expectNoToken } from '../__testUtils__/secrets';
+import { createAzurePipelineStartAction } from './pipelineStart';
+
+describe('azure:pipeline:start', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const action = createAzurePipelineStartAction({ connect: connectWithPat() });
+
+  function withPipeline() {
+    const fake = fakeAzureDevOps();
+    fake.state.runs.set(101, []);
+    server.use(fake.handler);
+    return fake.state;
+  }
+  const input = {
+    organization: ORG,
+    project: PROJECT,
+    pipelineId: 101,
+    branch: 'main',
+  };
+
+  it('starts the first run on main and links it', async () => {
+    const state = withPipeline();
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(calls(state)).toEqual([
+      {
+        method: 'GET',
+        path: 'pipelines/101/runs',
+        query: { 'api-version': '7.1' },
+      },
+      {
+        method: 'POST',
+        path: 'pipelines/101/runs',
+        query: { 'api-version': '7.1' },
+        body: {
+          resources: { repositories: { self: { refName: 'refs/heads/main' } } },
+        },
+      },
+    ]);
+    const runId = state.runs.get(101)![0].id;
+    expect(run.outputs).toEqual({
+      runId,
+      runUrl: `${BASE_URL}/${ORG}/${PROJECT}/_build/results?buildId=${runId}`,
+      started: true,
+    });
+    expectNoToken(run);
+  });
+
+  it('starts no second run when the template runs again', async () => {
+    const state = withPipeline();
+    const first = createTestActionContext({ input });
+    await action.handler(first.ctx as any);
+
+    const again = createTestActionContext({ input });
+    await action.handler(again.ctx as any);
+
+    expect(state.runs.get(101)).toHaveLength(1);
+    expect(again.outputs).toEqual({ ...first.outputs, started: false });
+  });
+
+  it('does not start again when a retried task resumes after the run was started', async () => {
+    const state = withPipeline();
+    const checkpoints = new Map();
+    await action.handler(
+      createTestActionContext({ input, checkpoints }).ctx as any,
+    );
+    state.requests.length = 0;
+
+    await action.handler(
+      createTestActionContext({ input, checkpoints }).ctx as any,
+    );
+
+    expect(state.requests).toEqual([]);
+  });
+
+  it('says which pipeline was not found (404)', async () => {
+    withPipeline();
+    await expect(
+      action.handler(
+        createTestActionContext({ input: { ...input, pipelineId: 999 } })
+          .ctx as any,
+      ),
+    ).rejects.toThrow(
+      'Azure DevOps found nothing when trying to list the runs of pipeline 999 (404)',
+    );
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Scaffolder actions that make a new repository's Azure pipeline exist, able to deploy, and run.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleAzureDevOps as default } from './module';
+export {
+  createAzurePipelineEnsureAction,
+  PIPELINE_ENSURE_ACTION_ID,
+} from './actions/pipelineEnsure';
+export {
+  createAzurePipelineAuthorizeAction,
+  PIPELINE_AUTHORIZE_ACTION_ID,
+} from './actions/pipelineAuthorize';
+export {
+  createAzureBuildValidationAction,
+  BUILD_VALIDATION_ACTION_ID,
+  BUILD_VALIDATION_POLICY_TYPE,
+} from './actions/buildValidation';
+export {
+  createAzurePipelineStartAction,
+  PIPELINE_START_ACTION_ID,
+} from './actions/pipelineStart';
+export {
+  createClientFactory,
+  type ClientFactory,
+  type ConnectInput,
+} from './lib/connect';

@@ -1,0 +1,181 @@
+/*
+ * A real scaffolder task (not a dry run) of the four steps, against the Azure DevOps stand-in:
+ * it succeeds with the signed-in user's token, and that token is nowhere in what the scaffolder
+ * keeps: the task as the API returns it, its event log, and its database rows.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import knexFactory from 'knex';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { fakeAzureDevOps, ORG, PAT, PROJECT } from './__testUtils__/msw';
+import scaffolderModuleAzureDevOps from './index';
+
+jest.setTimeout(60_000);
+
+const USER_TOKEN = 'user-pat-Mq7Wz3Rk9Tn5Vb1Lc8Xp4Hd6';
+
+const template = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'pipeline-only', namespace: 'default' },
+  spec: {
+    type: 'service',
+    parameters: [
+      { properties: { name: { type: 'string' } }, required: ['name'] },
+    ],
+    steps: [
+      {
+        id: 'pipeline',
+        action: 'azure:pipeline:ensure',
+        input: {
+          organization: ORG,
+          project: PROJECT,
+          name: '${{ parameters.name }}',
+          repository: { type: 'azureReposGit', name: '${{ parameters.name }}' },
+          token: '${{ secrets.azureDevOpsUserToken }}',
+        },
+      },
+      {
+        id: 'authorize',
+        action: 'azure:pipeline:authorize',
+        input: {
+          organization: ORG,
+          project: PROJECT,
+          pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          serviceConnections: ['acr-contoso', 'aks-production'],
+          environment: 'production',
+          token: '${{ secrets.azureDevOpsUserToken }}',
+        },
+      },
+      {
+        id: 'validation',
+        action: 'azure:repo:build-validation',
+        input: {
+          organization: ORG,
+          project: PROJECT,
+          repository: '${{ parameters.name }}',
+          pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          token: '${{ secrets.azureDevOpsUserToken }}',
+        },
+      },
+      {
+        id: 'run',
+        action: 'azure:pipeline:start',
+        input: {
+          organization: ORG,
+          project: PROJECT,
+          pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          token: '${{ secrets.azureDevOpsUserToken }}',
+        },
+      },
+    ],
+    output: {
+      links: [{ title: 'First run', url: '${{ steps.run.output.runUrl }}' }],
+    },
+  },
+};
+
+describe('a scaffolder task of the pipeline steps', () => {
+  // The backend's own HTTP traffic (supertest) passes through; Azure DevOps is the stand-in.
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+  afterAll(() => server.close());
+
+  it("runs with the signed-in user's token and keeps it out of the task, its events and its rows", async () => {
+    const { state, handler } = fakeAzureDevOps({ token: USER_TOKEN });
+    server.use(handler);
+    // An in-memory SQLite of our own, as templates/tests/dryRun.ts explains.
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    const backend = await startTestBackend({
+      features: [
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              azure: [
+                {
+                  host: 'dev.azure.com',
+                  credentials: [{ personalAccessToken: PAT }],
+                },
+              ],
+            },
+          },
+        }),
+        scaffolderPlugin,
+        scaffolderModuleAzureDevOps,
+        catalogServiceMock.factory({
+          entities: [
+            template,
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'User',
+              metadata: { name: 'mock', namespace: 'default' },
+              spec: {},
+            },
+          ],
+        }),
+      ],
+    });
+    try {
+      const created = await request(backend.server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          templateRef: 'template:default/pipeline-only',
+          values: { name: 'sales-dashboard' },
+          secrets: { azureDevOpsUserToken: USER_TOKEN },
+        });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+
+      let task: any;
+      for (let i = 0; i < 100; i++) {
+        task = (
+          await request(backend.server)
+            .get(`/api/scaffolder/v2/tasks/${id}`)
+            .set('Authorization', mockCredentials.user.header())
+        ).body;
+        if (['completed', 'failed'].includes(task.status)) break;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      const events = (
+        await request(backend.server)
+          .get(`/api/scaffolder/v2/tasks/${id}/events`)
+          .set('Authorization', mockCredentials.user.header())
+      ).body;
+
+      expect(task.status).toBe('completed');
+      // The stand-in accepts only the user's token: every step used it.
+      expect(state.definitions).toHaveLength(1);
+      expect(state.policies).toHaveLength(1);
+      expect(state.runs.get(state.definitions[0].id)).toHaveLength(1);
+
+      const kept = JSON.stringify({
+        task,
+        events,
+        tasks: await knex('tasks').select(),
+        taskEvents: await knex('task_events').select(),
+      });
+      for (const token of [USER_TOKEN, PAT]) {
+        expect(kept).not.toContain(token);
+        expect(kept).not.toContain(Buffer.from(`:${token}`).toString('base64'));
+      }
+      // The task is there to be searched: its run link is.
+      expect(kept).toContain('_build/results?buildId=');
+    } finally {
+      await backend.stop();
+      // The scaffolder's task workers may still ask the database for work after stop(); the
+      // in-memory database is left for the process to drop rather than closed under them.
+    }
+  });
+});
