@@ -25,6 +25,11 @@ import {
 import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import type { PortalPolicyConfig } from './lib/policyConfig';
 
+/** `anyOf` needs at least one entry; callers return early when there is none. */
+function nonEmpty<T>(items: T[]): [T, ...T[]] {
+  return items as [T, ...T[]];
+}
+
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
 
@@ -70,16 +75,18 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       }
       return createCatalogConditionalDecision(permission, {
         not: {
-          anyOf: hidden.map(t => ({
-            allOf: [
-              catalogConditions.isEntityKind({ kinds: ['Template'] }),
-              catalogConditions.hasMetadata({ key: 'name', value: t.name }),
-              catalogConditions.hasMetadata({
-                key: 'namespace',
-                value: t.namespace,
-              }),
-            ],
-          })),
+          anyOf: nonEmpty(
+            hidden.map(t => ({
+              allOf: [
+                catalogConditions.isEntityKind({ kinds: ['Template'] }),
+                catalogConditions.hasMetadata({ key: 'name', value: t.name }),
+                catalogConditions.hasMetadata({
+                  key: 'namespace',
+                  value: t.namespace,
+                }),
+              ],
+            })),
+          ),
         },
       });
     }
@@ -91,8 +98,10 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       }
       return createScaffolderActionConditionalDecision(permission, {
         not: {
-          anyOf: refused.map(a =>
-            scaffolderActionConditions.hasActionId({ actionId: a.id }),
+          anyOf: nonEmpty(
+            refused.map(a =>
+              scaffolderActionConditions.hasActionId({ actionId: a.id }),
+            ),
           ),
         },
       });
