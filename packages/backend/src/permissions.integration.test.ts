@@ -103,6 +103,10 @@ describe('the portal permission policy in the real backend', () => {
               portalPolicy: portalPolicyFromAppConfig(),
             },
             backend: origin.readingConfig,
+            cloudflare: {
+              apiToken: 'portal-token-for-the-dry-run',
+              portalTokenGroups: ['group:default/platform-team'],
+            },
             catalog: {
               rules: [
                 {
@@ -267,10 +271,11 @@ describe('the portal permission policy in the real backend', () => {
             action: 'cloudflare:worker:deploy',
             input: {
               scriptName: 'shop-images',
+              entityRef: 'component:default/shop-images',
+              owner: 'group:default/platform-team',
               accountId: '0123456789abcdef0123456789abcdef',
-              engine: 'wasm',
               allowedOrigins: ['assets.example.com'],
-              workersDev: true,
+              placement: { type: 'workersDev' },
             },
           },
         ],

@@ -194,24 +194,48 @@ export class WorkerDeployer {
     return { accountSubdomain, changed: true };
   }
 
-  /**
-   * Points the route `pattern` of `zoneId` at the script: creates it, updates an existing route
-   * with that pattern, or leaves it alone when it already points here. Never creates a duplicate.
-   */
-  async ensureRoute(zoneId: string, pattern: string): Promise<RouteResult> {
-    const ctx = { scope: 'routes' as const, zoneId };
-    const routes = await this.call(
-      { ...ctx, operation: `list the Workers routes of zone '${zoneId}'` },
-      async () => {
-        const page = await this.client.workers.routes.list({ zone_id: zoneId });
-        return page.getPaginatedItems();
+  /** The Workers routes of a zone (`GET /zones/{zone_id}/workers/routes`). */
+  private async listRoutes(zoneId: string) {
+    return this.call(
+      {
+        scope: 'routes',
+        zoneId,
+        operation: `list the Workers routes of zone '${zoneId}'`,
       },
+      async () =>
+        (
+          await this.client.workers.routes.list({ zone_id: zoneId })
+        ).getPaginatedItems(),
     );
-    const existing = routes.find(r => r.pattern === pattern);
+  }
+
+  /**
+   * Points the route `pattern` of `zoneId` at the script: creates it, or leaves it alone when it
+   * already points here. A route that serves another script (or none) is refused with a message
+   * naming that script, unless `takeover` is set. Never creates a duplicate.
+   */
+  async ensureRoute(
+    zoneId: string,
+    pattern: string,
+    takeover: boolean,
+  ): Promise<RouteResult> {
+    const ctx = { scope: 'routes' as const, zoneId };
+    const existing = (await this.listRoutes(zoneId)).find(
+      r => r.pattern === pattern,
+    );
     if (existing && existing.script === this.scriptName) {
       return { id: existing.id, change: 'unchanged' };
     }
     if (existing) {
+      const holder = existing.script
+        ? `the Worker script '${existing.script}'`
+        : 'no Worker script (Workers are turned off on it)';
+      if (!takeover) {
+        throw new InputError(
+          `Route '${pattern}' in zone ${zoneId} already serves ${holder}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
+        );
+      }
+      this.log(`Taking over route ${pattern}, which served ${holder}`);
       const updated = await this.call(
         {
           ...ctx,
@@ -249,6 +273,40 @@ export class WorkerDeployer {
       },
     );
     return { id: created.id, change: 'created' };
+  }
+
+  /**
+   * Deletes the route `pattern` of `zoneId` when it still serves this script
+   * (`DELETE /zones/{zone_id}/workers/routes/{route_id}`). A route that now serves another script
+   * was changed by someone else and stays. Returns what happened.
+   */
+  async removeRoute(
+    zoneId: string,
+    pattern: string,
+  ): Promise<'removed' | 'gone' | 'kept'> {
+    const existing = (await this.listRoutes(zoneId)).find(
+      r => r.pattern === pattern,
+    );
+    if (!existing) {
+      return 'gone';
+    }
+    if (existing.script !== this.scriptName) {
+      this.log(
+        `Route ${pattern} in zone ${zoneId} now serves ${
+          existing.script ? `'${existing.script}'` : 'no script'
+        }; left as it is`,
+      );
+      return 'kept';
+    }
+    await this.call(
+      {
+        scope: 'routes',
+        zoneId,
+        operation: `delete the route '${pattern}' of '${this.scriptName}'`,
+      },
+      () => this.client.workers.routes.delete(existing.id, { zone_id: zoneId }),
+    );
+    return 'removed';
   }
 
   /** The id of the script's newest deployment. */
