@@ -3,6 +3,7 @@ import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readWorkerBundle as readBuiltWorker } from '@internal/image-worker/bundle';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
+import contract from '@internal/image-worker/contract';
 import { redact } from '../lib/redact';
 import { defaultRetryOptions, RetryOptions } from '../lib/retry';
 import { planWorkerDeploy } from '../lib/plan';
@@ -120,7 +121,8 @@ export function createCloudflareWorkerDeployAction(
         allowedOrigins: z =>
           z
             .array(z.string().regex(HOST_PATTERN))
-            .min(1)
+            .min(contract.limits.allowedOrigins.minItems)
+            .max(contract.limits.allowedOrigins.maxItems)
             .describe(
               'ALLOWED_ORIGINS variable: host names (optionally with port) the Worker may fetch source images from',
             ),
@@ -130,26 +132,29 @@ export function createCloudflareWorkerDeployAction(
               maxSourceBytes: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.maxSourceBytes.min)
+                .max(contract.limits.maxSourceBytes.max)
                 .optional()
                 .describe(
-                  'MAX_SOURCE_BYTES: largest source image accepted, in bytes',
+                  `MAX_SOURCE_BYTES: largest source image accepted, in bytes, ${contract.limits.maxSourceBytes.min} to ${contract.limits.maxSourceBytes.max}; default ${contract.defaults.maxSourceBytes}`,
                 ),
               maxPixels: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.maxPixels.min)
+                .max(contract.limits.maxPixels.max)
                 .optional()
                 .describe(
-                  'MAX_PIXELS: largest source image accepted, in pixels',
+                  `MAX_PIXELS: largest source image accepted, in pixels, ${contract.limits.maxPixels.min} to ${contract.limits.maxPixels.max}; default ${contract.defaults.maxPixels}`,
                 ),
               originTimeoutMs: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.originTimeoutMs.min)
+                .max(contract.limits.originTimeoutMs.max)
                 .optional()
                 .describe(
-                  'ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms',
+                  `ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms, ${contract.limits.originTimeoutMs.min} to ${contract.limits.originTimeoutMs.max}; default ${contract.defaults.originTimeoutMs}`,
                 ),
             })
             .optional()

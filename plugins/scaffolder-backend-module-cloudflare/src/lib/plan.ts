@@ -2,12 +2,13 @@ import { createHash, createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
 import { InputError } from '@backstage/errors';
+import contract from '@internal/image-worker/contract';
 import { SIGNING_KEY_BINDING, type TextBinding } from './workerDeployer';
 import { entityTag, routeTag } from './ownership';
 import { routeUrl } from './validation';
 
-/** Cloudflare's limit for a Worker on the free plan, after gzip. */
-export const FREE_PLAN_GZIP_LIMIT_BYTES = 3 * 1024 * 1024;
+/** Cloudflare's limit for a Worker on the free plan, after gzip (the Worker's contract). */
+export const FREE_PLAN_GZIP_LIMIT_BYTES = contract.limits.bundleGzipBytes;
 
 /** The Worker's variables, as the action's input gives them. */
 export interface WorkerVars {
@@ -45,12 +46,13 @@ export function formatBytes(bytes: number): string {
 
 /** The Worker's `plain_text` bindings, by the names the Worker reads. */
 export function varBindings(vars: WorkerVars): TextBinding[] {
+  const names = contract.bindings;
   const entries: Array<[string, string | number | undefined]> = [
-    ['ENGINE', vars.engine],
-    ['ALLOWED_ORIGINS', vars.allowedOrigins.join(',')],
-    ['MAX_SOURCE_BYTES', vars.maxSourceBytes],
-    ['MAX_PIXELS', vars.maxPixels],
-    ['ORIGIN_TIMEOUT_MS', vars.originTimeoutMs],
+    [names.engine, vars.engine],
+    [names.allowedOrigins, vars.allowedOrigins.join(',')],
+    [names.maxSourceBytes, vars.maxSourceBytes],
+    [names.maxPixels, vars.maxPixels],
+    [names.originTimeoutMs, vars.originTimeoutMs],
   ];
   return entries
     .filter((e): e is [string, string | number] => e[1] !== undefined)

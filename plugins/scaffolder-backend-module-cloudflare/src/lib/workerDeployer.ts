@@ -1,6 +1,7 @@
 import Cloudflare, { APIError, toFile } from 'cloudflare';
 import { InputError } from '@backstage/errors';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
+import contract from '@internal/image-worker/contract';
 import { CallContext, describeCloudflareError } from './errors';
 import { RetryOptions, withRetry } from './retry';
 
@@ -28,7 +29,7 @@ export interface WorkerDeployerOptions {
 }
 
 /** The secret binding the Worker reads its URL-signing key from. */
-export const SIGNING_KEY_BINDING = 'SIGNING_KEY';
+export const SIGNING_KEY_BINDING = contract.bindings.signingKey;
 
 /**
  * The Cloudflare calls that deploy one Worker script: each retried on rate limits and server
