@@ -26,8 +26,12 @@ import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import portalPolicyModule from '@internal/plugin-permission-backend-module-portal-policy';
 import scaffolderModuleCloudflare from '@internal/plugin-scaffolder-backend-module-cloudflare';
-import { REPO_ROOT } from './testing/backendProcess';
-import { startEntityServer } from './testing/catalog';
+import {
+  REPO_ROOT,
+  startBackendProcess,
+  type BackendProcess,
+} from './testing/backendProcess';
+import { startEntityServer, waitForEntities } from './testing/catalog';
 
 jest.setTimeout(120_000);
 
@@ -358,5 +362,68 @@ describe('the portal permission policy in the real backend', () => {
         .set('Authorization', as(ALICE));
       expect(alice.status).toBe(204);
     });
+  });
+});
+
+describe('the local guest setup on the real backend process', () => {
+  let backend: BackendProcess | undefined;
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-'));
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs the guest in as a platform-team member, who sees the Cloudflare templates and may run the action', async () => {
+    backend = await startBackendProcess({
+      config: {
+        backend: {
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: dataDir },
+          },
+        },
+      },
+    });
+    const refs = [
+      CLOUDFLARE_TEMPLATE,
+      'template:default/cloudflare-image-redeploy',
+      'user:default/guest',
+    ];
+    const served = await waitForEntities(backend, refs);
+    expect(refs.filter(ref => !served.has(ref))).toEqual([]);
+
+    const signIn = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
+    expect(signIn.status).toBe(200);
+    const identity = (await signIn.json()).backstageIdentity;
+    expect(identity.identity.ownershipEntityRefs).toEqual(
+      expect.arrayContaining(['group:default/platform-team']),
+    );
+    const asGuest = { authorization: `Bearer ${identity.token}` };
+
+    for (const name of [
+      'cloudflare-image-optimizer',
+      'cloudflare-image-redeploy',
+    ]) {
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-name/template/default/${name}`,
+        { headers: asGuest },
+      );
+      expect(`${name} ${res.status}`).toBe(`${name} 200`);
+    }
+    const actions = await fetch(
+      `${backend.baseUrl}/api/scaffolder/v2/actions`,
+      {
+        headers: asGuest,
+      },
+    );
+    expect(
+      ((await actions.json()) as Array<{ id: string }>).map(a => a.id),
+    ).toContain('cloudflare:worker:deploy');
   });
 });
