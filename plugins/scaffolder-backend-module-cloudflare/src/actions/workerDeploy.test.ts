@@ -698,6 +698,9 @@ describe('cloudflare:worker:deploy', () => {
       expect(cf.routes).toEqual([
         { id: 'route-old', pattern: 'images.example.com/*', script: 'legacy' },
       ]);
+      // Refused before the upload: no script was created that serves nowhere.
+      expect(writes()).toEqual([]);
+      expect(cf.scripts.has('shop-images')).toBe(false);
     });
 
     it('points such a route at the script on takeover', async () => {

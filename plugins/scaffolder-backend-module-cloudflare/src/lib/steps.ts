@@ -57,6 +57,14 @@ export async function runDeploySteps(options: {
           `Taking over Worker script '${scriptName}', which the portal did not deploy for ${entityRef}`,
         );
       }
+      // A route held by another script is refused before anything is written.
+      if (plan.placement.type === 'route') {
+        await deployer.checkRoute(
+          plan.placement.zoneId,
+          plan.placement.pattern,
+          takeover,
+        );
+      }
       const previousRoute = tags ? taggedRoute(tags) ?? null : null;
       if (tags?.includes(plan.deployTag)) {
         log(

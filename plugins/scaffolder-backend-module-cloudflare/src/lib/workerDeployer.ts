@@ -211,6 +211,24 @@ export class WorkerDeployer {
   }
 
   /**
+   * Refuses, before anything is written, a route `pattern` of `zoneId` that serves another
+   * script (or none), naming it, unless `takeover` is set. Returns the route when it exists.
+   */
+  async checkRoute(zoneId: string, pattern: string, takeover: boolean) {
+    const existing = (await this.listRoutes(zoneId)).find(
+      r => r.pattern === pattern,
+    );
+    if (existing && existing.script !== this.scriptName && !takeover) {
+      throw new InputError(
+        `Route '${pattern}' in zone ${zoneId} already serves ${describeHolder(
+          existing.script,
+        )}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
+      );
+    }
+    return existing;
+  }
+
+  /**
    * Points the route `pattern` of `zoneId` at the script: creates it, or leaves it alone when it
    * already points here. A route that serves another script (or none) is refused with a message
    * naming that script, unless `takeover` is set. Never creates a duplicate.
@@ -221,22 +239,16 @@ export class WorkerDeployer {
     takeover: boolean,
   ): Promise<RouteResult> {
     const ctx = { scope: 'routes' as const, zoneId };
-    const existing = (await this.listRoutes(zoneId)).find(
-      r => r.pattern === pattern,
-    );
+    const existing = await this.checkRoute(zoneId, pattern, takeover);
     if (existing && existing.script === this.scriptName) {
       return { id: existing.id, change: 'unchanged' };
     }
     if (existing) {
-      const holder = existing.script
-        ? `the Worker script '${existing.script}'`
-        : 'no Worker script (Workers are turned off on it)';
-      if (!takeover) {
-        throw new InputError(
-          `Route '${pattern}' in zone ${zoneId} already serves ${holder}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
-        );
-      }
-      this.log(`Taking over route ${pattern}, which served ${holder}`);
+      this.log(
+        `Taking over route ${pattern}, which served ${describeHolder(
+          existing.script,
+        )}`,
+      );
       const updated = await this.call(
         {
           ...ctx,
@@ -334,4 +346,11 @@ function isScriptNotFound(error: APIError): boolean {
   return (error.errors ?? []).some(
     e => (e as { code?: number }).code === 10007,
   );
+}
+
+/** `the Worker script 'x'`, or what a route without a script means. */
+function describeHolder(script: string | undefined | null): string {
+  return script
+    ? `the Worker script '${script}'`
+    : 'no Worker script (Workers are turned off on it)';
 }
