@@ -296,6 +296,9 @@ describe('the portal permission policy in the real backend', () => {
       expect(res.status).toBe(200);
       const log = res.body.log.map((l: any) => l.body.message).join('\n');
       expect(log).toMatch(/Dry run: would deploy 'shop-images'/);
+      // The action found alice in the catalog and checked her membership of the owner group.
+      expect(log).not.toMatch(/without a catalog user/);
+      expect(log).toContain("Token: the portal's token");
     });
 
     it('refuses the action to anyone else', async () => {

@@ -29,16 +29,26 @@ export function normaliseGroupRef(ref: string): string {
   ).toLocaleLowerCase('en-US');
 }
 
+/** A group ref from configuration; anything else stops the backend naming the setting. */
+function configGroupRef(ref: string, setting: string): string {
+  let normalised: string | undefined;
+  try {
+    normalised = normaliseGroupRef(ref);
+  } catch {
+    normalised = undefined;
+  }
+  if (!normalised?.startsWith('group:')) {
+    throw new Error(
+      `${setting}: '${ref}' is not a group ref; write it as group:default/<name>`,
+    );
+  }
+  return normalised;
+}
+
 function groupRefs(config: Config, key: string): string[] {
-  return (config.getOptionalStringArray(key) ?? []).map((ref, index) => {
-    try {
-      return normaliseGroupRef(ref);
-    } catch {
-      throw new Error(
-        `cloudflare.${key}[${index}]: '${ref}' is not a group ref; write it as group:default/<name>`,
-      );
-    }
-  });
+  return (config.getOptionalStringArray(key) ?? []).map((ref, index) =>
+    configGroupRef(ref, `cloudflare.${key}[${index}]`),
+  );
 }
 
 /** Reads the `cloudflare` section; throws naming the setting when a value is wrong. */
@@ -47,15 +57,10 @@ export function readAccessConfig(root: Config): CloudflareAccessConfig {
   const teamTokens = new Map<string, string>();
   (config?.getOptionalConfigArray('teamTokens') ?? []).forEach(
     (entry, index) => {
-      const group = entry.getString('group');
-      let ref: string;
-      try {
-        ref = normaliseGroupRef(group);
-      } catch {
-        throw new Error(
-          `cloudflare.teamTokens[${index}].group: '${group}' is not a group ref; write it as group:default/<name>`,
-        );
-      }
+      const ref = configGroupRef(
+        entry.getString('group'),
+        `cloudflare.teamTokens[${index}].group`,
+      );
       // An unset environment variable leaves the key out (or empty): kept as '' so that a deploy
       // for the group says which token is missing instead of falling back to another one.
       const token = entry.getOptional('apiToken');
