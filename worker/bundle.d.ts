@@ -26,3 +26,15 @@ export function readWorkerBundle(): Promise<WorkerBundle>;
 
 /** Absolute path of the folder `readWorkerBundle` reads (`worker/dist`). */
 export const distDir: string;
+
+/** `wrangler.jsonc` parsed with `jsonc-parser`; rejects naming each syntax error. */
+export function readWranglerConfig(): Promise<Record<string, any>>;
+
+/** Parses JSONC text as `wrangler.jsonc` is parsed; `file` names it in errors. */
+export function parseWranglerConfig(
+  text: string,
+  file: string,
+): Record<string, any>;
+
+/** The Worker's contract (`src/contract.json`); see `contract.d.ts`. */
+export const contract: import('./contract').WorkerContract;

@@ -2,6 +2,8 @@
 // Plain CommonJS so the Backstage backend can load the built Worker without a transpiler.
 const fs = require('node:fs/promises');
 const path = require('node:path');
+const jsonc = require('jsonc-parser');
+const contract = require('./src/contract.json');
 
 const distDir = path.join(__dirname, 'dist');
 const wranglerFile = path.join(__dirname, 'wrangler.jsonc');
@@ -15,28 +17,17 @@ const contentTypes = {
   '.wasm': 'application/wasm',
 };
 
-/** Removes comments and trailing commas from JSONC, leaving string contents untouched. */
-function parseJsonc(text) {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 2;
-    } else {
-      out += c;
-      i++;
-    }
+/** Parses `wrangler.jsonc` (comments and trailing commas allowed); throws naming each error. */
+function parseWranglerConfig(text, file) {
+  const errors = [];
+  const config = jsonc.parse(text, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const where = errors
+      .map(e => `${jsonc.printParseErrorCode(e.error)} at offset ${e.offset}`)
+      .join(', ');
+    throw new Error(`${file} is not valid JSONC: ${where}`);
   }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  return config;
 }
 
 async function listFiles(dir, prefix = '') {
@@ -51,6 +42,14 @@ async function listFiles(dir, prefix = '') {
     }
   }
   return files;
+}
+
+/** The Worker's `wrangler.jsonc`, parsed. */
+async function readWranglerConfig() {
+  return parseWranglerConfig(
+    await fs.readFile(wranglerFile, 'utf8'),
+    wranglerFile,
+  );
 }
 
 async function readWorkerBundle() {
@@ -77,7 +76,7 @@ async function readWorkerBundle() {
     a === mainModule ? -1 : b === mainModule ? 1 : a.localeCompare(b),
   );
 
-  const config = parseJsonc(await fs.readFile(wranglerFile, 'utf8'));
+  const config = await readWranglerConfig();
   if (typeof config.compatibility_date !== 'string') {
     throw new Error(`${wranglerFile} has no compatibility_date`);
   }
@@ -98,4 +97,10 @@ async function readWorkerBundle() {
   };
 }
 
-module.exports = { readWorkerBundle, distDir };
+module.exports = {
+  readWorkerBundle,
+  readWranglerConfig,
+  parseWranglerConfig,
+  contract,
+  distDir,
+};

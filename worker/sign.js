@@ -3,9 +3,10 @@
 // (and the Backstage backend) can use it without a build step. The Worker's verifier in
 // src/lib/signing.ts computes the same canonical string.
 const { createHmac } = require('node:crypto');
+const { signing } = require('./src/contract.json');
 
-const SIGNATURE_PARAM = 'sig';
-const EXPIRY_PARAM = 'exp';
+const SIGNATURE_PARAM = signing.signatureParam;
+const EXPIRY_PARAM = signing.expiryParam;
 
 /**
  * The string that is signed: the URL path, then every query parameter except `sig`, sorted by

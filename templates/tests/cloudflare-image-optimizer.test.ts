@@ -2,13 +2,14 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { mockServices } from '@backstage/backend-test-utils';
 import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
 
 const templateDir = path.resolve(__dirname, '../cloudflare-image-optimizer');
 
 const SIGNING_KEY = 'k3y-for-signing-image-urls-0123456789abcdef';
-const API_TOKEN = 'user-token-0123456789abcdefghijklmnop';
+const API_TOKEN = 'portal-token-0123456789abcdefghijklmnop';
 
 /** The form sends asterisks in place of a Secret field's value and the value as a secret. */
 const masked = (secret: string) => '*'.repeat(secret.length);
@@ -19,14 +20,13 @@ const routeValues = {
   owner: 'group:default/platform-team',
   system: 'developer-platform',
   accountId: '0123456789abcdef0123456789abcdef',
-  target: 'route',
-  engine: 'cloudflare',
-  cloudflareApiToken: masked(API_TOKEN),
+  placement: 'route',
+  engine: 'auto',
   zoneId: 'fedcba9876543210fedcba9876543210',
   routePattern: 'images.example.com/*',
   allowedOrigins: ['assets.example.com', 'cdn.example.com'],
   maxSourceBytes: 26214400,
-  maxPixels: 25000000,
+  maxPixels: 12000000,
   originTimeoutMs: 10000,
   signUrls: true,
   signingKey: masked(SIGNING_KEY),
@@ -38,7 +38,7 @@ const workersDevValues = {
   description: 'Images of the blog',
   owner: 'group:default/platform-team',
   accountId: '0123456789abcdef0123456789abcdef',
-  target: 'workersDev',
+  placement: 'workersDev',
   engine: 'wasm',
   allowedOrigins: ['blog.example.com'],
   maxSourceBytes: 10485760,
@@ -79,7 +79,18 @@ let backend: DryRunBackend;
 
 beforeAll(async () => {
   backend = await startDryRunBackend({
-    features: [import('@internal/plugin-scaffolder-backend-module-cloudflare')],
+    features: [
+      import('@internal/plugin-scaffolder-backend-module-cloudflare'),
+      // platform-team deploys with the portal's token; the dry run resolves it and sends nothing.
+      mockServices.rootConfig.factory({
+        data: {
+          cloudflare: {
+            apiToken: API_TOKEN,
+            portalTokenGroups: ['group:default/platform-team'],
+          },
+        },
+      }),
+    ],
   });
 });
 
@@ -98,31 +109,19 @@ describe('cloudflare-image-optimizer', () => {
   it('lays out every form page, with the fields of the chosen target and signing', () => {
     expect(formFields(templateDir, routeValues)).toEqual([
       ['name', 'description', 'owner', 'system'],
-      [
-        'accountId',
-        'target',
-        'engine',
-        'cloudflareApiToken',
-        'zoneId',
-        'routePattern',
-      ],
+      ['accountId', 'placement', 'engine', 'zoneId', 'routePattern'],
       ['allowedOrigins', 'maxSourceBytes', 'maxPixels', 'originTimeoutMs'],
       ['signUrls', 'signingKey'],
       ['repoUrl'],
     ]);
     const workersDevPages = formFields(templateDir, workersDevValues);
-    expect(workersDevPages[1]).toEqual([
-      'accountId',
-      'target',
-      'engine',
-      'cloudflareApiToken',
-    ]);
+    expect(workersDevPages[1]).toEqual(['accountId', 'placement', 'engine']);
     expect(workersDevPages[3]).toEqual(['signUrls']);
   });
 
   /** The list above the form when a Cloudflare page rule fails. */
   const targetRule =
-    'A route needs a zone id and a route pattern, and workers.dev needs the WebAssembly engine';
+    'A route needs a zone id and a route pattern, and workers.dev cannot use Cloudflare Images';
 
   it.each<{
     title: string;
@@ -178,11 +177,11 @@ describe('cloudflare-image-optimizer', () => {
     },
     {
       title: 'Cloudflare Images on workers.dev',
-      change: { target: 'workersDev', engine: 'cloudflare' },
+      change: { placement: 'workersDev', engine: 'cloudflare' },
       field: 'engine',
-      keyword: 'const',
+      keyword: 'enum',
       form: [
-        "'Engine' must be WebAssembly on workers.dev: Cloudflare Images needs a route of your zone",
+        "'Engine' must be Automatic or WebAssembly on workers.dev: Cloudflare Images needs a route of your zone",
         targetRule,
       ],
     },
@@ -291,7 +290,7 @@ describe('cloudflare-image-optimizer', () => {
         result = await backend.dryRun({
           templateDir,
           values: routeValues,
-          secrets: { signingKey: SIGNING_KEY, cloudflareApiToken: API_TOKEN },
+          secrets: { signingKey: SIGNING_KEY },
         });
       });
     });
@@ -312,8 +311,31 @@ describe('cloudflare-image-optimizer', () => {
       );
       expect(log).toContain('SIGNING_KEY (secret)');
       expect(log).toContain(
-        "Dry run: would deploy 'shop-images' to account 0123456789abcdef0123456789abcdef on route images.example.com/* in zone fedcba9876543210fedcba9876543210",
+        'Target: route images.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare (chosen for this placement); tags backstage-entity=component:default/shop-images',
       );
+      expect(log).toContain("Token: the portal's token");
+      expect(log).toContain(
+        "Dry run: would deploy 'shop-images' to account 0123456789abcdef0123456789abcdef",
+      );
+    });
+
+    it('deploys in one step with one placement input and no token', () => {
+      const deploys = result.steps.filter(
+        s => s.action === 'cloudflare:worker:deploy',
+      );
+      expect(deploys).toHaveLength(1);
+      expect(deploys[0].input).toMatchObject({
+        scriptName: 'shop-images',
+        entityRef: 'component:default/shop-images',
+        owner: 'group:default/platform-team',
+        engine: 'auto',
+        placement: {
+          type: 'route',
+          zoneId: 'fedcba9876543210fedcba9876543210',
+          pattern: 'images.example.com/*',
+        },
+      });
+      expect(JSON.stringify(deploys[0].input)).not.toMatch(/token/i);
     });
 
     it('writes a catalog Component of type service linking to the Worker URL', () => {
@@ -364,7 +386,10 @@ describe('cloudflare-image-optimizer', () => {
       });
       expect(result.status).toBe(200);
       expect(result.log.join('\n')).toContain(
-        "Dry run: would deploy 'blog-images' to account 0123456789abcdef0123456789abcdef on workers.dev",
+        'Target: workers.dev; engine wasm',
+      );
+      expect(result.log.join('\n')).toContain(
+        "Dry run: would deploy 'blog-images' to account 0123456789abcdef0123456789abcdef",
       );
       expect(result.log.join('\n')).not.toContain('SIGNING_KEY');
       const entity = parseYaml(result.files.get('catalog-info.yaml')!);

@@ -113,7 +113,11 @@ export function readTemplateDir(templateDir: string) {
  * publishing modules, the Azure pipeline actions and any extra `features`, and returns a dry-run client.
  */
 export async function startDryRunBackend(
-  options: { features?: FeatureInput[] } = {},
+  options: {
+    features?: FeatureInput[];
+    /** Catalog entities besides the dry-run user, e.g. one that `catalog:fetch` reads. */
+    entities?: Array<Record<string, any>>;
+  } = {},
 ): Promise<DryRunBackend> {
   // An in-memory SQLite database of our own: the default test database goes
   // through backend-test-utils' own better-sqlite3 12, whose native module
@@ -130,7 +134,9 @@ export async function startDryRunBackend(
       azureModule,
       githubModule,
       azurePipelinesModule,
-      catalogServiceMock.factory({ entities: [DRY_RUN_USER] }),
+      catalogServiceMock.factory({
+        entities: [DRY_RUN_USER, ...((options.entities ?? []) as any[])],
+      }),
       ...(options.features ?? []),
     ],
   });

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startWorker } from '../test/harness.mts';
+import { costTable, PRICES } from './cost.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpusDir = join(root, '.corpus');
@@ -330,4 +331,26 @@ console.log(
   allPass
     ? '\nAll targets met.'
     : '\nSome targets missed (see verdict column).',
+);
+
+// What 1,000 transformations cost with each engine: the wasm engine is billed for its CPU time
+// (the median in-Worker time above, taken as CPU time), the cloudflare engine per unique
+// transformation. Copied into README.md as it is printed.
+console.log(
+  `\nCost per 1,000 transformations (prices: ${PRICES.workers.source}, ${PRICES.images.source})`,
+);
+console.log(
+  costTable(
+    WIDTHS.flatMap(width =>
+      FORMATS.map(format => ({
+        width,
+        format,
+        cpuMs: median(
+          rows
+            .filter(r => r.width === width && r.format === format)
+            .map(r => r.transformMs),
+        ),
+      })),
+    ),
+  ),
 );

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -42,11 +41,16 @@ describe('readWorkerBundle', () => {
   });
 
   it('names the build command when dist is missing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'image-worker-'));
+    // Inside worker/ so that bundle.js still finds its dependencies; without dist/.
+    const dir = await mkdtemp(join(import.meta.dirname, '..', '.test-copy-'));
     try {
       await cp(
         join(import.meta.dirname, '..', 'bundle.js'),
         join(dir, 'bundle.js'),
+      );
+      await cp(
+        join(import.meta.dirname, '..', 'src', 'contract.json'),
+        join(dir, 'src', 'contract.json'),
       );
       await cp(
         join(import.meta.dirname, '..', 'wrangler.jsonc'),
@@ -63,6 +67,60 @@ describe('readWorkerBundle', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('wrangler.jsonc and the contract', () => {
+  const { contract } = bundle;
+
+  it('sets only bindings the contract names, each to the contract default', async () => {
+    const config = await bundle.readWranglerConfig();
+    const names = Object.values(contract.bindings) as string[];
+    for (const name of Object.keys(config.vars)) {
+      assert.ok(names.includes(name), `${name} is a binding of the contract`);
+    }
+    assert.deepEqual(
+      {
+        ENGINE: config.vars.ENGINE,
+        MAX_SOURCE_BYTES: config.vars.MAX_SOURCE_BYTES,
+        MAX_PIXELS: config.vars.MAX_PIXELS,
+        ORIGIN_TIMEOUT_MS: config.vars.ORIGIN_TIMEOUT_MS,
+      },
+      {
+        ENGINE: contract.defaults.engine,
+        MAX_SOURCE_BYTES: String(contract.defaults.maxSourceBytes),
+        MAX_PIXELS: String(contract.defaults.maxPixels),
+        ORIGIN_TIMEOUT_MS: String(contract.defaults.originTimeoutMs),
+      },
+    );
+    assert.match(
+      config.vars.ALLOWED_ORIGINS,
+      new RegExp(contract.patterns.host),
+    );
+    assert.ok(
+      !(contract.bindings.signingKey in config.vars),
+      'no secret in vars',
+    );
+  });
+
+  it('reads comments, trailing commas and comment markers inside strings', () => {
+    const config = bundle.parseWranglerConfig(
+      '{\n  // a comment\n  "a": "https://x/*y*/", /* block */\n  "b": [1, 2,],\n}\n',
+      'test.jsonc',
+    );
+    assert.deepEqual(config, { a: 'https://x/*y*/', b: [1, 2] });
+  });
+
+  it('names the file and the error when the JSONC is broken', () => {
+    assert.throws(
+      () => bundle.parseWranglerConfig('{ "a": 1 "b": 2 }', 'wrangler.jsonc'),
+      /wrangler\.jsonc is not valid JSONC: CommaExpected at offset 9/,
+    );
+  });
+
+  it('gives the signing helper the parameter names of the contract', () => {
+    assert.equal(sign.SIGNATURE_PARAM, contract.signing.signatureParam);
+    assert.equal(sign.EXPIRY_PARAM, contract.signing.expiryParam);
   });
 });
 

@@ -41,10 +41,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Who may run which template and action, and unregister which entity: permission.portalPolicy
+backend.add(import('@internal/plugin-permission-backend-module-portal-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Prints the raw and gzip size of each module the deploy action uploads, and the totals against
-// Cloudflare's free-plan limit (3 MB gzip). Exits with 1 when the Worker is over the limit.
+// Cloudflare's free-plan limit (the Worker's contract, src/contract.json in worker/). Exits with 1
+// when the Worker is over the limit.
 'use strict';
 const { gzipSync } = require('node:zlib');
-const { readWorkerBundle } = require('@internal/image-worker/bundle');
+const { readWorkerBundle, contract } = require('@internal/image-worker/bundle');
 
-const LIMIT = 3 * 1024 * 1024;
+const LIMIT = contract.limits.bundleGzipBytes;
 const kib = bytes => `${(bytes / 1024).toFixed(1)} KiB`;
 
 readWorkerBundle().then(

@@ -29,8 +29,10 @@ describe('scaffolderModuleCloudflare', () => {
           'accountId',
           'allowedOrigins',
           'engine',
-          'route',
-          'workersDev',
+          'entityRef',
+          'owner',
+          'placement',
+          'takeover',
         ]),
       );
       for (const [name, property] of Object.entries<{ description?: string }>(
@@ -44,11 +46,14 @@ describe('scaffolderModuleCloudflare', () => {
       expect(action.schema.input.required).toEqual(
         expect.arrayContaining([
           'scriptName',
+          'entityRef',
+          'owner',
           'accountId',
-          'engine',
           'allowedOrigins',
+          'placement',
         ]),
       );
+      expect(action.schema.input.required).not.toContain('engine');
     } finally {
       await backend.stop();
     }

@@ -1,4 +1,8 @@
+import contract from '../contract.json';
 import { parseAllowList } from './allowList';
+
+/** Binding names, from the contract. */
+const B = contract.bindings;
 
 /** Bindings the Worker reads; all are plain-text vars except `SIGNING_KEY`, a secret. */
 export interface Env {
@@ -33,13 +37,16 @@ export interface Config {
   debugHeaders: boolean;
 }
 
+/**
+ * What the Worker uses when a binding is unset: `src/contract.json`'s defaults. `avifSpeed` 5 is
+ * sharp's default AVIF effort 4 (libaom speed = 9 - effort).
+ */
 export const DEFAULTS = {
-  maxSourceBytes: 25 * 1024 * 1024,
-  maxPixels: 12_000_000,
-  originTimeoutMs: 10_000,
-  maxOutputPixels: 4_000_000,
-  /** sharp's default AVIF effort 4 (libaom speed = 9 - effort). */
-  avifSpeed: 5,
+  maxSourceBytes: contract.defaults.maxSourceBytes,
+  maxPixels: contract.defaults.maxPixels,
+  originTimeoutMs: contract.defaults.originTimeoutMs,
+  maxOutputPixels: contract.defaults.maxOutputPixels,
+  avifSpeed: contract.defaults.avifSpeed,
 };
 
 function positive(
@@ -59,16 +66,22 @@ function avifSpeed(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULTS.avifSpeed;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 10) {
-    throw new Error('Binding AVIF_SPEED must be a whole number from 0 to 10');
+    throw new Error(
+      `Binding ${B.avifSpeed} must be a whole number from 0 to 10`,
+    );
   }
   return parsed;
 }
 
 /** Reads the bindings; a misconfigured binding throws (the Worker answers 500 and logs it). */
 export function readConfig(env: Env): Config {
-  const engine = (env.ENGINE ?? 'wasm').trim().toLowerCase();
+  const engine = (env.ENGINE ?? contract.defaults.engine).trim().toLowerCase();
   if (engine !== 'cloudflare' && engine !== 'wasm') {
-    throw new Error('Binding ENGINE must be "cloudflare" or "wasm"');
+    throw new Error(
+      `Binding ${B.engine} must be ${contract.engines
+        .map(e => `"${e}"`)
+        .join(' or ')}`,
+    );
   }
   return {
     engine,
@@ -76,19 +89,19 @@ export function readConfig(env: Env): Config {
     signingKey: env.SIGNING_KEY ? env.SIGNING_KEY : undefined,
     maxSourceBytes: positive(
       env.MAX_SOURCE_BYTES,
-      'MAX_SOURCE_BYTES',
+      B.maxSourceBytes,
       DEFAULTS.maxSourceBytes,
     ),
-    maxPixels: positive(env.MAX_PIXELS, 'MAX_PIXELS', DEFAULTS.maxPixels),
+    maxPixels: positive(env.MAX_PIXELS, B.maxPixels, DEFAULTS.maxPixels),
     originTimeoutMs: positive(
       env.ORIGIN_TIMEOUT_MS,
-      'ORIGIN_TIMEOUT_MS',
+      B.originTimeoutMs,
       DEFAULTS.originTimeoutMs,
     ),
     avifSpeed: avifSpeed(env.AVIF_SPEED),
     maxOutputPixels: positive(
       env.MAX_OUTPUT_PIXELS,
-      'MAX_OUTPUT_PIXELS',
+      B.maxOutputPixels,
       DEFAULTS.maxOutputPixels,
     ),
     debugHeaders: env.DEBUG_HEADERS === 'true',

@@ -1,3 +1,4 @@
+import contract from '../contract.json';
 import { HttpError } from './errors';
 
 export const FITS = ['scale-down', 'contain', 'cover', 'crop'] as const;
@@ -26,7 +27,16 @@ export interface TransformOptions {
 }
 
 /** Query parameters the Worker understands; anything else is refused so caches cannot be busted. */
-const KNOWN = new Set(['url', 'w', 'h', 'fit', 'q', 'f', 'sig', 'exp']);
+const KNOWN = new Set([
+  'url',
+  'w',
+  'h',
+  'fit',
+  'q',
+  'f',
+  contract.signing.signatureParam,
+  contract.signing.expiryParam,
+]);
 
 function integer(
   params: URLSearchParams,
@@ -105,7 +115,7 @@ export function parseOptions(params: URLSearchParams): TransformOptions {
   source.hash = '';
 
   let expires: number | undefined;
-  const rawExpiry = params.get('exp');
+  const rawExpiry = params.get(contract.signing.expiryParam);
   if (rawExpiry !== null) {
     if (!/^\d{1,12}$/.test(rawExpiry)) {
       throw new HttpError(400, 'exp must be a Unix time in seconds');

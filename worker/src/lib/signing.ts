@@ -1,8 +1,13 @@
+import contract from '../contract.json';
 import { HttpError } from './errors';
 
-/** Same canonical string as `sign.js`: path, then the sorted query without `sig`. */
+const { signatureParam, expiryParam } = contract.signing;
+
+/** Same canonical string as `sign.js`: path, then the sorted query without the signature. */
 export function canonicalString(url: URL): string {
-  const params = [...url.searchParams].filter(([name]) => name !== 'sig');
+  const params = [...url.searchParams].filter(
+    ([name]) => name !== signatureParam,
+  );
   params.sort(([a, av], [b, bv]) =>
     a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0,
   );
@@ -42,8 +47,8 @@ export async function verifySignature(
   secret: string,
   now = Date.now(),
 ): Promise<void> {
-  const sig = url.searchParams.get('sig');
-  if (!sig) throw new HttpError(401, 'Missing signature (sig)');
+  const sig = url.searchParams.get(signatureParam);
+  if (!sig) throw new HttpError(401, `Missing signature (${signatureParam})`);
   const bytes = base64UrlDecode(sig);
   const valid =
     bytes !== undefined &&
@@ -54,7 +59,7 @@ export async function verifySignature(
       new TextEncoder().encode(canonicalString(url)),
     ));
   if (!valid) throw new HttpError(403, 'Invalid signature');
-  const exp = url.searchParams.get('exp');
+  const exp = url.searchParams.get(expiryParam);
   if (exp !== null && Number(exp) * 1000 < now) {
     throw new HttpError(403, 'Signed URL has expired');
   }

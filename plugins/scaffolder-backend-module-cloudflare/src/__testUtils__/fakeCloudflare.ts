@@ -288,6 +288,23 @@ export function createFakeCloudflare(options: {
         return ok(route);
       },
     ),
+
+    // DELETE /zones/{zone_id}/workers/routes/{route_id} answers `{ id }`:
+    // https://developers.cloudflare.com/api/node/resources/workers/subresources/routes/methods/delete/
+    http.delete(
+      `${API}/zones/:zoneId/workers/routes/:routeId`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { zoneId: String(params.zoneId) });
+        if (denied) return denied;
+        const index = state.routes.findIndex(r => r.id === params.routeId);
+        if (index < 0) {
+          return cfError(404, 10020, 'Route not found');
+        }
+        const [route] = state.routes.splice(index, 1);
+        return ok({ id: route.id });
+      },
+    ),
   ];
 
   return { state, handlers };

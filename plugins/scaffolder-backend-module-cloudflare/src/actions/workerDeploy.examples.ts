@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Deploy the image Worker on a route of a zone, with signed URLs; the signing key comes from a Secret form field',
+      "Deploy the image Worker on a route of a zone with signed URLs, using the owner group's token; the engine defaults to cloudflare (Image Transformations) on a route",
     example: yaml.stringify({
       steps: [
         {
@@ -13,12 +13,14 @@ export const examples: TemplateExample[] = [
           name: 'Deploy the image Worker',
           input: {
             scriptName: 'shop-images',
+            entityRef: 'component:default/shop-images',
+            owner: 'group:default/web-team',
             accountId: '0123456789abcdef0123456789abcdef',
-            engine: 'cloudflare',
             allowedOrigins: ['assets.example.com'],
             signUrls: true,
             signingKeySecret: 'signingKey',
-            route: {
+            placement: {
+              type: 'route',
               zoneId: 'fedcba9876543210fedcba9876543210',
               pattern: 'images.example.com/*',
             },
@@ -29,7 +31,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Deploy on workers.dev with the WASM engine and tighter limits, using the token from app-config',
+      'Deploy on workers.dev with the WASM engine (needs Workers Paid for its CPU time) and tighter limits',
     example: yaml.stringify({
       steps: [
         {
@@ -38,23 +40,26 @@ export const examples: TemplateExample[] = [
           name: 'Deploy the image Worker',
           input: {
             scriptName: 'blog-images',
+            entityRef: 'component:default/blog-images',
+            owner: 'group:default/web-team',
             accountId: '0123456789abcdef0123456789abcdef',
             compatibilityDate: '2025-11-01',
             engine: 'wasm',
             allowedOrigins: ['blog.example.com', 'cdn.example.com'],
             limits: {
               maxSourceBytes: 10485760,
-              maxPixels: 16000000,
+              maxPixels: 12000000,
               originTimeoutMs: 5000,
             },
-            workersDev: true,
+            placement: { type: 'workersDev' },
           },
         },
       ],
     }),
   },
   {
-    description: 'Use an API token that the user enters in a Secret form field',
+    description:
+      'Take over a script or route the portal did not deploy (members of cloudflare.takeoverGroups only)',
     example: yaml.stringify({
       steps: [
         {
@@ -62,11 +67,16 @@ export const examples: TemplateExample[] = [
           action: 'cloudflare:worker:deploy',
           input: {
             scriptName: 'docs-images',
+            entityRef: 'component:default/docs-images',
+            owner: 'group:default/platform-team',
             accountId: '0123456789abcdef0123456789abcdef',
-            engine: 'wasm',
             allowedOrigins: ['docs.example.com'],
-            apiTokenSecret: 'cloudflareApiToken',
-            workersDev: true,
+            placement: {
+              type: 'route',
+              zoneId: 'fedcba9876543210fedcba9876543210',
+              pattern: 'docs.example.com/img/*',
+            },
+            takeover: true,
           },
         },
       ],

@@ -20,8 +20,27 @@ const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const ZONE = 'fedcba9876543210fedcba9876543210';
 const SCRIPT_PATH = `/accounts/${ACCOUNT}/workers/scripts/shop-images`;
 
+const PLATFORM = 'group:default/platform-team';
+const WEB = 'group:default/web-team';
+const ALICE = { ref: 'user:default/alice', memberOf: [PLATFORM] };
+const WENDY = { ref: 'user:default/wendy', memberOf: [WEB] };
+
+/** The portal's token for platform-team, web-team's own token; platform-team may take over. */
+const accessConfig = (tokens: { portal?: string; web?: string } = {}) => ({
+  cloudflare: {
+    apiToken: tokens.portal ?? TOKEN,
+    portalTokenGroups: [PLATFORM],
+    teamTokens: [
+      { group: WEB, apiToken: tokens.web ?? 'web-token-unused-Zx81' },
+    ],
+    takeoverGroups: [PLATFORM],
+  },
+});
+
 const routeInput = {
   scriptName: 'shop-images',
+  entityRef: 'component:default/shop-images',
+  owner: PLATFORM,
   accountId: ACCOUNT,
   engine: 'cloudflare' as const,
   allowedOrigins: ['assets.example.com', 'cdn.example.com'],
@@ -31,15 +50,17 @@ const routeInput = {
     originTimeoutMs: 5000,
   },
   signUrls: true,
-  route: { zoneId: ZONE, pattern: 'images.example.com/*' },
+  placement: { type: 'route', zoneId: ZONE, pattern: 'images.example.com/*' },
 };
 
 const devInput = {
   scriptName: 'shop-images',
+  entityRef: 'component:default/shop-images',
+  owner: PLATFORM,
   accountId: ACCOUNT,
   engine: 'wasm' as const,
   allowedOrigins: ['assets.example.com'],
-  workersDev: true,
+  placement: { type: 'workersDev' },
 };
 
 describe('cloudflare:worker:deploy', () => {
@@ -66,7 +87,7 @@ describe('cloudflare:worker:deploy', () => {
     server.use(...fake.handlers);
   });
 
-  const makeAction = (config: object = { cloudflare: { apiToken: TOKEN } }) =>
+  const makeAction = (config: object = accessConfig()) =>
     createCloudflareWorkerDeployAction({
       config: new ConfigReader(config),
       retry: { delaysMs: [10, 20, 40], sleep },
@@ -79,16 +100,19 @@ describe('cloudflare:worker:deploy', () => {
       isDryRun?: boolean;
       checkpoints?: Map<string, JsonValue | void>;
       config?: object;
+      user?: { ref: string; memberOf: string[] } | null;
     } = {},
   ) {
     const test = createTestActionContext({
       input: input as any,
       secrets: opts.secrets ?? { signingKey: SIGNING_KEY },
       isDryRun: opts.isDryRun,
+      user: opts.user === null ? undefined : opts.user ?? ALICE,
       checkpoints: opts.checkpoints,
     });
     let error: Error | undefined;
     try {
+      // Built per run, as the backend builds it at start-up from its config.
       await makeAction(opts.config).handler(test.ctx as any);
     } catch (e) {
       error = e as Error;
@@ -178,32 +202,25 @@ describe('cloudflare:worker:deploy', () => {
       const deployments = cf.deployments.get('shop-images')!;
       expect(outputs).toEqual({
         scriptName: 'shop-images',
+        engine: 'cloudflare',
         url: 'https://images.example.com/',
         deploymentId: deployments[deployments.length - 1].id,
       });
     });
 
-    it('points an existing route with the same pattern at the script instead of adding one', async () => {
-      cf.routes.push({
-        id: 'route-old',
-        pattern: 'images.example.com/*',
-        script: 'legacy',
-      });
-      const { error, logLines } = await run(routeInput);
+    it('leaves a route alone that already points at the script', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const routes = JSON.stringify(cf.routes);
+      cf.requests.length = 0;
+      const { error, logLines } = await run({ ...routeInput, limits: {} });
       expect(error).toBeUndefined();
-      expect(cf.routes).toEqual([
-        {
-          id: 'route-old',
-          pattern: 'images.example.com/*',
-          script: 'shop-images',
-        },
-      ]);
+      expect(JSON.stringify(cf.routes)).toBe(routes);
       expect(
-        cf.requests.some(
-          r => r.method === 'POST' && r.path.endsWith('/routes'),
+        cf.requests.filter(
+          r => r.path.includes('/workers/routes') && r.method !== 'GET',
         ),
-      ).toBe(false);
-      expect(logLines.join('\n')).toContain('updated');
+      ).toEqual([]);
+      expect(logLines.join('\n')).toContain('unchanged');
     });
 
     it('enables workers.dev and outputs the workers.dev URL', async () => {
@@ -284,11 +301,15 @@ describe('cloudflare:worker:deploy', () => {
         (await run({ ...routeInput, engine: 'wasm' })).error,
       ).toBeUndefined();
       const tags = cf.scripts.get('shop-images')!.tags;
-      expect(tags).toHaveLength(2);
+      expect(tags).toHaveLength(4);
       expect(tags).toContain('team:shop');
       expect(tags).not.toContain(firstTag);
-      expect(tags.find(t => t !== 'team:shop')).toMatch(
-        /^deploy-[0-9a-f]{32}$/,
+      expect(tags).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^deploy-[0-9a-f]{32}$/),
+          'backstage-entity=component:default/shop-images',
+          `backstage-route=${ZONE}/images.example.com/*`,
+        ]),
       );
     });
 
@@ -432,7 +453,7 @@ describe('cloudflare:worker:deploy', () => {
 
     it('names the token permission when the token is refused', async () => {
       const { error } = await run(routeInput, {
-        config: { cloudflare: { apiToken: 'wrong-token-value' } },
+        config: accessConfig({ portal: 'wrong-token-value' }),
       });
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain('401');
@@ -467,7 +488,7 @@ describe('cloudflare:worker:deploy', () => {
       const other = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
       const { error } = await run({
         ...routeInput,
-        route: { ...routeInput.route, zoneId: other },
+        placement: { ...routeInput.placement, zoneId: other },
       });
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(`zone '${other}' was not found`);
@@ -487,14 +508,42 @@ describe('cloudflare:worker:deploy', () => {
         /at most 63/,
       ],
       [
-        'both a route and workers.dev',
-        { ...routeInput, workersDev: true },
-        /exactly one/,
+        'a route without a zone id',
+        {
+          ...routeInput,
+          placement: { type: 'route', pattern: 'images.example.com/*' },
+        },
+        /placement.zoneId '' must be the 32 lower-case hex digits/,
       ],
       [
-        'neither a route nor workers.dev',
-        { ...devInput, workersDev: false },
-        /exactly one/,
+        'a route with a wildcard host',
+        {
+          ...routeInput,
+          placement: {
+            type: 'route',
+            zoneId: ZONE,
+            pattern: '*.example.com/*',
+          },
+        },
+        /placement.pattern '\*.example.com\/\*' must be a route with a concrete host/,
+      ],
+      [
+        'workers.dev with a route pattern',
+        {
+          ...devInput,
+          placement: { type: 'workersDev', pattern: 'images.example.com/*' },
+        },
+        /workersDev takes no zoneId or pattern/,
+      ],
+      [
+        'the cloudflare engine on workers.dev',
+        { ...devInput, engine: 'cloudflare' },
+        /Image Transformations, which work only on a route/,
+      ],
+      [
+        'an owner that is not a group',
+        { ...devInput, owner: 'user:default/alice' },
+        /must be a group/,
       ],
       [
         'signed URLs without the key secret',
@@ -510,34 +559,248 @@ describe('cloudflare:worker:deploy', () => {
         expect(cf.requests).toEqual([]);
       },
     );
+  });
 
-    it('refuses to run without a token', async () => {
-      const { error } = await run(devInput, { secrets: {}, config: {} });
-      expect(error?.name).toBe('InputError');
-      expect(error?.message).toContain('cloudflare.apiToken');
-      expect(cf.requests).toEqual([]);
-    });
-
-    it('prefers the token from a task secret over the configured one', async () => {
-      const { error } = await run(
-        { ...devInput, apiTokenSecret: 'userToken' },
+  describe('tokens per owner group', () => {
+    it("deploys a web-team Worker with web-team's own token, never the portal's", async () => {
+      const { error, logLines } = await run(
+        { ...devInput, owner: WEB },
         {
-          secrets: { userToken: TOKEN },
-          config: { cloudflare: { apiToken: 'stale-config-token' } },
+          secrets: {},
+          user: WENDY,
+          config: accessConfig({ portal: 'portal-token-Qm2v8', web: TOKEN }),
         },
       );
+      expect(error).toBeUndefined();
+      expect(cf.requests.length).toBeGreaterThan(0);
+      expect(
+        cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
+      ).toBe(true);
+      expect(logLines.join('\n')).toContain(
+        `Token: the token of ${WEB} (cloudflare.teamTokens)`,
+      );
+    });
+
+    it("deploys a platform-team Worker with the portal's token, as portalTokenGroups allows", async () => {
+      const { error, logLines } = await run(devInput, { secrets: {} });
       expect(error).toBeUndefined();
       expect(
         cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
       ).toBe(true);
+      expect(logLines.join('\n')).toContain("Token: the portal's token");
     });
+
+    it("refuses a group with neither its own token nor the portal's, naming the settings", async () => {
+      const other = 'group:default/data-team';
+      const { error } = await run(
+        { ...devInput, owner: other },
+        { secrets: {}, user: { ref: 'user:default/dan', memberOf: [other] } },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toBe(
+        `No Cloudflare token for ${other}: add the group with its token to cloudflare.teamTokens, or to cloudflare.portalTokenGroups to let it use the portal's token`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('says which variable to set when a group token is empty', async () => {
+      const { error } = await run(
+        { ...devInput, owner: WEB },
+        { secrets: {}, user: WENDY, config: accessConfig({ web: '' }) },
+      );
+      expect(error?.message).toContain(
+        `The Cloudflare token of ${WEB} is empty`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
+    it("refuses someone outside the owner group, so nobody deploys with another team's token", async () => {
+      const { error } = await run(devInput, { secrets: {}, user: WENDY });
+      expect(error?.name).toBe('NotAllowedError');
+      expect(error?.message).toContain(
+        `Only members of ${PLATFORM} may deploy its Workers`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('has no input for a token: a token typed into a form cannot reach the task', () => {
+      const action = makeAction();
+      const properties = Object.keys(
+        (action.schema?.input as any).properties ?? {},
+      );
+      expect(properties.filter(p => /token/i.test(p))).toEqual([]);
+    });
+  });
+
+  describe('ownership guard', () => {
+    it('refuses to overwrite a script the portal did not deploy, and uploads nothing', async () => {
+      cf.scripts.set('shop-images', { tags: ['team:other'], metadata: {} });
+      const { error } = await run(routeInput);
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        `Worker script 'shop-images' already exists in account ${ACCOUNT} and was not deployed by the portal`,
+      );
+      expect(uploads()).toEqual([]);
+      expect(writes()).toEqual([]);
+    });
+
+    it('refuses to overwrite a script the portal deployed for another entity, naming it', async () => {
+      cf.scripts.set('shop-images', {
+        tags: ['backstage-entity=component:default/blog-images'],
+        metadata: {},
+      });
+      const { error } = await run(routeInput);
+      expect(error?.message).toContain(
+        'belongs to the catalog entity component:default/blog-images, not component:default/shop-images',
+      );
+      expect(writes()).toEqual([]);
+    });
+
+    it('takes over such a script for a member of a takeover group who asks for it', async () => {
+      cf.scripts.set('shop-images', { tags: ['team:other'], metadata: {} });
+      const { error, logLines } = await run({ ...routeInput, takeover: true });
+      expect(error).toBeUndefined();
+      expect(uploads()).toHaveLength(1);
+      expect(cf.scripts.get('shop-images')!.tags).toEqual(
+        expect.arrayContaining([
+          'team:other',
+          'backstage-entity=component:default/shop-images',
+        ]),
+      );
+      expect(logLines.join('\n')).toContain(
+        "Taking over Worker script 'shop-images'",
+      );
+    });
+
+    it('refuses takeover to anyone outside the takeover groups, before calling Cloudflare', async () => {
+      const { error } = await run(
+        { ...devInput, owner: WEB, takeover: true },
+        { secrets: {}, user: WENDY },
+      );
+      expect(error?.name).toBe('NotAllowedError');
+      expect(error?.message).toBe(
+        `takeover may only be used by members of ${PLATFORM}`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('refuses a route that serves another script, naming that script, and changes nothing', async () => {
+      cf.routes.push({
+        id: 'route-old',
+        pattern: 'images.example.com/*',
+        script: 'legacy',
+      });
+      const { error } = await run(routeInput);
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        `Route 'images.example.com/*' in zone ${ZONE} already serves the Worker script 'legacy'`,
+      );
+      expect(cf.routes).toEqual([
+        { id: 'route-old', pattern: 'images.example.com/*', script: 'legacy' },
+      ]);
+      // Refused before the upload: no script was created that serves nowhere.
+      expect(writes()).toEqual([]);
+      expect(cf.scripts.has('shop-images')).toBe(false);
+    });
+
+    it('points such a route at the script on takeover', async () => {
+      cf.routes.push({
+        id: 'route-old',
+        pattern: 'images.example.com/*',
+        script: 'legacy',
+      });
+      const { error } = await run({ ...routeInput, takeover: true });
+      expect(error).toBeUndefined();
+      expect(cf.routes).toEqual([
+        {
+          id: 'route-old',
+          pattern: 'images.example.com/*',
+          script: 'shop-images',
+        },
+      ]);
+    });
+  });
+
+  describe('moving the Worker', () => {
+    it('removes the route the portal created when the route changes', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const moved = {
+        ...routeInput,
+        placement: { ...routeInput.placement, pattern: 'img.example.com/*' },
+      };
+      const { error, logLines } = await run(moved);
+      expect(error).toBeUndefined();
+      expect(cf.routes.map(r => [r.pattern, r.script])).toEqual([
+        ['img.example.com/*', 'shop-images'],
+      ]);
+      const deletes = cf.requests.filter(r => r.method === 'DELETE');
+      expect(deletes).toHaveLength(1);
+      expect(deletes[0].path).toMatch(
+        new RegExp(`^/zones/${ZONE}/workers/routes/route-\\d+$`),
+      );
+      expect(logLines.join('\n')).toContain(
+        `Previous route images.example.com/* in zone ${ZONE}: removed`,
+      );
+      expect(cf.scripts.get('shop-images')!.tags).toContain(
+        `backstage-route=${ZONE}/img.example.com/*`,
+      );
+    });
+
+    it('removes the old route when the Worker moves to workers.dev', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const { error } = await run({ ...devInput, signUrls: true });
+      expect(error).toBeUndefined();
+      expect(cf.routes).toEqual([]);
+      expect(cf.workersDev.get('shop-images')).toBe(true);
+    });
+
+    it('leaves the old route alone when someone pointed it at another script since', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      cf.routes[0].script = 'someone-else';
+      const moved = {
+        ...routeInput,
+        placement: { ...routeInput.placement, pattern: 'img.example.com/*' },
+      };
+      const { error, logLines } = await run(moved);
+      expect(error).toBeUndefined();
+      expect(cf.routes.map(r => [r.pattern, r.script])).toEqual([
+        ['images.example.com/*', 'someone-else'],
+        ['img.example.com/*', 'shop-images'],
+      ]);
+      expect(logLines.join('\n')).toContain('left as it is');
+    });
+  });
+
+  describe('engine', () => {
+    it.each([
+      ['a route', routeInput, 'cloudflare'],
+      ['workers.dev', devInput, 'wasm'],
+    ])(
+      'picks the engine for %s when none is given',
+      async (_n, input, engine) => {
+        const { error } = await run(
+          { ...input, engine: undefined },
+          { secrets: { signingKey: SIGNING_KEY } },
+        );
+        expect(error).toBeUndefined();
+        const metadata = JSON.parse(
+          uploads()[0]
+            .parts!.find(p => p.name === 'metadata')!
+            .bytes.toString('utf8'),
+        );
+        expect(metadata.bindings).toContainEqual({
+          type: 'plain_text',
+          name: 'ENGINE',
+          text: engine,
+        });
+      },
+    );
   });
 
   describe('dry run', () => {
     it('sends nothing, logs the bundle size, bindings and route, and outputs what it knows', async () => {
       const { error, logLines, outputs } = await run(routeInput, {
         isDryRun: true,
-        config: {},
       });
       expect(error).toBeUndefined();
       expect(cf.requests).toEqual([]);
@@ -553,6 +816,7 @@ describe('cloudflare:worker:deploy', () => {
       expect(log).toContain('route images.example.com/* in zone');
       expect(outputs).toEqual({
         scriptName: 'shop-images',
+        engine: 'cloudflare',
         url: 'https://images.example.com/',
       });
     });
@@ -564,7 +828,7 @@ describe('cloudflare:worker:deploy', () => {
       });
       expect(error).toBeUndefined();
       expect(cf.requests).toEqual([]);
-      expect(outputs).toEqual({ scriptName: 'shop-images' });
+      expect(outputs).toEqual({ scriptName: 'shop-images', engine: 'wasm' });
     });
   });
 

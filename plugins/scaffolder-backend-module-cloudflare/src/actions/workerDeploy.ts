@@ -1,47 +1,39 @@
 import Cloudflare from 'cloudflare';
-import { InputError } from '@backstage/errors';
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readWorkerBundle as readBuiltWorker } from '@internal/image-worker/bundle';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
+import contract from '@internal/image-worker/contract';
 import { redact } from '../lib/redact';
 import { defaultRetryOptions, RetryOptions } from '../lib/retry';
+import { planWorkerDeploy } from '../lib/plan';
 import {
-  bundleSize,
-  DEPLOY_TAG_PREFIX,
-  deployTag,
-  formatBytes,
-  FREE_PLAN_GZIP_LIMIT_BYTES,
-  varBindings,
-} from '../lib/plan';
-import {
-  checkScriptName,
   CLOUDFLARE_ID_PATTERN,
   DATE_PATTERN,
   HOST_PATTERN,
-  ROUTE_PATTERN,
-  routeUrl,
-  workersDevUrl,
+  SCRIPT_NAME_PATTERN,
 } from '../lib/validation';
+import { WorkerDeployer } from '../lib/workerDeployer';
 import {
-  SIGNING_KEY_BINDING,
-  TextBinding,
-  WorkerDeployer,
-} from '../lib/workerDeployer';
+  checkMayDeployFor,
+  checkMayTakeOver,
+  readAccessConfig,
+  resolveApiToken,
+  userClaims,
+} from '../lib/access';
+import { checkInput } from '../lib/input';
+import { runDeploySteps } from '../lib/steps';
 import { examples } from './workerDeploy.examples';
 
 /** The action's id. */
 export const WORKER_DEPLOY_ACTION_ID = 'cloudflare:worker:deploy';
 
-/** Task secret names the action reads unless the input names others. */
-export const DEFAULT_SECRET_NAMES = {
-  apiToken: 'cloudflareApiToken',
-  signingKey: 'signingKey',
-} as const;
+/** The task secret the action reads the URL-signing key from unless the input names another. */
+export const DEFAULT_SIGNING_KEY_SECRET = 'signingKey';
 
 /** Options of {@link createCloudflareWorkerDeployAction}. @public */
 export interface CloudflareWorkerDeployActionOptions {
-  /** Root config; `cloudflare.apiToken` is the token used when a template passes none. */
+  /** Root config: the `cloudflare` section says which token each owner group deploys with. */
   config: Config;
   /** Reads the Worker's build output; the image Worker's own reader unless replaced. */
   readWorkerBundle?: () => Promise<WorkerBundle>;
@@ -53,7 +45,7 @@ export interface CloudflareWorkerDeployActionOptions {
 
 /**
  * Creates `cloudflare:worker:deploy`: deploys the image Worker from `worker/` to a Cloudflare
- * account, on a route of a zone or on workers.dev.
+ * account, on a route of a zone or on workers.dev, with the token of the Worker's owner group.
  * @public
  */
 export function createCloudflareWorkerDeployAction(
@@ -73,11 +65,13 @@ export function createCloudflareWorkerDeployAction(
         maxRetries: 0,
       }));
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
+  // Read once at start-up, so that a wrong setting stops the backend with a message naming it.
+  const access = readAccessConfig(options.config);
 
   return createTemplateAction({
     id: WORKER_DEPLOY_ACTION_ID,
     description:
-      'Deploys the image-optimizing Worker (built from worker/) to Cloudflare with its variables and URL-signing key, on a zone route or on workers.dev. Re-running with the same input changes nothing.',
+      'Deploys the image-optimizing Worker (built from worker/) to Cloudflare with the token of its owner group, on a zone route or on workers.dev. Updates only a script the portal deployed for the same catalog entity. Re-running with the same input changes nothing.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -86,9 +80,21 @@ export function createCloudflareWorkerDeployAction(
           z
             .string()
             .max(63)
-            .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/)
+            .regex(SCRIPT_NAME_PATTERN)
             .describe(
               'Name of the Worker script: lower-case letters, digits and dashes, at most 63 characters',
+            ),
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The catalog entity the Worker is deployed for, e.g. `component:default/shop-images`. Written on the script as a tag; only a script carrying the same tag is ever updated',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'The group that owns the Worker, e.g. `group:default/web-team`. Its token from `cloudflare.teamTokens` is used (or the portal token, for groups in `cloudflare.portalTokenGroups`); whoever runs the task must be a member',
             ),
         accountId: z =>
           z
@@ -107,14 +113,16 @@ export function createCloudflareWorkerDeployAction(
             ),
         engine: z =>
           z
-            .enum(['cloudflare', 'wasm'])
+            .enum(['auto', 'cloudflare', 'wasm'])
+            .optional()
             .describe(
-              'ENGINE variable: `cloudflare` resizes with Cloudflare Images (needs a zone with Image Transformations), `wasm` inside the Worker',
+              'ENGINE variable. `cloudflare` resizes with Image Transformations (needs a zone route; free for 5,000 unique transformations a month), `wasm` inside the Worker (its CPU time needs Workers Paid). `auto`, the default, picks `cloudflare` on a route and `wasm` on workers.dev',
             ),
         allowedOrigins: z =>
           z
             .array(z.string().regex(HOST_PATTERN))
-            .min(1)
+            .min(contract.limits.allowedOrigins.minItems)
+            .max(contract.limits.allowedOrigins.maxItems)
             .describe(
               'ALLOWED_ORIGINS variable: host names (optionally with port) the Worker may fetch source images from',
             ),
@@ -124,26 +132,29 @@ export function createCloudflareWorkerDeployAction(
               maxSourceBytes: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.maxSourceBytes.min)
+                .max(contract.limits.maxSourceBytes.max)
                 .optional()
                 .describe(
-                  'MAX_SOURCE_BYTES: largest source image accepted, in bytes',
+                  `MAX_SOURCE_BYTES: largest source image accepted, in bytes, ${contract.limits.maxSourceBytes.min} to ${contract.limits.maxSourceBytes.max}; default ${contract.defaults.maxSourceBytes}`,
                 ),
               maxPixels: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.maxPixels.min)
+                .max(contract.limits.maxPixels.max)
                 .optional()
                 .describe(
-                  'MAX_PIXELS: largest source image accepted, in pixels',
+                  `MAX_PIXELS: largest source image accepted, in pixels, ${contract.limits.maxPixels.min} to ${contract.limits.maxPixels.max}; default ${contract.defaults.maxPixels}`,
                 ),
               originTimeoutMs: z
                 .number()
                 .int()
-                .positive()
+                .min(contract.limits.originTimeoutMs.min)
+                .max(contract.limits.originTimeoutMs.max)
                 .optional()
                 .describe(
-                  'ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms',
+                  `ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms, ${contract.limits.originTimeoutMs.min} to ${contract.limits.originTimeoutMs.max}; default ${contract.defaults.originTimeoutMs}`,
                 ),
             })
             .optional()
@@ -162,47 +173,48 @@ export function createCloudflareWorkerDeployAction(
             .string()
             .optional()
             .describe(
-              `Name of the task secret (a Secret form field) holding the URL-signing key; default \`${DEFAULT_SECRET_NAMES.signingKey}\``,
+              `Name of the task secret (a Secret form field) holding the URL-signing key; default \`${DEFAULT_SIGNING_KEY_SECRET}\``,
             ),
-        apiTokenSecret: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              `Name of the task secret holding a Cloudflare API token; default \`${DEFAULT_SECRET_NAMES.apiToken}\`. Without it, cloudflare.apiToken from app-config is used`,
-            ),
-        route: z =>
+        placement: z =>
           z
             .object({
+              type: z
+                .enum(['route', 'workersDev'])
+                .describe(
+                  "`route`: a route of one of your zones; `workersDev`: the account's workers.dev subdomain",
+                ),
               zoneId: z
                 .string()
-                .regex(CLOUDFLARE_ID_PATTERN)
+                .optional()
                 .describe(
-                  'Id of the zone (32 hex digits) the route belongs to',
+                  'For `route`: id of the zone (32 hex digits) the route belongs to',
                 ),
               pattern: z
                 .string()
-                .regex(ROUTE_PATTERN)
+                .optional()
                 .describe(
-                  'Route pattern with a concrete host, e.g. `images.example.com/*`',
+                  'For `route`: route pattern with a concrete host, e.g. `images.example.com/*`',
                 ),
             })
-            .optional()
             .describe(
-              'Serve the Worker on this route of a zone; give either route or workersDev',
+              'Where the Worker answers. Moving it from a route removes the route the portal created before',
             ),
-        workersDev: z =>
+        takeover: z =>
           z
             .boolean()
             .optional()
             .describe(
-              "Serve the Worker on the account's workers.dev subdomain; give either route or workersDev",
+              'Replace a script or route that the portal did not deploy for this entity. Only members of `cloudflare.takeoverGroups` may set it',
             ),
       },
       output: {
         url: z => z.string().optional().describe('URL the Worker answers on'),
         scriptName: z =>
           z.string().describe('Name of the deployed Worker script'),
+        engine: z =>
+          z
+            .enum(['cloudflare', 'wasm'])
+            .describe('The engine the Worker runs with (`auto` resolved)'),
         deploymentId: z =>
           z
             .string()
@@ -212,177 +224,78 @@ export function createCloudflareWorkerDeployAction(
     },
     async handler(ctx) {
       const { input } = ctx;
-      const secretNames = {
-        apiToken: input.apiTokenSecret || DEFAULT_SECRET_NAMES.apiToken,
-        signingKey: input.signingKeySecret || DEFAULT_SECRET_NAMES.signingKey,
-      };
-      const configToken = options.config.getOptionalString(
-        'cloudflare.apiToken',
-      );
-      const apiToken =
-        ctx.secrets?.[secretNames.apiToken] || configToken || undefined;
+      const signingKeySecret =
+        input.signingKeySecret || DEFAULT_SIGNING_KEY_SECRET;
       const signingKey = input.signUrls
-        ? ctx.secrets?.[secretNames.signingKey]
+        ? ctx.secrets?.[signingKeySecret]
         : undefined;
       // Every credential in reach, used or not, is kept out of logs and errors.
       const hidden = [
-        apiToken,
-        configToken,
-        ctx.secrets?.[secretNames.apiToken],
-        ctx.secrets?.[secretNames.signingKey],
+        access.portalToken,
+        ...access.teamTokens.values(),
+        ctx.secrets?.[signingKeySecret],
       ];
       const log = (message: string) => ctx.logger.info(redact(message, hidden));
 
       try {
-        const nameProblem = checkScriptName(input.scriptName);
-        if (nameProblem) {
-          throw new InputError(nameProblem);
-        }
-        if (Boolean(input.route) === Boolean(input.workersDev)) {
-          throw new InputError(
-            'Give exactly one place for the Worker: either `route` (zone id and pattern) or `workersDev: true`',
+        const request = checkInput(input, signingKey, signingKeySecret);
+        const claims = userClaims(ctx.user);
+        if (ctx.user?.entity || !ctx.isDryRun) {
+          checkMayDeployFor(access, request.owner, claims);
+          if (input.takeover) {
+            checkMayTakeOver(access, claims);
+          }
+        } else {
+          log(
+            'Dry run without a catalog user: membership of the owner group is checked when the task runs',
           );
         }
-        if (input.signUrls && !signingKey) {
-          throw new InputError(
-            `signUrls is true but the task has no secret '${secretNames.signingKey}' holding the URL-signing key`,
-          );
-        }
-        if (!apiToken && !ctx.isDryRun) {
-          throw new InputError(
-            `No Cloudflare API token: set cloudflare.apiToken in app-config or pass one in the task secret '${secretNames.apiToken}'`,
-          );
-        }
-
-        const bundle = await readBundle();
-        const size = bundleSize(bundle);
-        const compatibilityDate =
-          input.compatibilityDate ?? bundle.compatibilityDate;
-        const vars = varBindings({
-          engine: input.engine,
+        const token = resolveApiToken(access, request.owner);
+        const plan = planWorkerDeploy({
+          bundle: await readBundle(),
+          entityRef: request.entityRef,
+          placement: request.placement,
+          engine: input.engine ?? 'auto',
           allowedOrigins: input.allowedOrigins,
-          ...input.limits,
-        });
-        const tag = deployTag({
-          bundle,
-          compatibilityDate,
-          bindings: vars,
+          limits: input.limits,
+          compatibilityDate: input.compatibilityDate,
           signingKey,
         });
-
-        log(
-          `Worker bundle: ${bundle.modules.length} module(s), ${formatBytes(
-            size.rawBytes,
-          )} raw, ${formatBytes(
-            size.gzipBytes,
-          )} gzip (free-plan limit ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)})`,
-        );
-        if (size.gzipBytes > FREE_PLAN_GZIP_LIMIT_BYTES) {
-          throw new Error(
-            `The Worker bundle is ${formatBytes(
-              size.gzipBytes,
-            )} gzip, over Cloudflare's free-plan limit of ${formatBytes(
-              FREE_PLAN_GZIP_LIMIT_BYTES,
-            )}`,
-          );
-        }
-        log(
-          `Bindings: ${vars.map(b => `${b.name}=${b.text}`).join(', ')}${
-            signingKey ? `, ${SIGNING_KEY_BINDING} (secret)` : ''
-          }; compatibility date ${compatibilityDate}`,
-        );
-        const target = input.route
-          ? `route ${input.route.pattern} in zone ${input.route.zoneId}`
-          : 'workers.dev';
+        plan.summary.forEach(log);
+        log(`Token: ${token.source}`);
 
         ctx.output('scriptName', input.scriptName);
+        ctx.output('engine', plan.engine);
         if (ctx.isDryRun) {
           log(
-            `Dry run: would deploy '${input.scriptName}' to account ${input.accountId} on ${target}; nothing was sent to Cloudflare`,
+            `Dry run: would deploy '${input.scriptName}' to account ${input.accountId}; nothing was sent to Cloudflare`,
           );
-          if (input.route) {
-            ctx.output('url', routeUrl(input.route.pattern));
+          if (plan.url) {
+            ctx.output('url', plan.url);
           }
           return;
         }
 
-        const deployer = new WorkerDeployer({
-          client: createClient(apiToken!),
-          accountId: input.accountId,
+        const result = await runDeploySteps({
+          deployer: new WorkerDeployer({
+            client: createClient(token.token),
+            accountId: input.accountId,
+            scriptName: input.scriptName,
+            retry,
+            log,
+          }),
+          plan,
           scriptName: input.scriptName,
-          retry,
+          accountId: input.accountId,
+          entityRef: request.entityRef,
+          takeover: input.takeover === true,
+          checkpoint: ctx.checkpoint,
           log,
         });
-        const key = (step: string) =>
-          `cloudflare-worker-deploy:${input.accountId}:${input.scriptName}:${step}`;
-
-        const uploaded = await ctx.checkpoint({
-          key: key(`upload:${tag}`),
-          fn: async () => {
-            const tags = await deployer.currentTags();
-            if (tags?.includes(tag)) {
-              log(
-                `Worker '${input.scriptName}' already runs this code and configuration; not uploaded again`,
-              );
-              return false;
-            }
-            const bindings: TextBinding[] = signingKey
-              ? [
-                  ...vars,
-                  {
-                    type: 'secret_text',
-                    name: SIGNING_KEY_BINDING,
-                    text: signingKey,
-                  },
-                ]
-              : vars;
-            await deployer.upload({
-              bundle,
-              compatibilityDate,
-              bindings,
-              // Tags set by others stay; only the previous deploy's tag is replaced.
-              tags: [
-                ...(tags ?? []).filter(t => !t.startsWith(DEPLOY_TAG_PREFIX)),
-                tag,
-              ],
-            });
-            log(
-              `Uploaded Worker '${input.scriptName}' to account ${input.accountId}`,
-            );
-            return true;
-          },
-        });
-
-        let url: string;
-        if (input.route) {
-          const { zoneId, pattern } = input.route;
-          const route = await ctx.checkpoint({
-            key: key(`route:${zoneId}:${pattern}`),
-            fn: async () => ({
-              ...(await deployer.ensureRoute(zoneId, pattern)),
-            }),
-          });
-          log(`Route ${pattern} (${route.id}): ${route.change}`);
-          url = routeUrl(pattern);
-        } else {
-          const dev = await ctx.checkpoint({
-            key: key('workers-dev'),
-            fn: async () => ({ ...(await deployer.enableWorkersDev()) }),
-          });
-          log(`workers.dev ${dev.changed ? 'enabled' : 'was already enabled'}`);
-          url = workersDevUrl(input.scriptName, dev.accountSubdomain);
+        ctx.output('url', result.url);
+        if (result.deploymentId) {
+          ctx.output('deploymentId', result.deploymentId);
         }
-
-        const deploymentId = await deployer.latestDeploymentId();
-        ctx.output('url', url);
-        if (deploymentId) {
-          ctx.output('deploymentId', deploymentId);
-        }
-        log(
-          `Worker '${input.scriptName}' ${
-            uploaded ? 'deployed' : 'unchanged'
-          }: ${url}${deploymentId ? ` (deployment ${deploymentId})` : ''}`,
-        );
       } catch (error) {
         throw scrub(error, hidden);
       }

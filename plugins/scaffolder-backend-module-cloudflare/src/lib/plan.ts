@@ -1,10 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
-import type { TextBinding } from './workerDeployer';
+import { InputError } from '@backstage/errors';
+import contract from '@internal/image-worker/contract';
+import { SIGNING_KEY_BINDING, type TextBinding } from './workerDeployer';
+import { entityTag, routeTag } from './ownership';
+import { routeUrl } from './validation';
 
-/** Cloudflare's limit for a Worker on the free plan, after gzip. */
-export const FREE_PLAN_GZIP_LIMIT_BYTES = 3 * 1024 * 1024;
+/** Cloudflare's limit for a Worker on the free plan, after gzip (the Worker's contract). */
+export const FREE_PLAN_GZIP_LIMIT_BYTES = contract.limits.bundleGzipBytes;
 
 /** The Worker's variables, as the action's input gives them. */
 export interface WorkerVars {
@@ -42,12 +46,13 @@ export function formatBytes(bytes: number): string {
 
 /** The Worker's `plain_text` bindings, by the names the Worker reads. */
 export function varBindings(vars: WorkerVars): TextBinding[] {
+  const names = contract.bindings;
   const entries: Array<[string, string | number | undefined]> = [
-    ['ENGINE', vars.engine],
-    ['ALLOWED_ORIGINS', vars.allowedOrigins.join(',')],
-    ['MAX_SOURCE_BYTES', vars.maxSourceBytes],
-    ['MAX_PIXELS', vars.maxPixels],
-    ['ORIGIN_TIMEOUT_MS', vars.originTimeoutMs],
+    [names.engine, vars.engine],
+    [names.allowedOrigins, vars.allowedOrigins.join(',')],
+    [names.maxSourceBytes, vars.maxSourceBytes],
+    [names.maxPixels, vars.maxPixels],
+    [names.originTimeoutMs, vars.originTimeoutMs],
   ];
   return entries
     .filter((e): e is [string, string | number] => e[1] !== undefined)
@@ -70,6 +75,8 @@ export function deployTag(options: {
   compatibilityDate: string;
   bindings: TextBinding[];
   signingKey?: string;
+  /** The entity and route tags, so that a new owner or route uploads again. */
+  tags?: string[];
 }): string {
   const { bundle, compatibilityDate, bindings, signingKey } = options;
   const hash = createHash('sha256');
@@ -84,6 +91,7 @@ export function deployTag(options: {
         createHash('sha256').update(m.content).digest('hex'),
       ]),
       bindings: bindings.map(b => [b.type, b.name, b.text]),
+      tags: options.tags ?? [],
       signing: signingKey
         ? createHmac('sha256', signingKey)
             .update('cloudflare:worker:deploy')
@@ -92,4 +100,128 @@ export function deployTag(options: {
     }),
   );
   return `${DEPLOY_TAG_PREFIX}${hash.digest('hex').slice(0, 32)}`;
+}
+
+/** Where the Worker answers: one route of a zone, or the account's workers.dev subdomain. */
+export type Placement =
+  | { type: 'route'; zoneId: string; pattern: string }
+  | { type: 'workersDev' };
+
+/** `auto` picks `cloudflare` on a route (free tier of Image Transformations), `wasm` on workers.dev. */
+export type EngineChoice = 'auto' | 'cloudflare' | 'wasm';
+
+/** Everything one deploy will send, worked out before anything is sent. */
+export interface DeployPlan {
+  bundle: WorkerBundle;
+  size: BundleSize;
+  compatibilityDate: string;
+  engine: 'cloudflare' | 'wasm';
+  /** The Worker's variables (`plain_text`), without the secret. */
+  vars: TextBinding[];
+  /** What is uploaded: the variables, plus `SIGNING_KEY` (`secret_text`) when URLs are signed. */
+  bindings: TextBinding[];
+  /** The tags the action owns on the script: content hash, catalog entity, and the route. */
+  tags: string[];
+  /** The content-hash tag alone (see {@link deployTag}). */
+  deployTag: string;
+  placement: Placement;
+  /** The URL the Worker answers on, when it is known without asking Cloudflare (a route). */
+  url?: string;
+  /** One line for the task log, free of secrets. */
+  summary: string[];
+}
+
+/**
+ * Works out a deploy from the action's input: engine, variables, bindings, tags, size and URL.
+ * Throws an `InputError` saying what to change when the combination cannot work, and an error
+ * when the bundle is over Cloudflare's free-plan size limit.
+ */
+export function planWorkerDeploy(options: {
+  bundle: WorkerBundle;
+  entityRef: string;
+  placement: Placement;
+  engine: EngineChoice;
+  allowedOrigins: string[];
+  limits?: Omit<WorkerVars, 'engine' | 'allowedOrigins'>;
+  compatibilityDate?: string;
+  signingKey?: string;
+}): DeployPlan {
+  const { bundle, entityRef, placement, signingKey } = options;
+  let engine: 'cloudflare' | 'wasm';
+  if (options.engine === 'auto') {
+    engine = placement.type === 'route' ? 'cloudflare' : 'wasm';
+  } else {
+    engine = options.engine;
+  }
+  if (engine === 'cloudflare' && placement.type === 'workersDev') {
+    throw new InputError(
+      'The cloudflare engine resizes with Image Transformations, which work only on a route of a zone: deploy to a route, or pick the wasm engine for workers.dev',
+    );
+  }
+
+  const size = bundleSize(bundle);
+  if (size.gzipBytes > FREE_PLAN_GZIP_LIMIT_BYTES) {
+    throw new Error(
+      `The Worker bundle is ${formatBytes(
+        size.gzipBytes,
+      )} gzip, over Cloudflare's free-plan limit of ${formatBytes(
+        FREE_PLAN_GZIP_LIMIT_BYTES,
+      )}`,
+    );
+  }
+  const compatibilityDate =
+    options.compatibilityDate ?? bundle.compatibilityDate;
+  const vars = varBindings({
+    engine,
+    allowedOrigins: options.allowedOrigins,
+    ...options.limits,
+  });
+  const bindings: TextBinding[] = signingKey
+    ? [
+        ...vars,
+        { type: 'secret_text', name: SIGNING_KEY_BINDING, text: signingKey },
+      ]
+    : vars;
+  const ownTags = [
+    entityTag(entityRef),
+    ...(placement.type === 'route'
+      ? [routeTag(placement.zoneId, placement.pattern)]
+      : []),
+  ];
+  const tag = deployTag({
+    bundle,
+    compatibilityDate,
+    bindings: vars,
+    signingKey,
+    tags: ownTags,
+  });
+  const target =
+    placement.type === 'route'
+      ? `route ${placement.pattern} in zone ${placement.zoneId}`
+      : 'workers.dev';
+  return {
+    bundle,
+    size,
+    compatibilityDate,
+    engine,
+    vars,
+    bindings,
+    tags: [tag, ...ownTags],
+    deployTag: tag,
+    placement,
+    url: placement.type === 'route' ? routeUrl(placement.pattern) : undefined,
+    summary: [
+      `Worker bundle: ${bundle.modules.length} module(s), ${formatBytes(
+        size.rawBytes,
+      )} raw, ${formatBytes(
+        size.gzipBytes,
+      )} gzip (free-plan limit ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)})`,
+      `Bindings: ${vars.map(b => `${b.name}=${b.text}`).join(', ')}${
+        signingKey ? `, ${SIGNING_KEY_BINDING} (secret)` : ''
+      }; compatibility date ${compatibilityDate}`,
+      `Target: ${target}; engine ${engine}${
+        options.engine === 'auto' ? ' (chosen for this placement)' : ''
+      }; tags ${ownTags.join(', ')}`,
+    ],
+  };
 }

@@ -1,22 +1,22 @@
+import contract from '@internal/image-worker/contract';
+
 /** Worker script names: lower-case letters, digits and dashes, 1 to 63 characters, no dash at either end. */
-export const SCRIPT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const SCRIPT_NAME_PATTERN = new RegExp(contract.patterns.scriptName);
 
 /** Cloudflare account and zone identifiers: 32 lower-case hex digits. */
-export const CLOUDFLARE_ID_PATTERN = /^[0-9a-f]{32}$/;
+export const CLOUDFLARE_ID_PATTERN = new RegExp(contract.patterns.cloudflareId);
 
 /** `YYYY-MM-DD`. */
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A host name, optionally with a port: what `ALLOWED_ORIGINS` lists. */
-export const HOST_PATTERN =
-  /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/;
+export const HOST_PATTERN = new RegExp(contract.patterns.host);
 
 /**
  * A Workers route pattern with a concrete host: `images.example.com/*`, `example.com/img/*`.
  * Wildcard hosts are refused because the action must report the URL the Worker answers on.
  */
-export const ROUTE_PATTERN =
-  /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+\/[A-Za-z0-9\-._~%!$&'()+,;=:@/]*\*?$/;
+export const ROUTE_PATTERN = new RegExp(contract.patterns.routePattern);
 
 /** Returns a message describing what is wrong with a script name, or undefined when it is valid. */
 export function checkScriptName(name: string): string | undefined {

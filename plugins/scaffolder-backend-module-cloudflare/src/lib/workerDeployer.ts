@@ -1,6 +1,7 @@
 import Cloudflare, { APIError, toFile } from 'cloudflare';
 import { InputError } from '@backstage/errors';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
+import contract from '@internal/image-worker/contract';
 import { CallContext, describeCloudflareError } from './errors';
 import { RetryOptions, withRetry } from './retry';
 
@@ -28,7 +29,7 @@ export interface WorkerDeployerOptions {
 }
 
 /** The secret binding the Worker reads its URL-signing key from. */
-export const SIGNING_KEY_BINDING = 'SIGNING_KEY';
+export const SIGNING_KEY_BINDING = contract.bindings.signingKey;
 
 /**
  * The Cloudflare calls that deploy one Worker script: each retried on rate limits and server
@@ -194,24 +195,60 @@ export class WorkerDeployer {
     return { accountSubdomain, changed: true };
   }
 
-  /**
-   * Points the route `pattern` of `zoneId` at the script: creates it, updates an existing route
-   * with that pattern, or leaves it alone when it already points here. Never creates a duplicate.
-   */
-  async ensureRoute(zoneId: string, pattern: string): Promise<RouteResult> {
-    const ctx = { scope: 'routes' as const, zoneId };
-    const routes = await this.call(
-      { ...ctx, operation: `list the Workers routes of zone '${zoneId}'` },
-      async () => {
-        const page = await this.client.workers.routes.list({ zone_id: zoneId });
-        return page.getPaginatedItems();
+  /** The Workers routes of a zone (`GET /zones/{zone_id}/workers/routes`). */
+  private async listRoutes(zoneId: string) {
+    return this.call(
+      {
+        scope: 'routes',
+        zoneId,
+        operation: `list the Workers routes of zone '${zoneId}'`,
       },
+      async () =>
+        (
+          await this.client.workers.routes.list({ zone_id: zoneId })
+        ).getPaginatedItems(),
     );
-    const existing = routes.find(r => r.pattern === pattern);
+  }
+
+  /**
+   * Refuses, before anything is written, a route `pattern` of `zoneId` that serves another
+   * script (or none), naming it, unless `takeover` is set. Returns the route when it exists.
+   */
+  async checkRoute(zoneId: string, pattern: string, takeover: boolean) {
+    const existing = (await this.listRoutes(zoneId)).find(
+      r => r.pattern === pattern,
+    );
+    if (existing && existing.script !== this.scriptName && !takeover) {
+      throw new InputError(
+        `Route '${pattern}' in zone ${zoneId} already serves ${describeHolder(
+          existing.script,
+        )}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
+      );
+    }
+    return existing;
+  }
+
+  /**
+   * Points the route `pattern` of `zoneId` at the script: creates it, or leaves it alone when it
+   * already points here. A route that serves another script (or none) is refused with a message
+   * naming that script, unless `takeover` is set. Never creates a duplicate.
+   */
+  async ensureRoute(
+    zoneId: string,
+    pattern: string,
+    takeover: boolean,
+  ): Promise<RouteResult> {
+    const ctx = { scope: 'routes' as const, zoneId };
+    const existing = await this.checkRoute(zoneId, pattern, takeover);
     if (existing && existing.script === this.scriptName) {
       return { id: existing.id, change: 'unchanged' };
     }
     if (existing) {
+      this.log(
+        `Taking over route ${pattern}, which served ${describeHolder(
+          existing.script,
+        )}`,
+      );
       const updated = await this.call(
         {
           ...ctx,
@@ -251,6 +288,40 @@ export class WorkerDeployer {
     return { id: created.id, change: 'created' };
   }
 
+  /**
+   * Deletes the route `pattern` of `zoneId` when it still serves this script
+   * (`DELETE /zones/{zone_id}/workers/routes/{route_id}`). A route that now serves another script
+   * was changed by someone else and stays. Returns what happened.
+   */
+  async removeRoute(
+    zoneId: string,
+    pattern: string,
+  ): Promise<'removed' | 'gone' | 'kept'> {
+    const existing = (await this.listRoutes(zoneId)).find(
+      r => r.pattern === pattern,
+    );
+    if (!existing) {
+      return 'gone';
+    }
+    if (existing.script !== this.scriptName) {
+      this.log(
+        `Route ${pattern} in zone ${zoneId} now serves ${
+          existing.script ? `'${existing.script}'` : 'no script'
+        }; left as it is`,
+      );
+      return 'kept';
+    }
+    await this.call(
+      {
+        scope: 'routes',
+        zoneId,
+        operation: `delete the route '${pattern}' of '${this.scriptName}'`,
+      },
+      () => this.client.workers.routes.delete(existing.id, { zone_id: zoneId }),
+    );
+    return 'removed';
+  }
+
   /** The id of the script's newest deployment. */
   async latestDeploymentId(): Promise<string | undefined> {
     const result = await this.call(
@@ -275,4 +346,11 @@ function isScriptNotFound(error: APIError): boolean {
   return (error.errors ?? []).some(
     e => (e as { code?: number }).code === 10007,
   );
+}
+
+/** `the Worker script 'x'`, or what a route without a script means. */
+function describeHolder(script: string | undefined | null): string {
+  return script
+    ? `the Worker script '${script}'`
+    : 'no Worker script (Workers are turned off on it)';
 }

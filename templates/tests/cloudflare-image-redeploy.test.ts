@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import fs from 'node:fs';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DryRunBackend, startDryRunBackend } from './dryRun';
+import { formErrors } from './lib/formValidation';
+
+const templateDir = path.resolve(__dirname, '../cloudflare-image-redeploy');
+const optimizerDir = path.resolve(__dirname, '../cloudflare-image-optimizer');
+const SIGNING_KEY = 'k3y-for-signing-image-urls-0123456789abcdef';
+
+/** The entity the image optimizer template registered for `shop-images`. */
+const workerEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'shop-images',
+    namespace: 'default',
+    annotations: {
+      'cloudflare.com/account-id': '0123456789abcdef0123456789abcdef',
+      'cloudflare.com/worker-name': 'shop-images',
+    },
+    tags: ['cloudflare-worker', 'images'],
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/platform-team',
+  },
+};
+
+const values = {
+  entity: 'component:default/shop-images',
+  placement: 'route',
+  engine: 'auto',
+  zoneId: 'fedcba9876543210fedcba9876543210',
+  routePattern: 'img.example.com/*',
+  allowedOrigins: ['assets.example.com'],
+  maxSourceBytes: 26214400,
+  maxPixels: 12000000,
+  originTimeoutMs: 10000,
+  signUrls: true,
+  signingKey: '*'.repeat(SIGNING_KEY.length),
+};
+
+let backend: DryRunBackend;
+
+beforeAll(async () => {
+  backend = await startDryRunBackend({
+    entities: [workerEntity],
+    features: [
+      import('@internal/plugin-scaffolder-backend-module-cloudflare'),
+      mockServices.rootConfig.factory({
+        data: {
+          cloudflare: {
+            apiToken: 'portal-token-0123456789abcdef',
+            portalTokenGroups: ['group:default/platform-team'],
+          },
+        },
+      }),
+    ],
+  });
+});
+
+afterAll(async () => {
+  await backend?.stop();
+});
+
+describe('cloudflare-image-redeploy', () => {
+  it('accepts valid values in the form', () => {
+    expect(formErrors(templateDir, values)).toEqual([]);
+  });
+
+  it('asks for the same Worker settings as the image optimizer, with the same rules', () => {
+    const pages = (dir: string) =>
+      parseYaml(fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8')).spec
+        .parameters;
+    const [, ...redeploy] = pages(templateDir);
+    const optimizer = pages(optimizerDir);
+    const byTitle = (list: any[], title: string) =>
+      list.find(p => p.title === title);
+    for (const title of ['Images', 'Signed URLs']) {
+      expect(byTitle(redeploy, title)).toEqual(byTitle(optimizer, title));
+    }
+    const { accountId, ...optimizerCloudflare } = byTitle(
+      optimizer,
+      'Cloudflare',
+    ).properties;
+    expect(accountId).toBeDefined();
+    expect(byTitle(redeploy, 'Cloudflare').properties).toEqual(
+      optimizerCloudflare,
+    );
+  });
+
+  it("deploys the entity's Worker again from its catalog entry, in one step, without publishing a repository", async () => {
+    const result = await backend.dryRun({
+      templateDir,
+      values,
+      secrets: { signingKey: SIGNING_KEY },
+    });
+    expect(result.status).toBe(200);
+    expect(result.steps.map(s => s.action)).toEqual([
+      'catalog:fetch',
+      'cloudflare:worker:deploy',
+    ]);
+    expect(result.steps[1].input).toMatchObject({
+      scriptName: 'shop-images',
+      entityRef: 'component:default/shop-images',
+      owner: 'group:default/platform-team',
+      accountId: '0123456789abcdef0123456789abcdef',
+      placement: {
+        type: 'route',
+        zoneId: 'fedcba9876543210fedcba9876543210',
+        pattern: 'img.example.com/*',
+      },
+    });
+    const log = result.log.join('\n');
+    expect(log).toContain(
+      'Target: route img.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare',
+    );
+    expect(result.body.output.links[0]).toEqual({
+      title: 'Image Worker',
+      url: 'https://img.example.com/',
+    });
+    expect(JSON.stringify(result.body)).not.toContain(SIGNING_KEY);
+  });
+});

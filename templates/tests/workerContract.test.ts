@@ -1,0 +1,88 @@
+/*
+ * The image templates ask for the Worker's settings with the Worker's own defaults, ranges and
+ * patterns (worker/src/contract.json); a change on either side without the other fails here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import contract from '@internal/image-worker/contract';
+
+const templates = ['cloudflare-image-optimizer', 'cloudflare-image-redeploy'];
+
+/**
+ * Every property of every page by name, with what the `allOf` branches add (`withBranches`) or
+ * as the page declares it.
+ */
+function properties(name: string, withBranches = true): Record<string, any> {
+  const template = parseYaml(
+    fs.readFileSync(
+      path.resolve(__dirname, '..', name, 'template.yaml'),
+      'utf8',
+    ),
+  );
+  const all: Record<string, any> = {};
+  for (const page of template.spec.parameters) {
+    Object.assign(all, page.properties);
+    for (const branch of withBranches ? page.allOf ?? [] : []) {
+      for (const [key, value] of Object.entries<any>(
+        branch.then?.properties ?? {},
+      )) {
+        all[key] = { ...all[key], ...value };
+      }
+    }
+  }
+  return all;
+}
+
+describe.each(templates)('%s and the Worker contract', name => {
+  const props = properties(name);
+
+  it.each(['maxSourceBytes', 'maxPixels', 'originTimeoutMs'] as const)(
+    'offers %s with the Worker default and the contract range',
+    key => {
+      expect({
+        default: props[key].default,
+        minimum: props[key].minimum,
+        maximum: props[key].maximum,
+      }).toEqual({
+        default: contract.defaults[key],
+        minimum: contract.limits[key].min,
+        maximum: contract.limits[key].max,
+      });
+    },
+  );
+
+  it('checks image origins with the host pattern and the list limits', () => {
+    expect(props.allowedOrigins.items.pattern).toBe(contract.patterns.host);
+    expect([
+      props.allowedOrigins.minItems,
+      props.allowedOrigins.maxItems,
+    ]).toEqual([
+      contract.limits.allowedOrigins.minItems,
+      contract.limits.allowedOrigins.maxItems,
+    ]);
+  });
+
+  it('checks the route and the zone id with the contract patterns', () => {
+    expect(props.routePattern.pattern).toBe(contract.patterns.routePattern);
+    expect(props.zoneId.pattern).toBe(contract.patterns.cloudflareId);
+    // The redeploy template reads the account id from the Worker's catalog entity.
+    expect(props.accountId?.pattern ?? contract.patterns.cloudflareId).toBe(
+      contract.patterns.cloudflareId,
+    );
+  });
+
+  it('asks for a signing key of the contract length', () => {
+    expect([props.signingKey.minLength, props.signingKey.maxLength]).toEqual([
+      contract.limits.signingKey.minLength,
+      contract.limits.signingKey.maxLength,
+    ]);
+  });
+
+  it('offers every engine of the contract, plus automatic', () => {
+    expect(properties(name, false).engine.enum).toEqual([
+      'auto',
+      ...contract.engines,
+    ]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The image Worker's contract (`src/contract.json`): binding names, defaults, limits, validation
+ * patterns and URL signing, defined once for the Worker, `sign.js`, `bundle.js`, the deploy
+ * action and the templates.
+ */
+export interface WorkerContract {
+  /** Binding names the Worker reads, by setting. */
+  bindings: {
+    engine: 'ENGINE';
+    allowedOrigins: 'ALLOWED_ORIGINS';
+    signingKey: 'SIGNING_KEY';
+    maxSourceBytes: 'MAX_SOURCE_BYTES';
+    maxPixels: 'MAX_PIXELS';
+    originTimeoutMs: 'ORIGIN_TIMEOUT_MS';
+    maxOutputPixels: 'MAX_OUTPUT_PIXELS';
+    avifSpeed: 'AVIF_SPEED';
+    debugHeaders: 'DEBUG_HEADERS';
+  };
+  /** Values of `ENGINE`. */
+  engines: Array<'cloudflare' | 'wasm'>;
+  /** What the Worker uses when a binding is unset. */
+  defaults: {
+    engine: 'cloudflare' | 'wasm';
+    maxSourceBytes: number;
+    maxPixels: number;
+    originTimeoutMs: number;
+    maxOutputPixels: number;
+    avifSpeed: number;
+  };
+  /** Ranges the form and the deploy action accept. */
+  limits: {
+    maxSourceBytes: { min: number; max: number };
+    maxPixels: { min: number; max: number };
+    originTimeoutMs: { min: number; max: number };
+    allowedOrigins: { minItems: number; maxItems: number };
+    signingKey: { minLength: number; maxLength: number };
+    /** Cloudflare's limit for a Worker on the free plan, all modules gzipped. */
+    bundleGzipBytes: number;
+  };
+  /** Regular expressions (JSON schema `pattern` strings, no flags). */
+  patterns: {
+    /** An `ALLOWED_ORIGINS` entry: a host name, optionally with a port. */
+    host: string;
+    /** A Worker script name. */
+    scriptName: string;
+    /** A Workers route with a concrete host, e.g. `images.example.com/*`. */
+    routePattern: string;
+    /** A Cloudflare account or zone id. */
+    cloudflareId: string;
+  };
+  /** URL signing: query parameter names and the MAC. */
+  signing: {
+    signatureParam: 'sig';
+    expiryParam: 'exp';
+    algorithm: 'HMAC-SHA256';
+    encoding: 'base64url';
+  };
+}
+
+declare const contract: WorkerContract;
+export = contract;
