@@ -1,4 +1,10 @@
 import { HttpError } from './errors';
+import {
+  EXTRA_PARAMETERS,
+  extraKey,
+  parseExtraOptions,
+  type ExtraOptions,
+} from './extraOptions';
 
 export const FITS = ['scale-down', 'contain', 'cover', 'crop'] as const;
 export type Fit = (typeof FITS)[number];
@@ -13,7 +19,7 @@ export const LIMITS = {
 } as const;
 
 /** The validated transformation a request asks for. */
-export interface TransformOptions {
+export interface TransformOptions extends ExtraOptions {
   source: URL;
   width?: number;
   height?: number;
@@ -26,7 +32,17 @@ export interface TransformOptions {
 }
 
 /** Query parameters the Worker understands; anything else is refused so caches cannot be busted. */
-const KNOWN = new Set(['url', 'w', 'h', 'fit', 'q', 'f', 'sig', 'exp']);
+const KNOWN = new Set([
+  'url',
+  'w',
+  'h',
+  'fit',
+  'q',
+  'f',
+  'sig',
+  'exp',
+  ...EXTRA_PARAMETERS,
+]);
 
 function integer(
   params: URLSearchParams,
@@ -121,6 +137,7 @@ export function parseOptions(params: URLSearchParams): TransformOptions {
     quality: integer(params, 'q', LIMITS.quality),
     format: oneOf(params, 'f', FORMATS, 'auto'),
     expires,
+    ...parseExtraOptions(params),
   };
 }
 
@@ -134,5 +151,5 @@ export function normalizedKey(options: TransformOptions): string {
     `q=${options.quality ?? ''}`,
     `f=${options.format}`,
   ];
-  return parts.join('&');
+  return parts.join('&') + extraKey(options);
 }
