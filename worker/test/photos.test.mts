@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { photo } from './fixtures.mts';
 import { startWorker, type WorkerHarness } from './harness.mts';
 import {
   animatedGif,
@@ -161,6 +162,15 @@ before(async () => {
       .png()
       .toBuffer(),
     type: 'image/png',
+  });
+  // A 12 MP portrait photo as a phone writes it: stored sideways (orientation 6), Display P3.
+  files.set('/phone-12mp.jpg', {
+    body: await (await photo(4000, 3000, 6))
+      .withMetadata({ orientation: 6 })
+      .withIccProfile('p3')
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+    type: 'image/jpeg',
   });
   files.set('/anim.gif', { body: animatedGif(120, 80, 4), type: 'image/gif' });
   files.set('/huge-anim.gif', {
@@ -609,4 +619,35 @@ describe('GIF sources', () => {
       12,
     );
   });
+});
+
+describe('memory with orientation and colour management on', () => {
+  // The largest outputs the engine allows: MAX_OUTPUT_PIXELS (4 MP) and AVIF's 1280x1024 cap.
+  for (const [format, width] of [
+    ['webp', 1732],
+    ['jpeg', 1732],
+    ['png', 1732],
+    ['avif', 990],
+  ] as const) {
+    it(`stays under 128 MiB for a 12 MP P3 phone photo to ${format} at ${width} px`, async () => {
+      const res = await worker.fetch(
+        q('/phone-12mp.jpg', { w: width, f: format }),
+      );
+      assert.equal(res.status, 200, await res.clone().text());
+      const debug = res.headers.get('X-Image-Debug') ?? '';
+      assert.match(debug, /orientation=6/);
+      assert.match(debug, /colour-managed=yes/);
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      assert.deepEqual(
+        [meta.width, meta.height],
+        [width, Math.round((width * 4) / 3)],
+      );
+      const peak = Number(/wasm-peak-bytes=(\d+)/.exec(debug)?.[1]);
+      assert.ok(
+        peak > width * width * 4,
+        `peak ${peak} counts the output pixels`,
+      );
+      assert.ok(peak < CLOUDFLARE_LIMIT, `peak WASM memory ${peak} bytes`);
+    });
+  }
 });
