@@ -366,11 +366,12 @@ export const wasmEngine: Engine = {
       );
     }
     let format = target === 'original' ? originalFormat(info) : target;
+    // Animations become animated WebP: for f=webp, or f=auto when the browser takes WebP or
+    // AVIF (there is no animated AVIF encoder here). An explicit f=avif gets the first frame.
     const animated =
       info.type === 'gif' &&
       options.anim &&
-      format !== 'jpeg' &&
-      format !== 'png';
+      (format === 'webp' || (format === 'avif' && options.format === 'auto'));
     if (animated) {
       const gif = readGif(source);
       if (gif.frameCount > 1) {

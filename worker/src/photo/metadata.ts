@@ -240,20 +240,37 @@ export function readMetadata(bytes: Uint8Array, type: string): SourceMetadata {
   return meta;
 }
 
-/** Inflates a PNG's zlib-compressed ICC profile; undefined when it is broken. */
+/** Largest ICC profile accepted from a PNG; real display profiles are a few kilobytes. */
+const MAX_ICC_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Inflates a PNG's zlib-compressed ICC profile; undefined when it is broken or inflates past
+ * `MAX_ICC_BYTES` (read chunk by chunk, so a compression bomb stops there).
+ */
 export async function inflateIcc(
   compressed: Uint8Array,
 ): Promise<Uint8Array | undefined> {
+  const reader = new Blob([compressed])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate'))
+    .getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
   try {
-    const stream = new Blob([compressed])
-      .stream()
-      .pipeThrough(new DecompressionStream('deflate'));
-    const out = new Uint8Array(await new Response(stream).arrayBuffer());
-    // A profile larger than 4 MiB is not a real display profile; ignore it.
-    return out.length <= 4 * 1024 * 1024 ? out : undefined;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_ICC_BYTES) {
+        await reader.cancel();
+        return undefined;
+      }
+      parts.push(value);
+    }
   } catch {
     return undefined;
   }
+  return concat(parts);
 }
 
 /**
