@@ -2,6 +2,7 @@
 // animated GIFs. Made at test time with sharp (libvips, lcms2) and omggif.
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 const require = createRequire(import.meta.url);
@@ -213,4 +214,29 @@ export function channelMeans(raw: Buffer, channels: number): number[] {
     for (let c = 0; c < channels; c++) sums[c] += raw[i + c];
   }
   return sums.map(s => s / (raw.length / channels));
+}
+
+/**
+ * A PNG whose iCCP chunk inflates to `inflatedBytes` of zeros (a compression bomb in the
+ * profile), inserted after IHDR as PNG 3rd edition section 11.3.2.3 places it.
+ */
+export function pngWithIccBomb(png: Buffer, inflatedBytes: number): Buffer {
+  const data = Buffer.concat([
+    Buffer.from('bomb\0\0', 'latin1'),
+    deflateSync(Buffer.alloc(inflatedBytes), { level: 9 }),
+  ]);
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('iCCP', 4, 'ascii');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(
+    crc32(chunk.subarray(4, 8 + data.length)),
+    8 + data.length,
+  );
+  const afterIhdr = 8 + 12 + png.readUInt32BE(8);
+  return Buffer.concat([
+    png.subarray(0, afterIhdr),
+    chunk,
+    png.subarray(afterIhdr),
+  ]);
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { adobeRgbProfile } from './photoFixtures.mts';
 
@@ -102,6 +103,17 @@ describe('ICC profiles', () => {
     cmyk.set([0x43, 0x4d, 0x59, 0x4b], 16);
     assert.equal(lib.parseRgbProfile(cmyk), undefined);
     assert.equal(lib.parseRgbProfile(new Uint8Array(40)), undefined);
+  });
+});
+
+describe('PNG profiles', () => {
+  it('inflates a zlib profile, and gives up past 4 MiB', async () => {
+    const profile = adobeRgbProfile();
+    const back = await lib.inflateIcc(new Uint8Array(deflateSync(profile)));
+    assert.ok(back && Buffer.from(back).equals(profile));
+    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    assert.equal(await lib.inflateIcc(new Uint8Array(bomb)), undefined);
+    assert.equal(await lib.inflateIcc(new Uint8Array([1, 2, 3])), undefined);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   asymmetric,
   channelMeans,
   meanDifference,
+  pngWithIccBomb,
   saturated,
   writeAdobeRgbProfile,
 } from './photoFixtures.mts';
@@ -171,6 +172,13 @@ before(async () => {
       .jpeg({ quality: 90 })
       .toBuffer(),
     type: 'image/jpeg',
+  });
+  files.set('/icc-bomb.png', {
+    body: pngWithIccBomb(
+      await saturated(64, 32).png().toBuffer(),
+      64 * 1024 * 1024,
+    ),
+    type: 'image/png',
   });
   files.set('/anim.gif', { body: animatedGif(120, 80, 4), type: 'image/gif' });
   files.set('/huge-anim.gif', {
@@ -341,6 +349,18 @@ describe('colour profiles', () => {
       );
     });
   }
+
+  it('answers a PNG whose profile is a compression bomb with a clear 422, not a crash', async () => {
+    assert.ok(
+      files.get('/icc-bomb.png')!.body.length < 200_000,
+      'the bomb is small',
+    );
+    const res = await worker.fetch(q('/icc-bomb.png', { w: 32, f: 'png' }));
+    // The PNG decoder refuses the oversized profile itself; the profile reader stops at 4 MiB
+    // (tested directly in photoLib.test.mts).
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /could not be decoded as PNG/);
+  });
 
   it('leaves an sRGB-tagged source as it is', async () => {
     const res = await worker.fetch(q('/srgb-tagged.jpg', { w: 150, f: 'png' }));
@@ -588,6 +608,19 @@ describe('GIF sources', () => {
       b > 150 && r < 100,
       `third frame is blue: ${[r, g, b].map(Math.round)}`,
     );
+  });
+
+  it('gives the first frame for an explicit f=avif, and animated WebP for f=auto', async () => {
+    const avif = await fetchImage('/anim.gif', { w: 60, f: 'avif' });
+    assert.equal((await sharp(avif).metadata()).pages ?? 1, 1);
+    const res = await worker.fetch(q('/anim.gif', { w: 60 }), {
+      headers: { Accept: 'image/avif,image/webp,*/*' },
+    });
+    assert.equal(res.headers.get('Content-Type'), 'image/webp');
+    const meta = await sharp(Buffer.from(await res.arrayBuffer()), {
+      animated: true,
+    }).metadata();
+    assert.equal(meta.pages, 4);
   });
 
   it('refuses an animation too large for the memory limit with 422, and serves its still', async () => {
