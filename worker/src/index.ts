@@ -1,8 +1,13 @@
 import { cloudflareEngine } from './engines/cloudflare';
-import type { Engine, Target } from './engines/engine';
+import type { Engine, Target, TransformResult } from './engines/engine';
 import { wasmEngine } from './engines/wasm';
 import { formatBucket } from './lib/accept';
 import { readConfig, type Config, type Env } from './lib/config';
+import {
+  derivativeKey,
+  readDerivative,
+  storeDerivative,
+} from './lib/derivatives';
 import { HttpError } from './lib/errors';
 import {
   normalizedKey,
@@ -29,6 +34,8 @@ interface LogLine {
   bytesOut?: number;
   ms: number;
   cache: 'hit' | 'miss' | 'none';
+  /** The R2 derivative store, when bound: `hit` served from it, `miss` computed and stored. */
+  stored?: 'hit' | 'miss' | 'error';
   wasmPeakBytes?: number;
   sourceHost?: string;
   error?: string;
@@ -133,7 +140,40 @@ async function handle(
   log.cache = 'miss';
 
   const engine = ENGINES[config.engine];
-  const result = await engine.transform({ options, target, config });
+  const store = env.DERIVATIVES;
+  const storeKey = store
+    ? await derivativeKey(config.engine, bucket, normalizedKey(options))
+    : undefined;
+  let result: TransformResult | null = null;
+  if (store && storeKey) {
+    try {
+      result = await readDerivative(store, storeKey);
+      log.stored = result ? 'hit' : 'miss';
+    } catch {
+      // R2 unavailable: compute the image as if there were no store.
+      log.stored = 'error';
+    }
+  }
+  const fromStore = result !== null;
+  if (!result) {
+    result = await engine.transform({ options, target, config });
+    if (store && storeKey && log.stored === 'miss') {
+      const stored = { body: result.body, contentType: result.contentType };
+      ctx.waitUntil(
+        storeDerivative(store, storeKey, stored).catch(error => {
+          console.log(
+            JSON.stringify({
+              message: 'derivative not stored',
+              error:
+                error instanceof Error
+                  ? error.message.slice(0, 200)
+                  : 'unknown',
+            }),
+          );
+        }),
+      );
+    }
+  }
   log.bytesIn = result.bytesIn;
   log.bytesOut = result.body.length;
   log.wasmPeakBytes = result.wasmPeakBytes;
@@ -164,6 +204,7 @@ async function handle(
   ctx.waitUntil(cache.put(cacheKey, new Response(result.body, { headers })));
 
   headers.set('X-Cache', 'MISS');
+  if (store) headers.set('X-Stored', fromStore ? 'HIT' : 'MISS');
   const response = new Response(
     request.method === 'HEAD' ? null : result.body,
     {

@@ -29,6 +29,7 @@ export async function fixtures() {
     png: await base.clone().ensureAlpha(0.5).png().toBuffer(),
     webp: await base.clone().webp({ quality: 90 }).toBuffer(),
     gif: await (await photo(64, 48)).gif().toBuffer(),
+    avif: await (await photo(64, 48)).avif().toBuffer(),
   };
 }
 

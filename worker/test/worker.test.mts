@@ -41,6 +41,7 @@ function origin(
     '/photo.png': () => image(images.png, 'image/png'),
     '/photo.webp': () => image(images.webp, 'image/webp'),
     '/small.gif': () => image(images.gif, 'image/gif'),
+    '/small.avif': () => image(images.avif, 'image/avif'),
     '/bomb.png': () => image(pngBomb(30000, 30000), 'image/png'),
     '/bomb.jpg': () => image(jpegBomb(60000, 60000), 'image/jpeg'),
     '/bomb.gif': () => image(gifBomb(65000, 65000), 'image/gif'),
@@ -392,10 +393,18 @@ describe('wasm engine', () => {
       assert.equal(res.status, 415);
     });
 
-    it('answers 415 for a GIF, which the wasm engine cannot decode', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/small.gif`, { w: 10 }));
+    it('answers 415 for an AVIF source, which the wasm engine cannot decode', async () => {
+      const res = await worker.fetch(q(`${ORIGIN}/small.avif`, { w: 10 }));
       assert.equal(res.status, 415);
-      assert.match(await res.text(), /cannot decode GIF/);
+      assert.match(await res.text(), /cannot decode AVIF/);
+    });
+
+    it('decodes a GIF source', async () => {
+      const res = await worker.fetch(
+        q(`${ORIGIN}/small.gif`, { w: 32, f: 'png' }),
+      );
+      assert.equal(res.status, 200);
+      assert.equal((await decoded(res)).meta.width, 32);
     });
 
     it('turns an origin 404 into a 502 naming the status', async () => {
@@ -771,6 +780,41 @@ describe('cloudflare engine', () => {
       format: 'webp',
       metadata: 'none',
     });
+  });
+
+  it('sends the photo options as Cloudflare names them (the wasm engine takes the same ones)', async () => {
+    const cases: [Record<string, string>, Record<string, unknown>][] = [
+      [{ gravity: 'auto' }, { gravity: 'auto' }],
+      [{ gravity: '0.25,0.75' }, { gravity: { x: 0.25, y: 0.75 } }],
+      [{ gravity: '0.5x0.2' }, { gravity: { x: 0.5, y: 0.2 } }],
+      [{ dpr: '2' }, { dpr: 2 }],
+      [{ background: '#ff000080' }, { background: 'rgba(255,0,0,0.502)' }],
+      [{ metadata: 'keep' }, { metadata: 'keep' }],
+      [{ metadata: 'copyright' }, { metadata: 'copyright' }],
+      [{ anim: 'false' }, { anim: false }],
+    ];
+    for (const [params, expected] of cases) {
+      const res = await worker.fetch(
+        q(`${ORIGIN}/photo.jpg`, { w: 100, h: 100, fit: 'cover', ...params }),
+      );
+      assert.equal(res.status, 200, JSON.stringify(params));
+      await res.arrayBuffer();
+      const image = worker.originRequests.at(-1)!.cf?.image as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(
+        image,
+        {
+          width: 100,
+          height: 100,
+          fit: 'cover',
+          metadata: 'none',
+          ...expected,
+        },
+        JSON.stringify(params),
+      );
+    }
   });
 
   for (const [accept, format] of [

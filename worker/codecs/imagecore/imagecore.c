@@ -288,6 +288,13 @@ EXPORT uint8_t *jpeg_decode_resize(const uint8_t *data, uint32_t size, uint32_t 
   int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_RGBA;
   cinfo.dct_method = JDCT_ISLOW;
+  /*
+   * When the resampler still halves the image (or more) on both axes, chroma is upsampled by
+   * replication in the same pass as the colour conversion (libjpeg's merged upsampler) instead
+   * of the triangle filter: the Lanczos3 reduction that follows is wider than the difference,
+   * and luma is untouched. Smaller reductions keep the triangle filter.
+   */
+  if (cw >= 2 * out_w && ch >= 2 * out_h) cinfo.do_fancy_upsampling = FALSE;
   jpeg_start_decompress(&cinfo);
   int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
   if (cx < 0 || cy < 0 || cw < 1 || ch < 1 || cx + cw > w || cy + ch > h) __builtin_trap();

@@ -54,3 +54,27 @@ declare module '@jsquash/webp/codec/enc/webp_enc_simd.js' {
   }>;
   export default factory;
 }
+
+// omggif ships no types; only the reader is used.
+declare module 'omggif' {
+  export interface GifFrameInfo {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    /** Centiseconds. */
+    delay: number;
+    disposal: number;
+    transparent_index: number | null;
+    interlaced: boolean;
+  }
+  export class GifReader {
+    constructor(bytes: Uint8Array);
+    readonly width: number;
+    readonly height: number;
+    numFrames(): number;
+    loopCount(): number | null;
+    frameInfo(frame: number): GifFrameInfo;
+    decodeAndBlitFrameRGBA(frame: number, pixels: Uint8ClampedArray): void;
+  }
+}

@@ -9,8 +9,15 @@ export function imageOptions({
 }: TransformRequest): RequestInitCfPropertiesImage {
   const image: RequestInitCfPropertiesImage = {
     fit: options.fit,
-    metadata: 'none',
+    metadata: options.metadata,
   };
+  if (options.gravity !== undefined) image.gravity = options.gravity;
+  if (options.dpr !== undefined) image.dpr = options.dpr;
+  if (options.background) {
+    const { r, g, b, a } = options.background;
+    image.background = `rgba(${r},${g},${b},${+(a / 255).toFixed(3)})`;
+  }
+  if (!options.anim) image.anim = false;
   if (options.width !== undefined) image.width = options.width;
   if (options.height !== undefined) image.height = options.height;
   if (options.quality !== undefined) image.quality = options.quality;

@@ -7,13 +7,34 @@ import {
   encodePng,
   encodeWebp,
 } from '../codecs/codecs';
+import { readGif } from '../codecs/gif';
 import { Imagecore } from '../codecs/imagecore';
 import { MemoryMeter } from '../codecs/meter';
 import type { Pixels } from '../codecs/pixels';
 import { HttpError } from '../lib/errors';
 import { computeGeometry, jpegShrink, type Geometry } from '../lib/geometry';
 import { readImageInfo, type ImageInfo } from '../lib/imageHeader';
-import type { OutputFormat } from '../lib/options';
+import type { OutputFormat, TransformOptions } from '../lib/options';
+import { encodeAnimatedGif, fitsAnimationBudget } from './wasmAnimation';
+import { underlay } from '../photo/background';
+import { srgbConversion } from '../photo/icc';
+import {
+  exifCopyright,
+  exifWithCopyright,
+  exifWithoutRotation,
+  inflateIcc,
+  insertJpegMetadata,
+  readMetadata,
+  xmpWithoutRotation,
+  type SourceMetadata,
+} from '../photo/metadata';
+import {
+  applyOrientation,
+  displayedSize,
+  storedRect,
+  swapsAxes,
+} from '../photo/orientation';
+import { attentionFocus } from '../photo/saliency';
 import { checkOriginResponse, fetchOrigin, readLimited } from '../lib/origin';
 import {
   CONTENT_TYPES,
@@ -27,7 +48,7 @@ export const AVIF_MAX_OUTPUT_PIXELS = 1280 * 1024;
 
 /** The format an `original` target becomes: PNG keeps alpha for PNG sources, JPEG otherwise. */
 function originalFormat(info: ImageInfo): OutputFormat {
-  return info.type === 'png' ? 'png' : 'jpeg';
+  return info.type === 'png' || info.type === 'gif' ? 'png' : 'jpeg';
 }
 
 function decodeFailure(info: ImageInfo, error: unknown): never {
@@ -38,36 +59,68 @@ function decodeFailure(info: ImageInfo, error: unknown): never {
   );
 }
 
-/**
- * Decodes and resizes in one imagecore instance. JPEGs are decoded already scaled down by 2, 4
- * or 8 in the DCT domain when the output is at least that much smaller (as libvips and sharp
- * do), which skips most of the decoding work and memory; other formats are decoded by their
- * codec first and handed over as pixels.
- */
-async function decodeAndResize(
+/** Decodes a PNG, WebP or GIF (its first frame) whole; JPEGs are left to imagecore. */
+async function decodeWhole(
   info: ImageInfo,
   source: Uint8Array,
-  geometry: Geometry,
   meter: MemoryMeter,
-): Promise<{ pixels: Pixels; scale: number }> {
-  let decoded: Pixels | undefined;
-  if (info.type === 'png' || info.type === 'webp') {
-    try {
-      decoded =
-        info.type === 'png'
-          ? decodePng(source, meter)
-          : await decodeWebp(source, meter);
-    } catch (error) {
-      decodeFailure(info, error);
-    }
-    meter.hold(decoded.data.buffer);
-  } else if (info.type !== 'jpeg') {
+): Promise<Pixels | undefined> {
+  if (info.type === 'jpeg') return undefined;
+  if (info.type === 'gif') {
+    const first = readGif(source).frames().next();
+    if (first.done) throw new HttpError(422, 'The GIF has no frames');
+    meter.hold(first.value.pixels.data.buffer);
+    return first.value.pixels;
+  }
+  if (info.type !== 'png' && info.type !== 'webp') {
     throw new HttpError(
       415,
       `The wasm engine cannot decode ${info.type.toUpperCase()} sources`,
     );
   }
+  let decoded: Pixels;
+  try {
+    decoded =
+      info.type === 'png'
+        ? decodePng(source, meter)
+        : await decodeWebp(source, meter);
+  } catch (error) {
+    decodeFailure(info, error);
+  }
+  meter.hold(decoded.data.buffer);
+  return decoded;
+}
 
+/** A small copy of the image (stored orientation) for `gravity=auto` to judge. */
+function previewOf(
+  source: Uint8Array,
+  decoded: Pixels | undefined,
+  meter: MemoryMeter,
+): Pixels {
+  if (decoded) return decoded;
+  const core = new Imagecore(meter);
+  try {
+    const input = core.put(source);
+    const out = core.decodeJpeg(input, source.length, 8);
+    return core.take(out.ptr, out.width, out.height);
+  } finally {
+    core.dispose();
+  }
+}
+
+/**
+ * Decodes and resizes in one imagecore instance. JPEGs are decoded already scaled down by 2, 4
+ * or 8 in the DCT domain when the output is at least that much smaller (as libvips and sharp
+ * do), which skips most of the decoding work and memory; other formats arrive decoded. The
+ * geometry is in stored pixels (before orientation).
+ */
+function decodeAndResize(
+  info: ImageInfo,
+  source: Uint8Array,
+  decoded: Pixels | undefined,
+  geometry: Geometry,
+  meter: MemoryMeter,
+): { pixels: Pixels; scale: number } {
   const core = new Imagecore(meter);
   try {
     if (!decoded) {
@@ -95,7 +148,6 @@ async function decodeAndResize(
     const { width, height } = decoded;
     const ptr = core.put(new Uint8Array(decoded.data.buffer));
     meter.drop(decoded.data.buffer);
-    decoded = undefined;
     const crop = scaledCrop(geometry, info, { width, height });
     const out = core.resize(
       ptr + (crop.y * width + crop.x) * 4,
@@ -163,6 +215,91 @@ async function encode(
   }
 }
 
+/** The size the request asks for, with `dpr` applied (Cloudflare multiplies `w` and `h`). */
+function requestedSize(options: TransformOptions): {
+  width?: number;
+  height?: number;
+} {
+  const dpr = options.dpr ?? 1;
+  const scale = (v: number | undefined) =>
+    v === undefined ? undefined : Math.max(1, Math.round(v * dpr));
+  return { width: scale(options.width), height: scale(options.height) };
+}
+
+/**
+ * The output geometry on the image as displayed (after EXIF orientation), with the crop placed by
+ * `gravity`: a focal point, or for `auto` the most salient part of a preview.
+ */
+function displayedGeometry(
+  options: TransformOptions,
+  size: { width: number; height: number },
+  orientation: number,
+  preview: () => Pixels,
+): Geometry {
+  const { width, height } = requestedSize(options);
+  const gravity = options.gravity;
+  const focus = gravity === 'auto' ? undefined : gravity;
+  const geometry = computeGeometry(
+    size.width,
+    size.height,
+    options.fit,
+    width,
+    height,
+    focus,
+  );
+  const cropped =
+    geometry.crop.width < size.width || geometry.crop.height < size.height;
+  if (gravity !== 'auto' || !cropped) return geometry;
+  const shown = applyOrientation(preview(), orientation);
+  const auto = attentionFocus(
+    shown,
+    size.width,
+    size.height,
+    geometry.crop.width,
+    geometry.crop.height,
+  );
+  return computeGeometry(
+    size.width,
+    size.height,
+    options.fit,
+    width,
+    height,
+    auto,
+  );
+}
+
+/** The same geometry in stored pixels: the crop mapped back, the output axes swapped if turned. */
+function storedGeometry(
+  geometry: Geometry,
+  info: ImageInfo,
+  orientation: number,
+): Geometry {
+  const swap = swapsAxes(orientation);
+  return {
+    crop: storedRect(geometry.crop, info.width, info.height, orientation),
+    width: swap ? geometry.height : geometry.width,
+    height: swap ? geometry.width : geometry.height,
+  };
+}
+
+/** The EXIF and XMP a JPEG output carries for Cloudflare's `metadata` modes. */
+function outputMetadata(
+  meta: SourceMetadata,
+  mode: TransformOptions['metadata'],
+): { exif?: Uint8Array; xmp?: Uint8Array } {
+  if (mode === 'keep') {
+    return {
+      exif: meta.exif && exifWithoutRotation(meta.exif),
+      xmp: meta.xmp && xmpWithoutRotation(meta.xmp),
+    };
+  }
+  if (mode === 'copyright') {
+    const copyright = exifCopyright(meta.exif);
+    return { exif: copyright && exifWithCopyright(copyright) };
+  }
+  return {};
+}
+
 /** Decode, resize and encode inside the Worker, one short-lived codec instance at a time. */
 export const wasmEngine: Engine = {
   name: 'wasm',
@@ -201,12 +338,25 @@ export const wasmEngine: Engine = {
         `Source image is ${info.width}x${info.height} (${pixelCount} pixels); the limit is ${config.maxPixels} pixels`,
       );
     }
-    const geometry = computeGeometry(
-      info.width,
-      info.height,
-      options.fit,
-      options.width,
-      options.height,
+    if (info.type === 'avif') {
+      throw new HttpError(415, 'The wasm engine cannot decode AVIF sources');
+    }
+    const meta = readMetadata(source, info.type);
+    const orientation = meta.orientation;
+    const icc =
+      meta.icc ??
+      (meta.iccCompressed ? await inflateIcc(meta.iccCompressed) : undefined);
+    const toSrgb = srgbConversion(icc);
+
+    const meter = new MemoryMeter();
+    meter.hold(source.buffer);
+    const started = Date.now();
+    let decoded = await decodeWhole(info, source, meter);
+    const geometry = displayedGeometry(
+      options,
+      displayedSize(info.width, info.height, orientation),
+      orientation,
+      () => previewOf(source, decoded, meter),
     );
     const outputPixels = geometry.width * geometry.height;
     if (outputPixels > config.maxOutputPixels) {
@@ -216,6 +366,43 @@ export const wasmEngine: Engine = {
       );
     }
     let format = target === 'original' ? originalFormat(info) : target;
+    // Animations become animated WebP: for f=webp, or f=auto when the browser takes WebP or
+    // AVIF (there is no animated AVIF encoder here). An explicit f=avif gets the first frame.
+    const animated =
+      info.type === 'gif' &&
+      options.anim &&
+      (format === 'webp' || (format === 'avif' && options.format === 'auto'));
+    if (animated) {
+      const gif = readGif(source);
+      if (gif.frameCount > 1) {
+        if (decoded) meter.drop(decoded.data.buffer);
+        decoded = undefined;
+        if (!fitsAnimationBudget(gif, geometry)) {
+          throw new HttpError(
+            422,
+            `Animated GIF of ${gif.frameCount} frames at ${geometry.width}x${geometry.height} does not fit the wasm engine's memory; ask for a smaller w or h, or anim=false for a still`,
+          );
+        }
+        const body = await encodeAnimatedGif(gif, geometry, {
+          quality: options.quality ?? DEFAULT_QUALITY.webp,
+          background: options.background,
+          toSrgb,
+          meter,
+        });
+        meter.drop(source.buffer);
+        return {
+          body,
+          contentType: CONTENT_TYPES.webp,
+          bytesIn: source.length,
+          wasmPeakBytes: meter.peak,
+          detail: {
+            source: `gif ${info.width}x${info.height}`,
+            frames: gif.frameCount,
+            'transform-ms': Date.now() - started,
+          },
+        };
+      }
+    }
     if (format === 'avif' && outputPixels > AVIF_MAX_OUTPUT_PIXELS) {
       // The AVIF encoder needs about 65 bytes per output pixel; past this it may not fit in 128 MB.
       if (options.format !== 'auto') {
@@ -227,18 +414,24 @@ export const wasmEngine: Engine = {
       format = 'webp';
     }
 
-    const meter = new MemoryMeter();
-    meter.hold(source.buffer);
-    const started = Date.now();
-    const { pixels, scale } = await decodeAndResize(
+    const { pixels: stored, scale } = decodeAndResize(
       info,
       source,
-      geometry,
+      decoded,
+      storedGeometry(geometry, info, orientation),
       meter,
     );
+    decoded = undefined;
     meter.drop(source.buffer);
+    const pixels = applyOrientation(stored, orientation);
+    if (pixels !== stored) {
+      meter.drop(stored.data.buffer);
+      meter.hold(pixels.data.buffer);
+    }
+    toSrgb?.(pixels);
+    if (options.background) underlay(pixels, options.background);
     const resizeMs = Date.now() - started;
-    const body = await encode(
+    let body = await encode(
       pixels,
       format,
       options.quality,
@@ -246,6 +439,10 @@ export const wasmEngine: Engine = {
       meter,
     );
     meter.drop(pixels.data.buffer);
+    if (format === 'jpeg' && options.metadata !== 'none') {
+      const { exif, xmp } = outputMetadata(meta, options.metadata);
+      body = insertJpegMetadata(body, exif, xmp);
+    }
     const encodeMs = Date.now() - started - resizeMs;
     return {
       body,
@@ -254,6 +451,9 @@ export const wasmEngine: Engine = {
       wasmPeakBytes: meter.peak,
       detail: {
         source: `${info.type} ${info.width}x${info.height}`,
+        orientation,
+        crop: `${geometry.crop.x},${geometry.crop.y},${geometry.crop.width}x${geometry.crop.height}`,
+        'colour-managed': toSrgb ? 'yes' : 'no',
         'decode-scale': `1/${scale}`,
         'decode-resize-ms': resizeMs,
         'encode-ms': encodeMs,

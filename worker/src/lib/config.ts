@@ -21,6 +21,8 @@ export interface Env {
   AVIF_SPEED?: string;
   /** `true` adds an `X-Image-Debug` header with engine details and peak WASM memory. */
   DEBUG_HEADERS?: string;
+  /** Optional R2 bucket that keeps every derivative once for all locations (`lib/derivatives`). */
+  DERIVATIVES?: R2Bucket;
 }
 
 export type EngineName = 'cloudflare' | 'wasm';

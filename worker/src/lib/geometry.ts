@@ -15,7 +15,8 @@ export interface Geometry {
  * - `contain`: fit inside the box, enlarging if needed;
  * - `cover`: fill the box exactly, cropping the centre;
  * - `crop`: like `cover` when the image is larger than the box, like `scale-down` otherwise.
- * With only one of width/height the other follows the aspect ratio.
+ * With only one of width/height the other follows the aspect ratio. `focus` (0–1 on each axis,
+ * Cloudflare's `gravity` coordinates) places a cover crop around that point instead of the centre.
  */
 export function computeGeometry(
   sourceWidth: number,
@@ -23,6 +24,7 @@ export function computeGeometry(
   fit: Fit,
   width?: number,
   height?: number,
+  focus?: { x: number; y: number },
 ): Geometry {
   const full = { x: 0, y: 0, width: sourceWidth, height: sourceHeight };
   if (width === undefined && height === undefined) {
@@ -41,10 +43,14 @@ export function computeGeometry(
     const outH = Math.min(height!, Math.round(sourceHeight * scale)) || 1;
     const cropW = Math.min(sourceWidth, Math.max(1, Math.round(outW / scale)));
     const cropH = Math.min(sourceHeight, Math.max(1, Math.round(outH / scale)));
+    const place = (size: number, crop: number, at: number | undefined) =>
+      at === undefined
+        ? Math.floor((size - crop) / 2)
+        : Math.max(0, Math.min(size - crop, Math.round(at * size - crop / 2)));
     return {
       crop: {
-        x: Math.floor((sourceWidth - cropW) / 2),
-        y: Math.floor((sourceHeight - cropH) / 2),
+        x: place(sourceWidth, cropW, focus?.x),
+        y: place(sourceHeight, cropH, focus?.y),
         width: cropW,
         height: cropH,
       },

@@ -1,5 +1,11 @@
 import contract from '../contract.json';
 import { HttpError } from './errors';
+import {
+  EXTRA_PARAMETERS,
+  extraKey,
+  parseExtraOptions,
+  type ExtraOptions,
+} from './extraOptions';
 
 export const FITS = ['scale-down', 'contain', 'cover', 'crop'] as const;
 export type Fit = (typeof FITS)[number];
@@ -14,7 +20,7 @@ export const LIMITS = {
 } as const;
 
 /** The validated transformation a request asks for. */
-export interface TransformOptions {
+export interface TransformOptions extends ExtraOptions {
   source: URL;
   width?: number;
   height?: number;
@@ -36,6 +42,7 @@ const KNOWN = new Set([
   'f',
   contract.signing.signatureParam,
   contract.signing.expiryParam,
+  ...EXTRA_PARAMETERS,
 ]);
 
 function integer(
@@ -131,6 +138,7 @@ export function parseOptions(params: URLSearchParams): TransformOptions {
     quality: integer(params, 'q', LIMITS.quality),
     format: oneOf(params, 'f', FORMATS, 'auto'),
     expires,
+    ...parseExtraOptions(params),
   };
 }
 
@@ -144,5 +152,5 @@ export function normalizedKey(options: TransformOptions): string {
     `q=${options.quality ?? ''}`,
     `f=${options.format}`,
   ];
-  return parts.join('&');
+  return parts.join('&') + extraKey(options);
 }
