@@ -4,15 +4,20 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { photo } from './fixtures.mts';
 import { startWorker, type WorkerHarness } from './harness.mts';
 
+const require = createRequire(import.meta.url);
+const contract =
+  require('../src/contract.json') as typeof import('../src/contract.json');
+
 const ORIGIN = 'https://images.example.com';
-/** The binding name the Worker reads (`Env.DERIVATIVES` in src/lib/config.ts). */
-const BINDING = 'DERIVATIVES';
+/** The optional R2 binding, as the Worker's contract names it (`Env.DERIVATIVES`, src/lib/config.ts). */
+const BINDING = contract.bindings.derivatives;
 
 let jpeg: Buffer;
 let dir: string;
