@@ -24,6 +24,8 @@ export type ServiceValues = {
   memoryRequest: number;
   memoryLimit: number;
   namespace: string;
+  /** Whether kubernetes/podmonitor.yaml is generated. */
+  podMonitor: boolean;
   registryType: 'dockerhub' | 'acr';
   dockerHubNamespace?: string;
   acrLoginServer?: string;
@@ -47,6 +49,7 @@ export const dockerHubValues: ServiceValues = {
   memoryRequest: 256,
   memoryLimit: 512,
   namespace: 'dashboards',
+  podMonitor: true,
   registryType: 'dockerhub',
   dockerHubNamespace: 'contoso',
   registryServiceConnection: 'docker-hub',
@@ -70,6 +73,7 @@ export const acrValues: ServiceValues = {
   memoryRequest: 512,
   memoryLimit: 1024,
   namespace: 'ops',
+  podMonitor: true,
   registryType: 'acr',
   acrLoginServer: 'contosoregistry.azurecr.io',
   registryServiceConnection: 'Contoso ACR',
@@ -93,6 +97,7 @@ export const edgeValues: ServiceValues = {
   memoryRequest: 4096,
   memoryLimit: 8192,
   namespace: `n${'0'.repeat(62)}`,
+  podMonitor: false,
   dockerHubNamespace: 'a1b2',
   registryServiceConnection: 'Docker Hub contoso',
 };

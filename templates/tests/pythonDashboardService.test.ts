@@ -42,10 +42,19 @@ const EXPECTED_FILES = [
   'docs/operations.md',
   'kubernetes/deployment.yaml',
   'kubernetes/service.yaml',
+  'main.py',
   'mkdocs.yml',
   'observability.py',
   'requirements.txt',
 ];
+
+/** The files of a dry run with these values: the PodMonitor only when asked for. */
+function expectedFiles(values: ServiceValues): string[] {
+  return [
+    ...EXPECTED_FILES,
+    ...(values.podMonitor ? ['kubernetes/podmonitor.yaml'] : []),
+  ].sort();
+}
 
 function imageOf(values: ServiceValues): string {
   return values.registryType === 'dockerhub'
@@ -126,7 +135,7 @@ describe.each([
 
   it('succeeds and generates every file, with no template syntax left over', () => {
     expect(result.status).toBe(200);
-    expect([...files.keys()].sort()).toEqual(EXPECTED_FILES);
+    expect([...files.keys()].sort()).toEqual(expectedFiles(values));
     // The user's own text may contain template syntax; it must come through as text.
     const userText = Object.values(values)
       .filter((v): v is string => typeof v === 'string')
@@ -183,6 +192,7 @@ describe.each([
       'azure-pipelines.yml',
       'catalog-info.yaml',
       'kubernetes/deployment.yaml',
+      ...(values.podMonitor ? ['kubernetes/podmonitor.yaml'] : []),
       'kubernetes/service.yaml',
       'mkdocs.yml',
     ]);
@@ -192,8 +202,13 @@ describe.each([
     const objects = [
       ...yamlFiles.get('kubernetes/deployment.yaml')!,
       ...yamlFiles.get('kubernetes/service.yaml')!,
+      ...(yamlFiles.get('kubernetes/podmonitor.yaml') ?? []),
     ];
-    expect(objects.map(o => o.kind)).toEqual(['Deployment', 'Service']);
+    expect(objects.map(o => o.kind)).toEqual([
+      'Deployment',
+      'Service',
+      ...(values.podMonitor ? ['PodMonitor'] : []),
+    ]);
     for (const object of objects) {
       expect(() => validateKubernetesObject(object)).not.toThrow();
     }
@@ -283,9 +298,9 @@ describe.each([
       .filter(line => !line.startsWith('#'))
       .join('\n');
     expect(instructions).not.toMatch(/\b(curl|wget)\b/);
-    expect(dockerfile).toMatch(
-      /^ENTRYPOINT \["streamlit", "run", "app\.py"\]$/m,
-    );
+    // The entry point starts metrics and JSON logs before Streamlit (app test).
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["python", "main\.py"\]$/m);
+    expect(dockerfile).toMatch(/^COPY .*\bmain\.py\b.* \.\/$/m);
     expect(dockerfile).toMatch(
       new RegExp(`^EXPOSE ${values.port} ${METRICS_PORT}$`, 'm'),
     );
@@ -376,6 +391,28 @@ describe.each([
     expect(files.get('observability.py')).toContain(
       `os.environ.get("SERVICE_NAME", "${name}")`,
     );
+
+    // The PodMonitor scrapes the metrics port of exactly these pods and adds the `app` label.
+    if (values.podMonitor) {
+      const podMonitor = yamlOf('kubernetes/podmonitor.yaml');
+      expect(podMonitor.metadata).toMatchObject({ name, namespace });
+      expect(podMonitor.metadata.labels).toMatchObject(contractLabels);
+      expect(podLabels).toMatchObject(podMonitor.spec.selector.matchLabels);
+      expect(podMonitor.spec.podMetricsEndpoints).toEqual([
+        expect.objectContaining({
+          port: metricsPort.name,
+          path: '/metrics',
+          relabelings: [
+            {
+              sourceLabels: [
+                '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+              ],
+              targetLabel: 'app',
+            },
+          ],
+        }),
+      ]);
+    }
 
     // Catalog entry.
     const entity = yamlOf('catalog-info.yaml');
