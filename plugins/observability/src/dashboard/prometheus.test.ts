@@ -18,7 +18,7 @@ import {
   DASHBOARD_PANELS,
   VARIABLE_QUERIES,
   fillVariables,
-} from '../lib/queries';
+} from '@internal/plugin-observability-common';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { GrafanaInstance, GrafanaSettings } from './config';
-import { isDns1123Label, isGrafanaUid, isKubernetesLabelValue } from './escape';
+import {
+  isDns1123Label,
+  isGrafanaUid,
+  isKubernetesLabelValue,
+} from '@internal/plugin-observability-common';
 
 /**
  * The annotations the plugin reads. The first two are the Kubernetes plugin's; the service

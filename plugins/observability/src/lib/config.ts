@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { isGrafanaUid } from './escape';
+import { isGrafanaUid } from '@internal/plugin-observability-common';
 
 /**
  * One configured Grafana instance, normalized.

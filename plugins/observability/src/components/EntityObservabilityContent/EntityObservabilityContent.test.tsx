@@ -11,7 +11,7 @@ import {
   renderWithGrafana,
 } from '../__testUtils__/renderWithGrafana';
 import { makeEntity, salesDashboard } from '../../lib/__testUtils__/fixtures';
-import { DASHBOARD_PANELS } from '../../lib/queries';
+import { DASHBOARD_PANELS } from '@internal/plugin-observability-common';
 
 const server = setupServer();
 registerMswTestHooks(server);
