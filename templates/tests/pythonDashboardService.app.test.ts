@@ -8,6 +8,7 @@ import { dryRunTemplate } from './dryRun';
 import { PYTHON } from './lib/checks';
 import {
   dockerHubValues,
+  serviceTemplateFeatures,
   templateDir,
 } from './pythonDashboardService.fixtures';
 
@@ -51,6 +52,7 @@ describe('the generated app observability', () => {
     const { status, files } = await dryRunTemplate({
       templateDir,
       values: dockerHubValues,
+      features: serviceTemplateFeatures,
     });
     if (status !== 200) {
       throw new Error(`dry run answered ${status}`);
@@ -201,6 +203,7 @@ describe('the generated process entry point', () => {
     const { status, files } = await dryRunTemplate({
       templateDir,
       values: dockerHubValues,
+      features: serviceTemplateFeatures,
     });
     if (status !== 200) {
       throw new Error(`dry run answered ${status}`);

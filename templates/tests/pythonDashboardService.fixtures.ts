@@ -5,6 +5,11 @@ export const templateDir = path.resolve(
   '../python-dashboard-service',
 );
 
+/** Backend modules whose actions the template's steps use, beside the scaffolder's own. */
+export const serviceTemplateFeatures = [
+  import('@internal/plugin-scaffolder-backend-module-grafana'),
+];
+
 /** The metrics port of the contract (docs/contract.md); not a form field. */
 export const METRICS_PORT = 9102;
 

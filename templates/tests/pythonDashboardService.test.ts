@@ -5,6 +5,7 @@ import {
   NoForeignRootFieldsEntityPolicy,
   SchemaValidEntityPolicy,
   componentEntityV1alpha1Validator,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import Ajv from 'ajv';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
@@ -23,6 +24,7 @@ import {
   dockerHubValues,
   edgeValues,
   templateDir,
+  serviceTemplateFeatures,
 } from './pythonDashboardService.fixtures';
 
 // Booting the backend and compiling the pipeline schema take seconds; the
@@ -99,7 +101,7 @@ let backend: DryRunBackend;
 let actionInputSchemas: Map<string, unknown>;
 
 beforeAll(async () => {
-  backend = await startDryRunBackend();
+  backend = await startDryRunBackend({ features: serviceTemplateFeatures });
   actionInputSchemas = await backend.actionInputSchemas();
 });
 
@@ -164,6 +166,9 @@ describe.each([
     );
     expect(log).toContain('Running catalog:register in dry-run mode');
     expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
+    // Then the service's dashboard and alert rules in Grafana, for the registered entity.
+    expect(log).toContain('Running grafana:dashboard:apply in dry-run mode');
+    expect(log).toContain('Dry run: would put dashboard');
     expect(result.body.output.links[0]).toMatchObject({ title: 'Repository' });
   });
 
@@ -173,6 +178,7 @@ describe.each([
       'fetch:template',
       host === 'github.com' ? 'publish:github' : 'publish:azure',
       'catalog:register',
+      'grafana:dashboard:apply',
     ]);
     const ajv = new Ajv({ strict: false, allErrors: true });
     for (const { action, input } of result.steps) {
@@ -392,28 +398,6 @@ describe.each([
       `os.environ.get("SERVICE_NAME", "${name}")`,
     );
 
-    // The PodMonitor scrapes the metrics port of exactly these pods and adds the `app` label.
-    if (values.podMonitor) {
-      const podMonitor = yamlOf('kubernetes/podmonitor.yaml');
-      expect(podMonitor.metadata).toMatchObject({ name, namespace });
-      expect(podMonitor.metadata.labels).toMatchObject(contractLabels);
-      expect(podLabels).toMatchObject(podMonitor.spec.selector.matchLabels);
-      expect(podMonitor.spec.podMetricsEndpoints).toEqual([
-        expect.objectContaining({
-          port: metricsPort.name,
-          path: '/metrics',
-          relabelings: [
-            {
-              sourceLabels: [
-                '__meta_kubernetes_pod_label_app_kubernetes_io_name',
-              ],
-              targetLabel: 'app',
-            },
-          ],
-        }),
-      ]);
-    }
-
     // Catalog entry.
     const entity = yamlOf('catalog-info.yaml');
     expect(entity.metadata.name).toBe(name);
@@ -428,6 +412,62 @@ describe.each([
       owner: values.owner,
     });
     expect(entity.spec.system).toBe(values.system || undefined);
+  });
+
+  it('scrapes the pods with a PodMonitor when asked to, and has none otherwise', () => {
+    const { name, namespace } = values;
+    const podLabels = deploymentOf().spec.template.metadata.labels;
+    const expected = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: expect.objectContaining({
+        name,
+        namespace,
+        labels: expect.objectContaining({
+          'app.kubernetes.io/name': name,
+          'backstage.io/kubernetes-id': name,
+        }),
+      }),
+      spec: {
+        // Selects exactly the Deployment's pods.
+        selector: { matchLabels: deploymentOf().spec.selector.matchLabels },
+        podMetricsEndpoints: [
+          expect.objectContaining({
+            port: 'metrics',
+            path: '/metrics',
+            relabelings: [
+              {
+                sourceLabels: [
+                  '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+                ],
+                targetLabel: 'app',
+              },
+            ],
+          }),
+        ],
+      },
+    };
+    expect(yamlFiles.get('kubernetes/podmonitor.yaml') ?? []).toEqual(
+      values.podMonitor ? [expected] : [],
+    );
+    expect(podLabels).toMatchObject(deploymentOf().spec.selector.matchLabels);
+    expect(
+      containerOf().ports.find((p: any) => p.name === 'metrics').containerPort,
+    ).toBe(METRICS_PORT);
+  });
+
+  it("provisions Grafana for the entity catalog-info.yaml declares, in its owner's folder", () => {
+    const entity = yamlOf('catalog-info.yaml');
+    const step = result.steps.find(
+      s => s.action === 'grafana:dashboard:apply',
+    )!;
+    expect(step.input).toEqual({
+      entityRef: stringifyEntityRef(entity),
+      owner: entity.spec.owner,
+      namespace:
+        entity.metadata.annotations['backstage.io/kubernetes-namespace'],
+      app: entity.metadata.annotations['backstage.io/kubernetes-id'],
+    });
   });
 
   it('generates a catalog entity the catalog accepts', async () => {

@@ -18,6 +18,7 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
