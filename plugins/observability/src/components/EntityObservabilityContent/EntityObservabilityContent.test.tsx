@@ -133,6 +133,13 @@ describe('EntityObservabilityContent', () => {
       expect(frame.tagName).toBe('IFRAME');
       expect(frame).toHaveAttribute('loading', 'lazy');
       expect(frame).toHaveAttribute('referrerpolicy', 'no-referrer');
+      // Scripts on Grafana's own origin, popups for panel links; no top navigation, no forms.
+      expect(frame.getAttribute('sandbox')!.split(' ').sort()).toEqual([
+        'allow-popups',
+        'allow-popups-to-escape-sandbox',
+        'allow-same-origin',
+        'allow-scripts',
+      ]);
       const src = new URL(frame.getAttribute('src')!);
       expect(src.origin).toBe('http://localhost:3030');
       expect(src.pathname).toBe('/d-solo/service-overview');
