@@ -150,7 +150,9 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .readonly()
     .timezone('browser')
     .time({ from: 'now-1h', to: 'now' })
-    .refresh('30s')
+    // No default refresh: the portal's "Off" leaves `refresh` out of the panel URL, and Grafana
+    // would then apply the dashboard's own.
+    .refresh('')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(
       new DatasourceVariableBuilder('datasource')

@@ -33,6 +33,10 @@ describe('service overview dashboard', () => {
     expect(json.uid).toBe(SERVICE_OVERVIEW_UID);
   });
 
+  it('has no refresh of its own, so the portal turning refresh off is not overridden', () => {
+    expect(json.refresh).toBe('');
+  });
+
   it('holds every panel the plugin embeds, with its id and queries', () => {
     expect(json.panels).toHaveLength(DASHBOARD_PANELS.length);
     for (const def of DASHBOARD_PANELS) {
