@@ -124,6 +124,19 @@ describe('EntityObservabilityContent', () => {
     expect(screen.getByText(/"elsewhere"/)).toBeInTheDocument();
   });
 
+  it('says how to connect a Grafana when none is configured, and embeds nothing', async () => {
+    await renderWithGrafana(<EntityObservabilityContent />, salesDashboard, {});
+    expect(await screen.findByText('No Grafana connected')).toBeInTheDocument();
+    expect(
+      screen.getByText(/add a Grafana to app-config\.local\.yaml/),
+    ).toBeInTheDocument();
+    // The snippet is highlighted, so its text is split over many elements.
+    expect(document.body.textContent).toContain(
+      'target: http://localhost:3030/api/health',
+    );
+    expect(document.querySelector('iframe')).toBeNull();
+  });
+
   it('embeds every panel for the entity once Grafana and the dashboard are there', async () => {
     server.use(healthy(), dashboardFound());
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
