@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parse } from 'yaml';
+import { GRAFANA_CONNECT_SNIPPET } from '../lib/connect';
 
 const GRAFANA_DIR = resolve(__dirname, '../../grafana');
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -93,20 +94,29 @@ describe('Grafana provisioning', () => {
 });
 
 describe('app-config', () => {
-  const read = (file: string) =>
+  const readConfig = (file: string) =>
     parse(readFileSync(resolve(REPO_ROOT, file), 'utf8'));
 
   it('configures no Grafana locally, so the tab shows how to connect one', () => {
-    const config = read('app-config.yaml');
+    const config = readConfig('app-config.yaml');
     expect(config.observability).toBeUndefined();
     expect(config.proxy).toBeUndefined();
     expect(config.backend.csp['frame-src']).toBeUndefined();
   });
 
+  it('tells in a comment what to put into app-config.local.yaml: what the tab shows', () => {
+    const comment = readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8')
+      .split('\n')
+      .filter(line => line.startsWith('#   '))
+      .map(line => line.slice(4))
+      .join('\n');
+    expect(comment).toContain(GRAFANA_CONNECT_SNIPPET.trimEnd());
+  });
+
   it.each(['app-config.production.yaml', 'e2e/app-config.e2e.yaml'])(
     '%s frames exactly the configured Grafana instances and proxies only the endpoints the plugin calls',
     file => {
-      const config = read(file);
+      const config = readConfig(file);
       const instances = config.observability.grafana.instances as Array<{
         url: string;
         proxyPath: string;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'fs';
-import { resolve } from 'path';
 import { ConfigReader } from '@backstage/config';
 import { parse } from 'yaml';
 import { GRAFANA_CONNECT_SNIPPET } from './connect';
@@ -30,18 +28,5 @@ describe('GRAFANA_CONNECT_SNIPPET', () => {
       expect(endpoint.allowedMethods).toEqual(['GET']);
     }
     expect(snippet.backend.csp['frame-src']).toEqual(['http://localhost:3030']);
-  });
-
-  it('is what app-config.yaml says to put into app-config.local.yaml', () => {
-    const appConfig = readFileSync(
-      resolve(__dirname, '../../../../app-config.yaml'),
-      'utf8',
-    );
-    const comment = appConfig
-      .split('\n')
-      .filter(line => line.startsWith('#   '))
-      .map(line => line.slice(4))
-      .join('\n');
-    expect(comment).toContain(GRAFANA_CONNECT_SNIPPET.trimEnd());
   });
 });
