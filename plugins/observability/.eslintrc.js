@@ -6,6 +6,7 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
       files: [
         'src/dashboard/**',
         'src/__testUtils__/prometheus.ts',
+        'src/**/*.prometheus.test.tsx',
         'scripts/**',
       ],
       rules: {

@@ -8,6 +8,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import Ajv from 'ajv';
+import { ALERT_RULES } from '@internal/plugin-observability-common';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
 import {
   dockerfileProblems,
@@ -531,6 +532,26 @@ describe.each([
     );
     for (const page of pages) {
       expect(files.has(`docs/${page}`)).toBe(true);
+    }
+  });
+
+  it("has a section for every alert's runbook link, where the alerts card points", () => {
+    // TechDocs (MkDocs) serves docs/<page>.md at <page>/ and names a heading's anchor after its
+    // text in lower case.
+    const anchors = (page: string) =>
+      (files.get(`docs/${page}.md`) ?? '')
+        .split('\n')
+        .filter(line => line.startsWith('#'))
+        .map(line => line.replace(/^#+\s*/, '').toLowerCase());
+    for (const rule of ALERT_RULES) {
+      const [, page, anchor] = rule.runbook.match(/^([\w-]+)\/#([\w-]+)$/)!;
+      expect({
+        alert: rule.alert,
+        found: anchors(page).includes(anchor),
+      }).toEqual({
+        alert: rule.alert,
+        found: true,
+      });
     }
   });
 });

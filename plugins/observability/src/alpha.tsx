@@ -56,6 +56,18 @@ export const observabilityEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** @alpha */
+export const observabilityAlertsEntityCard = EntityCardBlueprint.make({
+  name: 'alerts',
+  params: {
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import('./components/EntityAlertsCard/EntityAlertsCard').then(m => (
+        <m.EntityAlertsCard />
+      )),
+  },
+});
+
 /**
  * The observability plugin for the new frontend system.
  *
@@ -69,5 +81,6 @@ export default createFrontendPlugin({
     observabilityApi,
     observabilityEntityContent,
     observabilityEntityCard,
+    observabilityAlertsEntityCard,
   ],
 });
