@@ -163,6 +163,15 @@ export function buildServiceOverviewDashboard(): Dashboard {
       new DatasourceVariableBuilder('loki').label('Loki').type('loki'),
     )
     .withVariable(
+      new QueryVariableBuilder('cluster')
+        .label('Cluster')
+        .datasource(PROMETHEUS)
+        .query(VARIABLE_QUERIES.cluster.query)
+        .definition(VARIABLE_QUERIES.cluster.query)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc),
+    )
+    .withVariable(
       new QueryVariableBuilder('namespace')
         .label('Namespace')
         .datasource(PROMETHEUS)

@@ -27,6 +27,7 @@ describe('service overview dashboard', () => {
     expect(variables).toEqual([
       'datasource:datasource',
       'datasource:loki',
+      'query:cluster',
       'query:namespace',
       'query:app',
     ]);
