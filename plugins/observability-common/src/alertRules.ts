@@ -13,6 +13,8 @@
  * break the join.
  */
 
+import { escapeQueryString } from './escape';
+
 /** @public */
 export interface AlertRuleDefinition {
   /** Alert name (`alertname`). */
@@ -132,4 +134,20 @@ export function prometheusRuleGroups() {
       },
     ],
   };
+}
+
+/**
+ * A rule's value kept to the series of one service: `and on (namespace, app)` a one-sample vector
+ * carrying the service's labels, so the rule's own grouping and labels are left as they are. The
+ * values are escaped for the string literals they sit in.
+ *
+ * @public
+ */
+export function scopedRuleValue(
+  rule: AlertRuleDefinition,
+  service: { namespace: string; app: string },
+): string {
+  const namespace = escapeQueryString(service.namespace);
+  const app = escapeQueryString(service.app);
+  return `(${rule.value})\nand on (namespace, app)\n  label_replace(label_replace(vector(1), "namespace", "${namespace}", "", ""), "app", "${app}", "", "")`;
 }

@@ -8,9 +8,9 @@ import { createHash } from 'crypto';
 import {
   ALERT_RULES,
   AlertRuleDefinition,
-  escapeQueryString,
   isDns1123Label,
   isKubernetesLabelValue,
+  scopedRuleValue,
 } from '@internal/plugin-observability-common';
 import { buildServiceOverviewDashboard } from '@internal/plugin-observability-common/dashboard';
 import { InputError } from '@backstage/errors';
@@ -127,16 +127,6 @@ function evaluator(rule: AlertRuleDefinition) {
   };
 }
 
-/** The rule's value, kept to the series of the entity's namespace and app. */
-export function scopedValue(
-  rule: AlertRuleDefinition,
-  target: ProvisioningTarget,
-) {
-  const namespace = escapeQueryString(target.namespace);
-  const app = escapeQueryString(target.app);
-  return `(${rule.value})\nand on (namespace, app)\n  label_replace(label_replace(vector(1), "namespace", "${namespace}", "", ""), "app", "${app}", "", "")`;
-}
-
 /** Grafana writes a query's value as `$values.A.Value`, not Prometheus' `$value`. */
 const grafanaTemplate = (text: string) =>
   text.replace(/\$value\b/g, '$values.A.Value');
@@ -167,7 +157,7 @@ export function alertRulesFor(
         datasourceUid: prometheusDatasourceUid,
         model: {
           refId: 'A',
-          expr: scopedValue(rule, target),
+          expr: scopedRuleValue(rule, target),
           instant: true,
         },
       },

@@ -24,6 +24,11 @@ import {
   sleep,
   startPrometheus,
 } from '../../__testUtils__/prometheus';
+import {
+  ALERT_RULES,
+  prometheusExpression,
+  scopedRuleValue,
+} from '@internal/plugin-observability-common';
 import { EntityAlertsCard } from './EntityAlertsCard';
 
 jest.setTimeout(90_000);
@@ -177,4 +182,25 @@ it('shows ServiceMetricsDown pending, firing, then resolved as a pod stops and r
       timeout: 15_000,
     }),
   ).toBeInTheDocument();
+});
+
+it("keeps a rule to one service's series, as the rules provisioned into Grafana query it", async () => {
+  const rule = ALERT_RULES.find(r => r.alert === 'ServiceMetricsDown')!;
+  // The other app's pod is down throughout; the rule's unscoped value sees it.
+  const all = await prometheus.query(prometheusExpression(rule));
+  expect(all.data.result.map((r: any) => r.metric.app)).toEqual(['other-app']);
+  const scoped = await prometheus.query(
+    scopedRuleValue(rule, { namespace: NAMESPACE, app: APP }),
+  );
+  expect(scoped.status).toBe('success');
+  expect(scoped.data.result.map((r: any) => r.metric.app)).toEqual([APP, APP]);
+  const other = await prometheus.query(
+    scopedRuleValue(rule, { namespace: NAMESPACE, app: 'other-app' }),
+  );
+  expect(other.data.result).toEqual([
+    expect.objectContaining({
+      metric: expect.objectContaining({ pod: OTHER_POD }),
+      value: [expect.any(Number), '0'],
+    }),
+  ]);
 });
