@@ -58,7 +58,7 @@ function AlertItem(props: { alert: ActiveAlert; entity: Entity }) {
               label={alert.state === 'firing' ? 'Firing' : 'Pending'}
               color={alert.state === 'firing' ? 'secondary' : 'default'}
             />{' '}
-            <strong>{alert.name}</strong>
+            <strong>{alert.name}</strong>{' '}
             {alert.severity ? (
               <Chip size="small" variant="outlined" label={alert.severity} />
             ) : null}
