@@ -2,8 +2,9 @@
 // calls the tab makes through the backend's proxy (health, the dashboard by uid) answered from the
 // provisioned dashboard (plugins/observability/grafana/dashboards/), the alerts list the alerts
 // card reads (GET /api/prometheus/grafana/api/v1/alerts, Prometheus' alerts format as Grafana
-// serves it for its own rules: one firing ServiceMetricsDown of sales-dashboard and one alert of
-// another app, which the card must leave out), and a small page for each
+// serves it for its own rules, RouteGetGrafanaAlertStatuses in grafana/grafana
+// pkg/api/docs/clients/go/docs/PrometheusApi.md: one firing ServiceMetricsDown of sales-dashboard
+// and one alert of another app, which the card must leave out), and a small page for each
 // /d-solo/<uid> panel URL naming the panel and the variables it was asked for. A panel id the
 // dashboard does not have, or another uid, gets a 404, as from Grafana.
 import fs from 'node:fs';

@@ -1,7 +1,9 @@
 /*
  * Alerts in Prometheus' format (`GET /api/v1/alerts` of Prometheus, and Grafana's
  * `/api/prometheus/grafana/api/v1/alerts` for its own rules), narrowed to one entity.
- * Reference: https://prometheus.io/docs/prometheus/latest/querying/api/#alerts
+ * References: https://prometheus.io/docs/prometheus/latest/querying/api/#alerts, and Grafana's
+ * RouteGetGrafanaAlertStatuses (grafana/grafana pkg/api/docs/clients/go/docs/PrometheusApi.md), whose
+ * alert instances have the states Alerting, Pending, Normal, NoData and Error.
  */
 
 /**
