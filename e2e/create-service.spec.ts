@@ -147,6 +147,15 @@ test('a developer creates a dashboard service from the form, gets its repository
   await expect(
     page.getByText('Finished step Register in the catalog'),
   ).toBeVisible({ timeout: 180_000 });
+  // Then Grafana: this portal has none configured, so the step says what to set and goes on.
+  await expect(
+    page.getByText('Finished step Set up its Grafana dashboard and alerts'),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/warn: Grafana provisioning is not configured/),
+  ).toBeVisible();
+  // The log viewer shows its last lines; search it for the earlier one.
+  await page.getByRole('textbox', { name: 'Search' }).fill('publish-azure');
   await expect(
     page.getByText(
       'Skipping step publish-azure because its if condition was false',
