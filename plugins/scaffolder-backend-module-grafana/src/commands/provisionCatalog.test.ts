@@ -131,4 +131,26 @@ describe('provisionCatalog', () => {
       expect.stringContaining('(0 object(s) created or updated)'),
     ]);
   });
+
+  it('says which setting to check when the catalog refuses', async () => {
+    server.use(
+      http.get(`${CATALOG}/entities`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'AuthenticationError',
+              message: 'Missing credentials',
+            },
+          },
+          { status: 401 },
+        ),
+      ),
+    );
+    await expect(
+      provisionCatalog({ catalogBaseUrl: CATALOG, connection }),
+    ).rejects.toThrow(
+      /^Cannot read the entities from the catalog at http:\/\/backstage\.test\/api\/catalog \(.*401.*\)\. Check CATALOG_URL .* and CATALOG_TOKEN\.$/,
+    );
+    expect(grafana.requests).toEqual([]);
+  });
 });

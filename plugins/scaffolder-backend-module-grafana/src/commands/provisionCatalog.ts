@@ -65,14 +65,25 @@ export async function provisionCatalog(options: {
   const catalog = new CatalogClient({
     discoveryApi: { getBaseUrl: async () => options.catalogBaseUrl },
   });
-  const { items } = await catalog.getEntities(
-    {
-      filter: {
-        [`metadata.annotations.${KUBERNETES_ID}`]: CATALOG_FILTER_EXISTS,
+  let items: Entity[];
+  try {
+    ({ items } = await catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${KUBERNETES_ID}`]: CATALOG_FILTER_EXISTS,
+        },
       },
-    },
-    options.catalogToken ? { token: options.catalogToken } : undefined,
-  );
+      options.catalogToken ? { token: options.catalogToken } : undefined,
+    ));
+  } catch (error) {
+    throw new Error(
+      `Cannot read the entities from the catalog at ${
+        options.catalogBaseUrl
+      } (${
+        (error as Error).message
+      }). Check CATALOG_URL (the catalog's base URL, ending in /api/catalog) and CATALOG_TOKEN.`,
+    );
+  }
   const lines: CatalogProvisioningLine[] = [];
   for (const entity of items) {
     const entityRef = stringifyEntityRef(entity);
