@@ -167,6 +167,10 @@ test('a developer creates a dashboard service from the form, gets its repository
   await expect(page.getByText('Finished step Start the first run')).toBeVisible(
     { timeout: 180_000 },
   );
+  // This portal has no Grafana configured, so that step says what to set and goes on.
+  await expect(
+    page.getByText('Finished step Set up its Grafana dashboard and alerts'),
+  ).toBeVisible();
   // The log is long now; its search box brings the skipped steps' lines into view.
   const logSearch = page.getByPlaceholder('Search');
   for (const skipped of ['publish-azure', 'build-validation']) {
@@ -177,6 +181,10 @@ test('a developer creates a dashboard service from the form, gets its repository
       ),
     ).toBeVisible();
   }
+  await logSearch.fill('Grafana provisioning is not configured');
+  await expect(
+    page.getByText(/warn: Grafana provisioning is not configured/),
+  ).toBeVisible();
   await logSearch.fill('');
   const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
   await expect(openInCatalog).toHaveAttribute(

@@ -64,6 +64,19 @@ test('the overview shows the pod-health card of the running service', async ({
   await expect(
     observability.frameLocator('iframe').first().getByRole('heading'),
   ).toBeVisible();
+
+  // The Alerts card lists the service's firing alert from Grafana, through the proxy's alerts
+  // route, and leaves out the other app's.
+  const alerts = page
+    .getByRole('article')
+    .filter({ has: page.getByRole('heading', { name: 'Alerts' }) });
+  const firing = alerts.getByLabel('ServiceMetricsDown firing');
+  await expect(firing).toBeVisible();
+  await expect(firing).toContainText(
+    'sales-dashboard in dashboards: /metrics not scraped.',
+  );
+  await expect(firing).toContainText(/Firing for 7 minutes/);
+  await expect(alerts.getByRole('listitem')).toHaveCount(1);
   await screenshot(page, testInfo, 'overview');
 
   await card.getByRole('link', { name: 'Kubernetes tab' }).click();

@@ -1,6 +1,10 @@
 // A stand-in for Grafana on loopback, for the browser test of the Observability tab: the two API
 // calls the tab makes through the backend's proxy (health, the dashboard by uid) answered from the
-// provisioned dashboard (plugins/observability/grafana/dashboards/), and a small page for each
+// provisioned dashboard (plugins/observability/grafana/dashboards/), the alerts list the alerts
+// card reads (GET /api/prometheus/grafana/api/v1/alerts, Prometheus' alerts format as Grafana
+// serves it for its own rules, RouteGetGrafanaAlertStatuses in grafana/grafana
+// pkg/api/docs/clients/go/docs/PrometheusApi.md: one firing ServiceMetricsDown of sales-dashboard
+// and one alert of another app, which the card must leave out), and a small page for each
 // /d-solo/<uid> panel URL naming the panel and the variables it was asked for. A panel id the
 // dashboard does not have, or another uid, gets a 404, as from Grafana.
 import fs from 'node:fs';
@@ -25,6 +29,35 @@ export async function startGrafanaStandIn({ port = 0, dashboardsDir }) {
         commit: 'stand-in',
         database: 'ok',
         version: '11.0.0',
+      });
+    }
+    if (url.pathname === '/api/prometheus/grafana/api/v1/alerts') {
+      const alert = (app, pod) => ({
+        labels: {
+          alertname: 'ServiceMetricsDown',
+          severity: 'warning',
+          namespace: 'dashboards',
+          app,
+          pod,
+          managed_by: 'backstage-portal',
+        },
+        annotations: {
+          summary: `${app} in dashboards: /metrics not scraped`,
+          description: `Prometheus cannot scrape ${pod}.`,
+          runbook_url: 'operations/#servicemetricsdown',
+        },
+        state: 'Alerting',
+        activeAt: new Date(Date.now() - 7 * 60_000).toISOString(),
+        value: '0e+00',
+      });
+      return json(res, 200, {
+        status: 'success',
+        data: {
+          alerts: [
+            alert('sales-dashboard', 'sales-dashboard-7d9f8b6c5-fghij'),
+            alert('other-app', 'other-app-5c6d7e8f9-zzzzz'),
+          ],
+        },
       });
     }
     if ((m = url.pathname.match(/^\/api\/dashboards\/uid\/([^/]+)$/))) {

@@ -2,10 +2,22 @@ export interface Config {
   /** Settings of the observability plugin. */
   observability?: {
     /**
+     * The alerts card on the entity page.
+     * @deepVisibility frontend
+     */
+    alerts?: {
+      /**
+       * Path of the Backstage proxy endpoint that answers with alerts in Prometheus' format
+       * (`GET /api/v1/alerts` of Prometheus, or Grafana's
+       * `/api/prometheus/grafana/api/v1/alerts`), e.g. `/grafana/alerts`.
+       */
+      proxyPath: string;
+    };
+    /**
      * The Grafana instances whose panels the Observability tab embeds.
      * @deepVisibility frontend
      */
-    grafana: {
+    grafana?: {
       /**
        * Name of the instance used by entities without the `observability/grafana-instance`
        * annotation. Defaults to the first instance.

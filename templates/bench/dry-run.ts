@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { startDryRunBackend } from '../tests/dryRun';
 import {
   dockerHubValues,
+  serviceTemplateFeatures,
   templateDir,
 } from '../tests/pythonDashboardService.fixtures';
 
@@ -23,7 +24,9 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   const bootStart = performance.now();
-  const backend = await startDryRunBackend();
+  const backend = await startDryRunBackend({
+    features: serviceTemplateFeatures,
+  });
   const bootMs = performance.now() - bootStart;
   try {
     const run = async () => {

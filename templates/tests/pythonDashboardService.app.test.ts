@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +8,7 @@ import { dryRunTemplate } from './dryRun';
 import { PYTHON } from './lib/checks';
 import {
   dockerHubValues,
+  serviceTemplateFeatures,
   templateDir,
 } from './pythonDashboardService.fixtures';
 
@@ -50,6 +52,7 @@ describe('the generated app observability', () => {
     const { status, files } = await dryRunTemplate({
       templateDir,
       values: dockerHubValues,
+      features: serviceTemplateFeatures,
     });
     if (status !== 200) {
       throw new Error(`dry run answered ${status}`);
@@ -132,5 +135,160 @@ describe('the generated app observability', () => {
         widget: 'points',
       }),
     );
+  });
+});
+
+/*
+ * A stand-in for the parts of Streamlit 1.41 that main.py touches (Streamlit cannot be installed
+ * here): `streamlit.logger` with its per-logger handlers and `setup_formatter`/`update_formatter`,
+ * and `streamlit.web.cli.main`, which here re-applies Streamlit's formats as reading its config
+ * does, logs one line, records its arguments and then serves nothing until it is stopped, like a
+ * server no browser has opened yet.
+ */
+const STREAMLIT_STAND_IN: Record<string, string> = {
+  'streamlit/__init__.py': '',
+  'streamlit/logger.py': `
+import logging, sys
+_loggers = {}
+def setup_formatter(logger):
+    for handler in logger.handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+def update_formatter():
+    for logger in _loggers.values():
+        setup_formatter(logger)
+def get_logger(name):
+    logger = logging.getLogger(name)
+    logger.propagate = False
+    logger.addHandler(logging.StreamHandler(sys.stdout))
+    setup_formatter(logger)
+    _loggers[name] = logger
+    return logger
+`,
+  'streamlit/web/__init__.py': '',
+  'streamlit/web/cli.py': `
+import json, os, sys, time
+from streamlit import logger
+_LOGGER = logger.get_logger("streamlit.web.server")
+def main(args, prog_name):
+    logger.update_formatter()
+    with open(os.environ["STREAMLIT_ARGS_FILE"], "w") as f:
+        json.dump({"args": args, "prog_name": prog_name}, f)
+    _LOGGER.info("You can now view your Streamlit app in your browser.")
+    while True:
+        time.sleep(1)
+`,
+};
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, res => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', chunk => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the generated process entry point', () => {
+  let dir: string;
+  let metricsPort: number;
+  let child: ReturnType<typeof spawn>;
+  let stdout = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    const { status, files } = await dryRunTemplate({
+      templateDir,
+      values: dockerHubValues,
+      features: serviceTemplateFeatures,
+    });
+    if (status !== 200) {
+      throw new Error(`dry run answered ${status}`);
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-main-'));
+    for (const file of ['main.py', 'observability.py', 'app.py']) {
+      fs.writeFileSync(path.join(dir, file), files.get(file)!);
+    }
+    const standIn = path.join(dir, 'stand-in');
+    for (const [file, content] of Object.entries(STREAMLIT_STAND_IN)) {
+      fs.mkdirSync(path.dirname(path.join(standIn, file)), { recursive: true });
+      fs.writeFileSync(path.join(standIn, file), content);
+    }
+    metricsPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      METRICS_PORT: String(metricsPort),
+      PYTHONPATH: standIn,
+      PYTHONUNBUFFERED: '1',
+      STREAMLIT_ARGS_FILE: path.join(dir, 'streamlit-args.json'),
+    };
+    delete env.SERVICE_NAME;
+    // As the Dockerfile's ENTRYPOINT runs it, with one Streamlit option passed through.
+    child = spawn(PYTHON, ['main.py', '--server.headless', 'true'], {
+      cwd: dir,
+      env,
+    });
+    child.stdout!.on('data', d => (stdout += d));
+    child.stderr!.on('data', d => (stderr += d));
+    const deadline = Date.now() + 20_000;
+    while (!stdout.includes('You can now view')) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`main.py did not start Streamlit:\n${stdout}${stderr}`);
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves /metrics on the metrics port before any session has run app.py', async () => {
+    const res = await get(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/^# TYPE dashboard_page_views_total counter$/m);
+    expect(res.body).toMatch(/^# TYPE dashboard_render_seconds histogram$/m);
+    expect(res.body).toMatch(/^process_start_time_seconds /m);
+    // No page has been rendered: the counters exist but have no samples yet.
+    expect(res.body).not.toMatch(/^dashboard_page_views_total\{/m);
+  });
+
+  it('runs `streamlit run app.py` in the same process, passing its arguments on', () => {
+    const started = JSON.parse(
+      fs.readFileSync(path.join(dir, 'streamlit-args.json'), 'utf8'),
+    );
+    expect(started).toEqual({
+      args: ['run', path.join(dir, 'app.py'), '--server.headless', 'true'],
+      prog_name: 'streamlit',
+    });
+    expect(child.exitCode).toBeNull();
+  });
+
+  it("logs JSON on stdout from the start, Streamlit's own lines included", () => {
+    const entries = stdout
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(entries.map(e => [e.logger, e.message])).toEqual([
+      ['observability', `metrics served on port ${metricsPort} at /metrics`],
+      [
+        'streamlit.web.server',
+        'You can now view your Streamlit app in your browser.',
+      ],
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        level: 'info',
+        service: dockerHubValues.name,
+      });
+    }
   });
 });

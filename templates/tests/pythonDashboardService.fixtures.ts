@@ -5,6 +5,11 @@ export const templateDir = path.resolve(
   '../python-dashboard-service',
 );
 
+/** Backend modules whose actions the template's steps use, beside the scaffolder's own. */
+export const serviceTemplateFeatures = [
+  import('@internal/plugin-scaffolder-backend-module-grafana'),
+];
+
 /** The metrics port of the contract (docs/contract.md); not a form field. */
 export const METRICS_PORT = 9102;
 
@@ -24,6 +29,8 @@ export type ServiceValues = {
   memoryRequest: number;
   memoryLimit: number;
   namespace: string;
+  /** Whether kubernetes/podmonitor.yaml is generated. */
+  podMonitor: boolean;
   registryType: 'dockerhub' | 'acr';
   dockerHubNamespace?: string;
   acrLoginServer?: string;
@@ -51,6 +58,7 @@ export const dockerHubValues: ServiceValues = {
   memoryRequest: 256,
   memoryLimit: 512,
   namespace: 'dashboards',
+  podMonitor: true,
   registryType: 'dockerhub',
   dockerHubNamespace: 'contoso',
   registryServiceConnection: 'docker-hub',
@@ -77,6 +85,7 @@ export const acrValues: ServiceValues = {
   memoryRequest: 512,
   memoryLimit: 1024,
   namespace: 'ops',
+  podMonitor: true,
   registryType: 'acr',
   acrLoginServer: 'contosoregistry.azurecr.io',
   registryServiceConnection: 'Contoso ACR',
@@ -100,6 +109,7 @@ export const edgeValues: ServiceValues = {
   memoryRequest: 4096,
   memoryLimit: 8192,
   namespace: `n${'0'.repeat(62)}`,
+  podMonitor: false,
   dockerHubNamespace: 'a1b2',
   registryServiceConnection: 'Docker Hub contoso',
 };

@@ -72,6 +72,8 @@ describe.each([
     const steps = result.steps.map(s => s.action);
     expect(steps.slice(steps.indexOf('catalog:register'))).toEqual([
       'catalog:register',
+      // The service's Grafana dashboard and alerts exist before its first deployment.
+      'grafana:dashboard:apply',
       'azure:pipeline:ensure',
       'azure:pipeline:authorize',
       ...(azureRepos ? ['azure:repo:build-validation'] : []),
@@ -251,6 +253,35 @@ describe('the generated pipeline, Namespace and Deployment', () => {
     expect(one('kubernetes/deployment.yaml').metadata.namespace).toBe(
       namespace.metadata.name,
     );
+  });
+
+  it('applies the PodMonitor when the form keeps it, and only then', async () => {
+    const manifestsOf = async (podMonitor: boolean) => {
+      const rendered = await backend.dryRun({
+        templateDir,
+        values: { ...acrValues, podMonitor },
+      });
+      expect(rendered.status).toBe(200);
+      const pipeline = parseYamlFiles(rendered.files).get(
+        'azure-pipelines.yml',
+      )![0];
+      const deploy = pipeline.stages.find((s: any) => s.stage === 'Deploy');
+      return deploy.jobs[0].strategy.runOnce.deploy.steps[0].inputs.manifests
+        .trim()
+        .split('\n')
+        .map((line: string) => line.trim());
+    };
+    expect(await manifestsOf(true)).toEqual([
+      '$(Pipeline.Workspace)/manifests/namespace.yaml',
+      '$(Pipeline.Workspace)/manifests/deployment.yaml',
+      '$(Pipeline.Workspace)/manifests/service.yaml',
+      '$(Pipeline.Workspace)/manifests/podmonitor.yaml',
+    ]);
+    expect(await manifestsOf(false)).toEqual([
+      '$(Pipeline.Workspace)/manifests/namespace.yaml',
+      '$(Pipeline.Workspace)/manifests/deployment.yaml',
+      '$(Pipeline.Workspace)/manifests/service.yaml',
+    ]);
   });
 
   it('gives the Deployment an explicit image tag, which the deploy step replaces with the build id', () => {

@@ -5,8 +5,10 @@ import {
   NoForeignRootFieldsEntityPolicy,
   SchemaValidEntityPolicy,
   componentEntityV1alpha1Validator,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import Ajv from 'ajv';
+import { ALERT_RULES } from '@internal/plugin-observability-common';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
 import {
   dockerfileProblems,
@@ -23,6 +25,7 @@ import {
   dockerHubValues,
   edgeValues,
   templateDir,
+  serviceTemplateFeatures,
 } from './pythonDashboardService.fixtures';
 
 // Booting the backend and compiling the pipeline schema take seconds; the
@@ -43,12 +46,21 @@ const EXPECTED_FILES = [
   'kubernetes/deployment.yaml',
   'kubernetes/namespace.yaml',
   'kubernetes/service.yaml',
+  'main.py',
   'mkdocs.yml',
   'observability.py',
   'requirements-dev.txt',
   'requirements.txt',
   'tests/test_app.py',
 ];
+
+/** The files of a dry run with these values: the PodMonitor only when asked for. */
+function expectedFiles(values: ServiceValues): string[] {
+  return [
+    ...EXPECTED_FILES,
+    ...(values.podMonitor ? ['kubernetes/podmonitor.yaml'] : []),
+  ].sort();
+}
 
 function imageOf(values: ServiceValues): string {
   return values.registryType === 'dockerhub'
@@ -93,7 +105,7 @@ let backend: DryRunBackend;
 let actionInputSchemas: Map<string, unknown>;
 
 beforeAll(async () => {
-  backend = await startDryRunBackend();
+  backend = await startDryRunBackend({ features: serviceTemplateFeatures });
   actionInputSchemas = await backend.actionInputSchemas();
 });
 
@@ -129,7 +141,7 @@ describe.each([
 
   it('succeeds and generates every file, with no template syntax left over', () => {
     expect(result.status).toBe(200);
-    expect([...files.keys()].sort()).toEqual(EXPECTED_FILES);
+    expect([...files.keys()].sort()).toEqual(expectedFiles(values));
     // The user's own text may contain template syntax; it must come through as text.
     const userText = Object.values(values)
       .filter((v): v is string => typeof v === 'string')
@@ -158,6 +170,9 @@ describe.each([
     );
     expect(log).toContain('Running catalog:register in dry-run mode');
     expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
+    // Then the service's dashboard and alert rules in Grafana, for the registered entity.
+    expect(log).toContain('Running grafana:dashboard:apply in dry-run mode');
+    expect(log).toContain('Dry run: would put dashboard');
     expect(result.body.output.links[0]).toMatchObject({ title: 'Repository' });
   });
 
@@ -167,6 +182,7 @@ describe.each([
       'fetch:template',
       host === 'github.com' ? 'publish:github' : 'publish:azure',
       'catalog:register',
+      'grafana:dashboard:apply',
       // The pipeline's steps (pythonDashboardService.pipeline.test.ts).
       'azure:pipeline:ensure',
       'azure:pipeline:authorize',
@@ -192,6 +208,7 @@ describe.each([
       'catalog-info.yaml',
       'kubernetes/deployment.yaml',
       'kubernetes/namespace.yaml',
+      ...(values.podMonitor ? ['kubernetes/podmonitor.yaml'] : []),
       'kubernetes/service.yaml',
       'mkdocs.yml',
     ]);
@@ -201,8 +218,13 @@ describe.each([
     const objects = [
       ...yamlFiles.get('kubernetes/deployment.yaml')!,
       ...yamlFiles.get('kubernetes/service.yaml')!,
+      ...(yamlFiles.get('kubernetes/podmonitor.yaml') ?? []),
     ];
-    expect(objects.map(o => o.kind)).toEqual(['Deployment', 'Service']);
+    expect(objects.map(o => o.kind)).toEqual([
+      'Deployment',
+      'Service',
+      ...(values.podMonitor ? ['PodMonitor'] : []),
+    ]);
     for (const object of objects) {
       expect(() => validateKubernetesObject(object)).not.toThrow();
     }
@@ -298,9 +320,9 @@ describe.each([
       .filter(line => !line.startsWith('#'))
       .join('\n');
     expect(instructions).not.toMatch(/\b(curl|wget)\b/);
-    expect(dockerfile).toMatch(
-      /^ENTRYPOINT \["streamlit", "run", "app\.py"\]$/m,
-    );
+    // The entry point starts metrics and JSON logs before Streamlit (app test).
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["python", "main\.py"\]$/m);
+    expect(dockerfile).toMatch(/^COPY .*\bmain\.py\b.* \.\/$/m);
     expect(dockerfile).toMatch(
       new RegExp(`^EXPOSE ${values.port} ${METRICS_PORT}$`, 'm'),
     );
@@ -411,6 +433,62 @@ describe.each([
     expect(entity.spec.system).toBe(values.system || undefined);
   });
 
+  it('scrapes the pods with a PodMonitor when asked to, and has none otherwise', () => {
+    const { name, namespace } = values;
+    const podLabels = deploymentOf().spec.template.metadata.labels;
+    const expected = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: expect.objectContaining({
+        name,
+        namespace,
+        labels: expect.objectContaining({
+          'app.kubernetes.io/name': name,
+          'backstage.io/kubernetes-id': name,
+        }),
+      }),
+      spec: {
+        // Selects exactly the Deployment's pods.
+        selector: { matchLabels: deploymentOf().spec.selector.matchLabels },
+        podMetricsEndpoints: [
+          expect.objectContaining({
+            port: 'metrics',
+            path: '/metrics',
+            relabelings: [
+              {
+                sourceLabels: [
+                  '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+                ],
+                targetLabel: 'app',
+              },
+            ],
+          }),
+        ],
+      },
+    };
+    expect(yamlFiles.get('kubernetes/podmonitor.yaml') ?? []).toEqual(
+      values.podMonitor ? [expected] : [],
+    );
+    expect(podLabels).toMatchObject(deploymentOf().spec.selector.matchLabels);
+    expect(
+      containerOf().ports.find((p: any) => p.name === 'metrics').containerPort,
+    ).toBe(METRICS_PORT);
+  });
+
+  it("provisions Grafana for the entity catalog-info.yaml declares, in its owner's folder", () => {
+    const entity = yamlOf('catalog-info.yaml');
+    const step = result.steps.find(
+      s => s.action === 'grafana:dashboard:apply',
+    )!;
+    expect(step.input).toEqual({
+      entityRef: stringifyEntityRef(entity),
+      owner: entity.spec.owner,
+      namespace:
+        entity.metadata.annotations['backstage.io/kubernetes-namespace'],
+      app: entity.metadata.annotations['backstage.io/kubernetes-id'],
+    });
+  });
+
   it('generates a catalog entity the catalog accepts', async () => {
     const entity = yamlOf('catalog-info.yaml');
     const policy = EntityPolicies.allOf([
@@ -472,6 +550,26 @@ describe.each([
     );
     for (const page of pages) {
       expect(files.has(`docs/${page}`)).toBe(true);
+    }
+  });
+
+  it("has a section for every alert's runbook link, where the alerts card points", () => {
+    // TechDocs (MkDocs) serves docs/<page>.md at <page>/ and names a heading's anchor after its
+    // text in lower case.
+    const anchors = (page: string) =>
+      (files.get(`docs/${page}.md`) ?? '')
+        .split('\n')
+        .filter(line => line.startsWith('#'))
+        .map(line => line.replace(/^#+\s*/, '').toLowerCase());
+    for (const rule of ALERT_RULES) {
+      const [, page, anchor] = rule.runbook.match(/^([\w-]+)\/#([\w-]+)$/)!;
+      expect({
+        alert: rule.alert,
+        found: anchors(page).includes(anchor),
+      }).toEqual({
+        alert: rule.alert,
+        found: true,
+      });
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   dockerHubValues,
   edgeValues,
   templateDir,
+  serviceTemplateFeatures,
 } from './pythonDashboardService.fixtures';
 
 // Booting the backend takes seconds; the timeout is set here so it holds when
@@ -15,7 +16,7 @@ jest.setTimeout(60_000);
 let backend: DryRunBackend;
 
 beforeAll(async () => {
-  backend = await startDryRunBackend();
+  backend = await startDryRunBackend({ features: serviceTemplateFeatures });
 });
 
 afterAll(async () => {

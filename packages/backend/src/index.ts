@@ -20,6 +20,7 @@ backend.add(
 backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
 // Creates, authorizes and starts a new service's Azure pipeline (docs/azure-devops.md).
 backend.add(import('@internal/plugin-scaffolder-backend-module-azure-devops'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

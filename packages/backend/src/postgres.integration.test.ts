@@ -24,6 +24,16 @@ const PRODUCTION = ['app-config.yaml', 'app-config.production.yaml'];
  * The real database settings, and a placeholder for every other variable the production config
  * requires (sign-in, integrations, Grafana: none of them is contacted at start-up).
  */
+/** A value of the right shape for a variable nothing in these tests connects to. */
+function placeholder(variable: string): string {
+  // Grafana must not share the portal's origin (preflight refuses that).
+  if (variable === 'GRAFANA_URL') return 'http://127.0.0.1:3030';
+  if (/URL$/.test(variable)) return 'http://127.0.0.1:7007';
+  // Grafana uids are at most 40 characters.
+  if (/UID$/.test(variable)) return 'placeholder-uid';
+  return `placeholder-${variable.toLowerCase()}`;
+}
+
 function productionEnv(
   pg: Pick<PostgresServer, 'host' | 'port' | 'user' | 'password'>,
 ) {
@@ -31,9 +41,7 @@ function productionEnv(
   const placeholders = Object.fromEntries(
     findMissingVariables(file, fs.readFileSync(file, 'utf8'), {}).map(m => [
       m.variable,
-      /URL$/.test(m.variable)
-        ? 'http://127.0.0.1:7007'
-        : `placeholder-${m.variable.toLowerCase()}`,
+      placeholder(m.variable),
     ]),
   );
   return {

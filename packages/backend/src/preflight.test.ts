@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import {
   checkDatabase,
+  checkGrafanaOrigins,
   configFilesFor,
   describeMissingVariables,
   findMissingVariables,
@@ -129,5 +130,57 @@ describe('checkDatabase', () => {
       /^Configuration error: cannot connect to PostgreSQL at app@127\.0\.0\.1:1 \(backend\.database\.connection\): .*ECONNREFUSED/,
     );
     expect(message).not.toContain('secret-pw');
+  });
+});
+
+describe('checkGrafanaOrigins', () => {
+  const config = (grafanaUrl: string) =>
+    new ConfigReader({
+      app: { baseUrl: 'https://portal.example.com' },
+      backend: { baseUrl: 'https://portal.example.com' },
+      observability: {
+        grafana: {
+          instances: [
+            { name: 'main', url: 'https://grafana.example.com' },
+            { name: 'bad', url: grafanaUrl },
+          ],
+        },
+      },
+    });
+
+  it("refuses a Grafana instance on the portal's own origin, naming the setting and the fix", () => {
+    expect(
+      checkGrafanaOrigins(config('https://portal.example.com/grafana')),
+    ).toBe(
+      'Configuration error: observability.grafana.instances[1].url (https://portal.example.com/grafana) ' +
+        "is on the portal's own origin (app.baseUrl https://portal.example.com). Grafana's panels run " +
+        "scripts in frames that keep their origin, which on the portal's origin could act as the " +
+        'signed-in user. Serve Grafana on an origin of its own (e.g. https://grafana.example.com).',
+    );
+  });
+
+  it('accepts Grafana on another origin, another port included', () => {
+    expect(
+      checkGrafanaOrigins(config('https://portal.example.com:3030')),
+    ).toBeUndefined();
+    expect(
+      checkGrafanaOrigins(config('https://grafana.example.com')),
+    ).toBeUndefined();
+  });
+
+  it('checks the local default config: Grafana on port 3030, the portal on 3000 and 7007', () => {
+    expect(
+      checkGrafanaOrigins(
+        new ConfigReader({
+          app: { baseUrl: 'http://localhost:3000' },
+          backend: { baseUrl: 'http://localhost:7007' },
+          observability: {
+            grafana: {
+              instances: [{ name: 'x', url: 'http://localhost:7007/grafana' }],
+            },
+          },
+        }),
+      ),
+    ).toContain('(backend.baseUrl http://localhost:7007)');
   });
 });

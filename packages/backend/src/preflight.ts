@@ -131,6 +131,43 @@ export async function checkDatabase(
   }
 }
 
+/**
+ * Refuses a Grafana instance on the portal's own origin. The Observability tab frames Grafana's
+ * panels with `sandbox="allow-scripts allow-same-origin"` (panels need both); on the portal's
+ * origin those frames could script the portal itself, with the signed-in user's session.
+ */
+export function checkGrafanaOrigins(config: Config): string | undefined {
+  const portal = ['app.baseUrl', 'backend.baseUrl'].flatMap(key => {
+    const value = config.getOptionalString(key);
+    try {
+      return value ? [{ key, origin: new URL(value).origin }] : [];
+    } catch {
+      return [];
+    }
+  });
+  const instances =
+    config.getOptionalConfigArray('observability.grafana.instances') ?? [];
+  for (const [i, instance] of instances.entries()) {
+    const url = instance.getOptionalString('url');
+    let origin: string;
+    try {
+      origin = new URL(url ?? '').origin;
+    } catch {
+      continue; // the plugin's own config check names a malformed URL
+    }
+    const clash = portal.find(p => p.origin === origin);
+    if (clash) {
+      return (
+        `Configuration error: observability.grafana.instances[${i}].url (${url}) is on the ` +
+        `portal's own origin (${clash.key} ${clash.origin}). Grafana's panels run scripts in ` +
+        "frames that keep their origin, which on the portal's origin could act as the signed-in " +
+        'user. Serve Grafana on an origin of its own (e.g. https://grafana.example.com).'
+      );
+    }
+  }
+  return undefined;
+}
+
 /** Runs every check; resolves with the first problem's message, or undefined when all pass. */
 export async function runPreflightChecks(
   argv: string[] = process.argv,
@@ -147,7 +184,7 @@ export async function runPreflightChecks(
     ConfigSources.default({ argv, env, rootDir }),
   );
   try {
-    return await checkDatabase(config);
+    return checkGrafanaOrigins(config) ?? (await checkDatabase(config));
   } finally {
     config.close();
   }

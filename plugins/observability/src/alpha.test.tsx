@@ -5,6 +5,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import plugin, {
+  observabilityAlertsEntityCard,
   observabilityEntityCard,
   observabilityEntityContent,
 } from './alpha';
@@ -27,6 +28,7 @@ describe('observability plugin (new frontend system)', () => {
   it.each([
     ['content', observabilityEntityContent],
     ['card', observabilityEntityCard],
+    ['alerts card', observabilityAlertsEntityCard],
   ] as const)(
     'shows the %s only on entities with the Kubernetes annotations',
     (_kind, extension) => {

@@ -54,6 +54,18 @@ export const observabilityEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** @alpha */
+export const observabilityAlertsEntityCard = EntityCardBlueprint.make({
+  name: 'alerts',
+  params: {
+    filter: hasKubernetesAnnotations,
+    loader: () =>
+      import('./components/EntityAlertsCard/EntityAlertsCard').then(m => (
+        <m.EntityAlertsCard />
+      )),
+  },
+});
+
 /**
  * The observability plugin for the new frontend system.
  *
@@ -67,5 +79,6 @@ export default createFrontendPlugin({
     observabilityApi,
     observabilityEntityContent,
     observabilityEntityCard,
+    observabilityAlertsEntityCard,
   ],
 });

@@ -7,6 +7,7 @@ export {
   observabilityPlugin,
   EntityObservabilityContent,
   EntityObservabilityCard,
+  EntityAlertsCard,
 } from './plugin';
 export { observabilityApiRef } from './api/ObservabilityApi';
 export type {
@@ -18,3 +19,4 @@ export { GrafanaClient } from './api/GrafanaClient';
 export { ANNOTATIONS, isObservabilityAvailable } from './lib/annotations';
 export type { ObservabilityTarget } from './lib/annotations';
 export type { GrafanaInstance, GrafanaSettings } from './lib/config';
+export type { ActiveAlert } from './lib/alerts';

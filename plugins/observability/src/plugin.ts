@@ -64,3 +64,20 @@ export const EntityObservabilityCard = observabilityPlugin.provide(
     },
   }),
 );
+
+/**
+ * The card with the entity's firing and pending alerts (legacy frontend system).
+ *
+ * @public
+ */
+export const EntityAlertsCard = observabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAlertsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityAlertsCard/EntityAlertsCard').then(
+          m => m.EntityAlertsCard,
+        ),
+    },
+  }),
+);

@@ -12,6 +12,7 @@ import observability
 PAGE = "home"
 CONFIG = json.loads((Path(__file__).parent / "dashboard.json").read_text(encoding="utf-8"))
 
+# main.py has started it already; this keeps `streamlit run app.py` working on a laptop.
 observability.start()
 log = logging.getLogger("dashboard")
 

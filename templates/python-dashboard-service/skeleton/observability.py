@@ -1,7 +1,8 @@
 """Metrics and structured logs for the dashboard.
 
-Streamlit re-runs app.py on every interaction, but imports a module only once per process, so
-metrics are registered and the metrics server is started here, exactly once.
+main.py calls start() when the process starts, before Streamlit serves any session, so an idle
+pod is scraped and logs JSON too. Streamlit re-runs app.py on every interaction but imports this
+module only once per process, so the metrics are registered once.
 """
 
 import json
@@ -74,6 +75,24 @@ def configure_logging(level: int = logging.INFO) -> None:
         if name == "streamlit" or name.startswith("streamlit."):
             for existing in logging.getLogger(name).handlers:
                 existing.setFormatter(formatter)
+
+
+def use_json_for_streamlit(streamlit_logger) -> None:
+    """Keep Streamlit's own log lines JSON.
+
+    Streamlit gives each of its loggers a handler of its own and resets that handler's format
+    (`setup_formatter`) whenever it reads its configuration, after configure_logging has run.
+    """
+    formatter = JsonFormatter()
+    streamlit_setup_formatter = streamlit_logger.setup_formatter
+
+    def setup_formatter(logger: logging.Logger) -> None:
+        streamlit_setup_formatter(logger)
+        for handler in logger.handlers:
+            handler.setFormatter(formatter)
+
+    streamlit_logger.setup_formatter = setup_formatter
+    streamlit_logger.update_formatter()
 
 
 def start() -> None:

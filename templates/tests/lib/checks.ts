@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, Service } from 'kubernetes-models/v1';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { parseAllDocuments } from 'yaml';
 
 /** Debian's Python; the metrics test also needs its python3-prometheus-client. */
@@ -52,6 +53,7 @@ const kubernetesModels: Record<
   'apps/v1/Deployment': Deployment,
   'v1/Service': Service,
   'v1/Namespace': Namespace,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 
 /**

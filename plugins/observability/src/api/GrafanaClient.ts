@@ -14,6 +14,7 @@ import {
   GrafanaSettings,
   readGrafanaSettings,
 } from '../lib/config';
+import { ActiveAlert, parseAlerts } from '../lib/alerts';
 
 /**
  * Talks to Grafana through the Backstage proxy endpoint of each instance (`proxyPath`), so the
@@ -68,6 +69,19 @@ export class GrafanaClient implements ObservabilityApi {
       uid: body.dashboard?.uid ?? uid,
       title: body.dashboard?.title ?? uid,
     };
+  }
+
+  async getAlerts(): Promise<ActiveAlert[]> {
+    const path = this.settings.alertsProxyPath;
+    if (!path) {
+      throw new Error('observability.alerts.proxyPath is not configured');
+    }
+    const proxy = await this.discoveryApi.getBaseUrl('proxy');
+    const res = await this.fetchApi.fetch(`${proxy}${path}`, {
+      headers: { Accept: 'application/json' },
+    });
+    await this.check(res);
+    return parseAlerts(await res.json());
   }
 
   private async get(

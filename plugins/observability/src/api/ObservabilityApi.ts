@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { GrafanaInstance, GrafanaSettings } from '../lib/config';
+import { ActiveAlert } from '../lib/alerts';
 
 /**
  * What Grafana's `/api/health` answers.
@@ -36,6 +37,11 @@ export interface ObservabilityApi {
     instance: GrafanaInstance,
     uid: string,
   ): Promise<GrafanaDashboardSummary | undefined>;
+  /**
+   * Every pending and firing alert, through the proxy endpoint `observability.alerts.proxyPath`;
+   * throws when it is not configured or does not answer with an alerts list.
+   */
+  getAlerts(): Promise<ActiveAlert[]>;
 }
 
 /**

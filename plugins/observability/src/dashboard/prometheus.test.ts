@@ -18,7 +18,7 @@ import {
   DASHBOARD_PANELS,
   VARIABLE_QUERIES,
   fillVariables,
-} from '../lib/queries';
+} from '@internal/plugin-observability-common';
 
 jest.setTimeout(60_000);
 
@@ -77,6 +77,12 @@ function kubernetesSeries(): string {
       `container_cpu_usage_seconds_total{${l},container=""} ${scrapes * 10}`,
     );
     lines.push(`container_memory_working_set_bytes{${c}} 104857600`);
+  }
+  // The same app in two more clusters, one pod each, with a `cluster` label.
+  for (const cluster of ['east', 'west']) {
+    const l = `cluster="${cluster}",namespace="${NAMESPACE}",pod="${APP}-${cluster}"`;
+    lines.push(`kube_pod_labels{${l},label_app_kubernetes_io_name="${APP}"} 1`);
+    lines.push(`kube_pod_status_ready{${l},condition="true"} 1`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -282,6 +288,24 @@ describe('dashboard PromQL on a real Prometheus', () => {
     expect(await value(panelQuery('readyPods', 'A'))).toBe(2);
     expect(await value(panelQuery('readyPods', 'B'))).toBe(2);
     expect(await value(panelQuery('targetsUp'))).toBe(2);
+  });
+
+  it('shows one cluster at a time where series carry a cluster label, instead of summing them', async () => {
+    const ready = panelQuery('readyPods', 'A');
+    for (const cluster of ['east', 'west']) {
+      const res = await query(fillVariables(ready, { ...vars, cluster }));
+      expect(Number(res.data.result[0].value[1])).toBe(1);
+    }
+    // No cluster chosen (the label does not exist): only the series without it.
+    expect(await value(ready)).toBe(2);
+    const clusters = await query(VARIABLE_QUERIES.cluster.selector);
+    expect(
+      [
+        ...new Set(
+          clusters.data.result.map((r: any) => r.metric.cluster ?? '(none)'),
+        ),
+      ].sort(),
+    ).toEqual(['(none)', 'east', 'west']);
   });
 
   it('sums requests and limits of the app containers', async () => {

@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parse } from 'yaml';
+import { GRAFANA_CONNECT_SNIPPET } from '../lib/connect';
 
 const GRAFANA_DIR = resolve(__dirname, '../../grafana');
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -58,7 +59,8 @@ describe('Grafana provisioning', () => {
       'loki:Loki',
     ]);
     const appConfig = parse(
-      readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+      // The config the browser tests run the provisioned dashboards with.
+      readFileSync(resolve(REPO_ROOT, 'e2e/app-config.e2e.yaml'), 'utf8'),
     );
     for (const instance of appConfig.observability.grafana.instances) {
       expect(instance.datasources).toEqual({
@@ -92,10 +94,29 @@ describe('Grafana provisioning', () => {
 });
 
 describe('app-config', () => {
-  it.each(['app-config.yaml', 'app-config.production.yaml'])(
-    '%s frames exactly the configured Grafana instances and proxies their /api',
+  const readConfig = (file: string) =>
+    parse(readFileSync(resolve(REPO_ROOT, file), 'utf8'));
+
+  it('configures no Grafana locally, so the tab shows how to connect one', () => {
+    const config = readConfig('app-config.yaml');
+    expect(config.observability).toBeUndefined();
+    expect(config.proxy).toBeUndefined();
+    expect(config.backend.csp['frame-src']).toBeUndefined();
+  });
+
+  it('tells in a comment what to put into app-config.local.yaml: what the tab shows', () => {
+    const comment = readFileSync(resolve(REPO_ROOT, 'app-config.yaml'), 'utf8')
+      .split('\n')
+      .filter(line => line.startsWith('#   '))
+      .map(line => line.slice(4))
+      .join('\n');
+    expect(comment).toContain(GRAFANA_CONNECT_SNIPPET.trimEnd());
+  });
+
+  it.each(['app-config.production.yaml', 'e2e/app-config.e2e.yaml'])(
+    '%s frames exactly the configured Grafana instances and proxies only the endpoints the plugin calls',
     file => {
-      const config = parse(readFileSync(resolve(REPO_ROOT, file), 'utf8'));
+      const config = readConfig(file);
       const instances = config.observability.grafana.instances as Array<{
         url: string;
         proxyPath: string;
@@ -105,12 +126,36 @@ describe('app-config', () => {
       expect([...config.backend.csp['frame-src']].sort()).toEqual(
         [...new Set(instances.map(i => origin(i.url)))].sort(),
       );
+      // What GrafanaClient requests, below each instance's proxyPath, and the alerts route.
+      const expected: Record<string, string> = {};
       for (const instance of instances) {
-        const endpoint = config.proxy.endpoints[instance.proxyPath];
-        expect(endpoint).toMatchObject({
-          target: `${instance.url}/api`,
-          allowedMethods: ['GET'],
-        });
+        expected[`${instance.proxyPath}/health`] = `${instance.url}/api/health`;
+        expected[
+          `${instance.proxyPath}/dashboards/uid`
+        ] = `${instance.url}/api/dashboards/uid`;
+      }
+      const alertsPath = config.observability.alerts?.proxyPath;
+      if (alertsPath) {
+        expected[alertsPath] = config.proxy.endpoints[alertsPath].target;
+      }
+      const endpoints = config.proxy.endpoints as Record<
+        string,
+        { target: string; allowedMethods: string[] }
+      >;
+      expect(
+        Object.fromEntries(
+          Object.entries(endpoints).map(([path, e]) => [path, e.target]),
+        ),
+      ).toEqual(expected);
+      for (const endpoint of Object.values(endpoints)) {
+        expect(endpoint.allowedMethods).toEqual(['GET']);
+        // Nothing that lets a user run queries or reach data sources through the portal.
+        expect(endpoint.target).not.toMatch(
+          /\/api\/?$|datasources|\/ds\/|query/,
+        );
+        expect(endpoint.target).toMatch(
+          /\/api\/(health|dashboards\/uid|prometheus\/grafana\/api\/v1\/alerts|v1\/alerts)$/,
+        );
       }
     },
   );

@@ -3,9 +3,13 @@ import {
   SERVICE_OVERVIEW_UID,
   buildServiceOverviewDashboard,
   serializeDashboard,
-} from './serviceOverview';
-import { DASHBOARD_FILE } from './generate';
-import { DASHBOARD_PANELS } from '../lib/queries';
+} from '@internal/plugin-observability-common/dashboard';
+import { DASHBOARD_FILE, RULES_FILE, serializeRules } from './generate';
+import {
+  ALERT_RULES,
+  DASHBOARD_PANELS,
+} from '@internal/plugin-observability-common';
+import { parse } from 'yaml';
 
 const dashboard = buildServiceOverviewDashboard();
 const json = JSON.parse(serializeDashboard(dashboard));
@@ -23,10 +27,15 @@ describe('service overview dashboard', () => {
     expect(variables).toEqual([
       'datasource:datasource',
       'datasource:loki',
+      'query:cluster',
       'query:namespace',
       'query:app',
     ]);
     expect(json.uid).toBe(SERVICE_OVERVIEW_UID);
+  });
+
+  it('has no refresh of its own, so the portal turning refresh off is not overridden', () => {
+    expect(json.refresh).toBe('');
   });
 
   it('holds every panel the plugin embeds, with its id and queries', () => {
@@ -56,5 +65,15 @@ describe('service overview dashboard', () => {
         }
       }
     }
+  });
+});
+
+describe('alerting rule file', () => {
+  it('matches ALERT_RULES (run `yarn generate:dashboard` after changing them)', () => {
+    const stored = parse(readFileSync(RULES_FILE, 'utf8'));
+    expect(stored).toEqual(parse(serializeRules()));
+    expect(stored.groups[0].rules.map((r: any) => r.alert)).toEqual(
+      ALERT_RULES.map(r => r.alert),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   annotationSnippet,
   isObservabilityAvailable,
+  resolveService,
   resolveTarget,
 } from './annotations';
 import { readGrafanaSettings } from './config';
@@ -101,5 +102,39 @@ describe('annotationSnippet', () => {
     expect(annotationSnippet(makeEntity({}))).toContain(
       'backstage.io/kubernetes-id: sales-dashboard',
     );
+  });
+});
+
+describe('backstage.io/kubernetes-label-selector', () => {
+  const withSelector = (selector: string) =>
+    makeEntity({
+      'backstage.io/kubernetes-id': 'sales-dashboard',
+      'backstage.io/kubernetes-namespace': 'dashboards',
+      'backstage.io/kubernetes-label-selector': selector,
+    });
+
+  it('is followed when it selects by app.kubernetes.io/name alone', () => {
+    expect(
+      resolveService(withSelector('app.kubernetes.io/name=sales-v2')),
+    ).toEqual({
+      type: 'ok',
+      namespace: 'dashboards',
+      app: 'sales-v2',
+    });
+  });
+
+  it.each([
+    'app=sales',
+    'app.kubernetes.io/name=a,tier=web',
+    'app.kubernetes.io/name in (a,b)',
+  ])('refuses %s with a message saying what the tab can follow', selector => {
+    expect(resolveService(withSelector(selector))).toEqual({
+      type: 'invalid-annotations',
+      problems: [
+        expect.stringContaining(
+          'cannot be shown: the dashboard and the alert rules select pods by the label app.kubernetes.io/name alone',
+        ),
+      ],
+    });
   });
 });

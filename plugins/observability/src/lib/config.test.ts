@@ -79,4 +79,23 @@ describe('readGrafanaSettings', () => {
       ),
     ).toThrow(/not one of the instances/);
   });
+
+  it('reads the alerts route without a Grafana, and refuses one that is not a plain path', () => {
+    expect(
+      readGrafanaSettings(
+        new ConfigReader({
+          observability: { alerts: { proxyPath: '/prometheus/alerts/' } },
+        }),
+      ),
+    ).toEqual({ instances: [], alertsProxyPath: '/prometheus/alerts' });
+    expect(() =>
+      readGrafanaSettings(
+        new ConfigReader({
+          observability: { alerts: { proxyPath: '/../grafana/api' } },
+        }),
+      ),
+    ).toThrow(
+      'observability.alerts.proxyPath "/../grafana/api" must be a plain absolute path',
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { isGrafanaUid } from './escape';
+import { isGrafanaUid } from '@internal/plugin-observability-common';
 
 /**
  * One configured Grafana instance, normalized.
@@ -23,6 +23,17 @@ export interface GrafanaInstance {
 export interface GrafanaSettings {
   instances: GrafanaInstance[];
   defaultInstance?: GrafanaInstance;
+  /** Backstage proxy endpoint answering with alerts in Prometheus' format, when configured. */
+  alertsProxyPath?: string;
+}
+
+function checkProxyPath(proxyPath: string, setting: string): string {
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(proxyPath) || proxyPath.includes('..')) {
+    throw new Error(
+      `${setting} ${JSON.stringify(proxyPath)} must be a plain absolute path`,
+    );
+  }
+  return proxyPath.replace(/\/+$/, '');
 }
 
 /**
@@ -31,9 +42,14 @@ export interface GrafanaSettings {
  * @public
  */
 export function readGrafanaSettings(config: Config): GrafanaSettings {
+  const alertsPath = config.getOptionalString('observability.alerts.proxyPath');
+  const alertsProxyPath =
+    alertsPath === undefined
+      ? undefined
+      : checkProxyPath(alertsPath, 'observability.alerts.proxyPath');
   const grafana = config.getOptionalConfig('observability.grafana');
   if (!grafana) {
-    return { instances: [] };
+    return { instances: [], alertsProxyPath };
   }
   const instances = grafana.getConfigArray('instances').map(instance => {
     const name = instance.getString('name');
@@ -82,7 +98,7 @@ export function readGrafanaSettings(config: Config): GrafanaSettings {
       `observability.grafana.defaultInstance ${defaultName} is not one of the instances`,
     );
   }
-  return { instances, defaultInstance };
+  return { instances, defaultInstance, alertsProxyPath };
 }
 
 function normalizeBaseUrl(raw: string, name: string): string {

@@ -4,7 +4,7 @@ import {
   isGrafanaUid,
   isKubernetesLabelValue,
   labelMatcher,
-} from './escape';
+} from '@internal/plugin-observability-common';
 import { parseQuery } from './__testUtils__/parse';
 
 describe('escapeQueryString', () => {

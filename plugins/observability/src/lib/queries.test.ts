@@ -3,7 +3,7 @@ import {
   LOG_STREAM_SELECTOR,
   VARIABLE_QUERIES,
   fillVariables,
-} from './queries';
+} from '@internal/plugin-observability-common';
 import { parseQuery } from './__testUtils__/parse';
 
 const allQueries = DASHBOARD_PANELS.flatMap(panel =>

@@ -5,7 +5,7 @@ import {
   grafanaUrl,
 } from './urls';
 import { ObservabilityTarget } from './annotations';
-import { getPanel } from './queries';
+import { getPanel } from '@internal/plugin-observability-common';
 import { localInstance } from './__testUtils__/fixtures';
 import { parseQuery } from './__testUtils__/parse';
 

@@ -1,6 +1,9 @@
 import { GrafanaInstance } from './config';
 import { ObservabilityTarget } from './annotations';
-import { DashboardQuery, fillVariables } from './queries';
+import {
+  DashboardQuery,
+  fillVariables,
+} from '@internal/plugin-observability-common';
 
 /** @public */
 export type GrafanaTheme = 'light' | 'dark';

@@ -7,7 +7,7 @@ import { ObservabilityGate } from '../ObservabilityGate/ObservabilityGate';
 import { useObservability } from '../../hooks/useObservability';
 import { useGrafanaTheme } from '../../hooks/useGrafanaTheme';
 import { ObservabilityTarget } from '../../lib/annotations';
-import { PanelKey, getPanel } from '../../lib/queries';
+import { PanelKey, getPanel } from '@internal/plugin-observability-common';
 import { buildDashboardUrl, buildPanelUrl } from '../../lib/urls';
 
 const KEY_PANELS: Array<[PanelKey, 4 | 12, number]> = [

@@ -11,7 +11,7 @@ import {
   renderWithGrafana,
 } from '../__testUtils__/renderWithGrafana';
 import { makeEntity, salesDashboard } from '../../lib/__testUtils__/fixtures';
-import { DASHBOARD_PANELS } from '../../lib/queries';
+import { DASHBOARD_PANELS } from '@internal/plugin-observability-common';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -124,6 +124,19 @@ describe('EntityObservabilityContent', () => {
     expect(screen.getByText(/"elsewhere"/)).toBeInTheDocument();
   });
 
+  it('says how to connect a Grafana when none is configured, and embeds nothing', async () => {
+    await renderWithGrafana(<EntityObservabilityContent />, salesDashboard, {});
+    expect(await screen.findByText('No Grafana connected')).toBeInTheDocument();
+    expect(
+      screen.getByText(/add a Grafana to app-config\.local\.yaml/),
+    ).toBeInTheDocument();
+    // The snippet is highlighted, so its text is split over many elements.
+    expect(document.body.textContent).toContain(
+      'target: http://localhost:3030/api/health',
+    );
+    expect(document.querySelector('iframe')).toBeNull();
+  });
+
   it('embeds every panel for the entity once Grafana and the dashboard are there', async () => {
     server.use(healthy(), dashboardFound());
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard);
@@ -133,6 +146,13 @@ describe('EntityObservabilityContent', () => {
       expect(frame.tagName).toBe('IFRAME');
       expect(frame).toHaveAttribute('loading', 'lazy');
       expect(frame).toHaveAttribute('referrerpolicy', 'no-referrer');
+      // Scripts on Grafana's own origin, popups for panel links; no top navigation, no forms.
+      expect(frame.getAttribute('sandbox')!.split(' ').sort()).toEqual([
+        'allow-popups',
+        'allow-popups-to-escape-sandbox',
+        'allow-same-origin',
+        'allow-scripts',
+      ]);
       const src = new URL(frame.getAttribute('src')!);
       expect(src.origin).toBe('http://localhost:3030');
       expect(src.pathname).toBe('/d-solo/service-overview');

@@ -12,7 +12,7 @@ import { ObservabilityGate } from '../ObservabilityGate/ObservabilityGate';
 import { useObservability } from '../../hooks/useObservability';
 import { useGrafanaTheme } from '../../hooks/useGrafanaTheme';
 import { ObservabilityTarget } from '../../lib/annotations';
-import { PanelKey, getPanel } from '../../lib/queries';
+import { PanelKey, getPanel } from '@internal/plugin-observability-common';
 import {
   REFRESH_INTERVALS,
   RefreshInterval,

@@ -10,6 +10,29 @@ import {
 } from '@backstage/core-components';
 import { ObservabilityState } from '../../hooks/useObservability';
 import { ObservabilityTarget, annotationSnippet } from '../../lib/annotations';
+import { GRAFANA_CONNECT_SNIPPET } from '../../lib/connect';
+
+/**
+ * No Grafana configured (a local run): what to add to connect one.
+ *
+ * @public
+ */
+export function ConnectGrafana() {
+  return (
+    <EmptyState
+      missing="info"
+      title="No Grafana connected"
+      description="The portal has no Grafana instance configured. To see this service's metrics, logs and alerts, add a Grafana to app-config.local.yaml (see docs/observability.md):"
+      action={
+        <CodeSnippet
+          language="yaml"
+          text={GRAFANA_CONNECT_SNIPPET}
+          showCopyCodeButton
+        />
+      }
+    />
+  );
+}
 
 /** @public */
 export interface ObservabilityGateProps {
@@ -62,6 +85,9 @@ export function ObservabilityGate(props: ObservabilityGateProps) {
         </WarningPanel>
       );
     case 'no-instance':
+      if (!state.requested) {
+        return <ConnectGrafana />;
+      }
       return (
         <WarningPanel
           severity="error"
@@ -69,9 +95,7 @@ export function ObservabilityGate(props: ObservabilityGateProps) {
           defaultExpanded
         >
           <Typography>
-            {state.requested
-              ? `The entity asks for Grafana instance "${state.requested}", which is not configured in observability.grafana.instances.`
-              : 'No Grafana instance is configured in observability.grafana.instances.'}
+            {`The entity asks for Grafana instance "${state.requested}", which is not configured in observability.grafana.instances.`}
           </Typography>
         </WarningPanel>
       );

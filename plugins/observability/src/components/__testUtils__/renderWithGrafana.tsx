@@ -28,9 +28,13 @@ export const dashboardFound = () =>
     }),
   );
 
-export function renderWithGrafana(element: ReactElement, entity: Entity) {
+export function renderWithGrafana(
+  element: ReactElement,
+  entity: Entity,
+  config: object = grafanaConfig,
+) {
   const client = new GrafanaClient({
-    configApi: new ConfigReader(grafanaConfig),
+    configApi: new ConfigReader(config),
     discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
     fetchApi: mockApis.fetch(),
   });

@@ -1,6 +1,6 @@
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { parser as logqlParser } from '@grafana/lezer-logql';
-import { QueryLanguage } from '../queries';
+import { QueryLanguage } from '@internal/plugin-observability-common';
 
 export interface ParsedMatcher {
   name: string;

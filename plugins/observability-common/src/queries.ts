@@ -6,8 +6,13 @@ import { escapeQueryString } from './escape';
  * (variables filled in from the entity) and by the tests that parse them and evaluate them on a
  * real Prometheus server.
  *
- * `$namespace` and `$app` only ever appear inside double-quoted string literals, so filling them
- * in means writing an escaped string.
+ * `$cluster`, `$namespace` and `$app` only ever appear inside double-quoted string literals, so
+ * filling them in means writing an escaped string.
+ *
+ * Every Prometheus selector also matches `cluster="$cluster"`: where series of several clusters
+ * carry a `cluster` label, the dashboard shows one cluster at a time instead of summing them. Where
+ * there is no such label the variable has no values, Grafana fills in an empty string, and
+ * `cluster=""` matches exactly the series without the label.
  *
  * Series and labels follow docs/contract.md: the app's own series (and `up`) carry `app`,
  * `namespace`, `pod`, `container`. cAdvisor and kube-state-metrics series are per pod and have no
@@ -56,14 +61,15 @@ export type PanelKey =
   | 'logs';
 
 const APP_PODS =
-  'max by (namespace, pod) (kube_pod_labels{namespace="$namespace", label_app_kubernetes_io_name="$app"})';
+  'max by (namespace, pod) (kube_pod_labels{cluster="$cluster", namespace="$namespace", label_app_kubernetes_io_name="$app"})';
 
 /** Restricts a per-pod vector to the pods of the app. */
 const forAppPods = (vector: string) =>
   `${vector} * on (namespace, pod) group_left () ${APP_PODS}`;
 
-const CONTAINERS = 'namespace="$namespace", container!="", container!="POD"';
-const APP = 'namespace="$namespace", app="$app"';
+const CONTAINERS =
+  'cluster="$cluster", namespace="$namespace", container!="", container!="POD"';
+const APP = 'cluster="$cluster", namespace="$namespace", app="$app"';
 const LOG_STREAM = '{namespace="$namespace", app="$app"}';
 
 const promql = (
@@ -96,7 +102,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
       promql(
         'A',
         `sum(${forAppPods(
-          'kube_pod_status_ready{namespace="$namespace", condition="true"}',
+          'kube_pod_status_ready{cluster="$cluster", namespace="$namespace", condition="true"}',
         )})`,
         'ready',
       ),
@@ -115,7 +121,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
       promql(
         'A',
         `sum(${forAppPods(
-          'increase(kube_pod_container_status_restarts_total{namespace="$namespace"}[$__range])',
+          'increase(kube_pod_container_status_restarts_total{cluster="$cluster", namespace="$namespace"}[$__range])',
         )})`,
         'restarts',
       ),
@@ -166,14 +172,14 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
       promql(
         'B',
         `sum(${forAppPods(
-          'kube_pod_container_resource_requests{namespace="$namespace", resource="cpu"}',
+          'kube_pod_container_resource_requests{cluster="$cluster", namespace="$namespace", resource="cpu"}',
         )})`,
         'requested',
       ),
       promql(
         'C',
         `sum(${forAppPods(
-          'kube_pod_container_resource_limits{namespace="$namespace", resource="cpu"}',
+          'kube_pod_container_resource_limits{cluster="$cluster", namespace="$namespace", resource="cpu"}',
         )})`,
         'limit',
       ),
@@ -198,14 +204,14 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
       promql(
         'B',
         `sum(${forAppPods(
-          'kube_pod_container_resource_requests{namespace="$namespace", resource="memory"}',
+          'kube_pod_container_resource_requests{cluster="$cluster", namespace="$namespace", resource="memory"}',
         )})`,
         'requested',
       ),
       promql(
         'C',
         `sum(${forAppPods(
-          'kube_pod_container_resource_limits{namespace="$namespace", resource="memory"}',
+          'kube_pod_container_resource_limits{cluster="$cluster", namespace="$namespace", resource="memory"}',
         )})`,
         'limit',
       ),
@@ -296,14 +302,18 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
  * @public
  */
 export const VARIABLE_QUERIES = {
-  namespace: {
-    query: 'label_values(kube_pod_labels, namespace)',
+  cluster: {
+    query: 'label_values(kube_pod_labels, cluster)',
     selector: 'kube_pod_labels',
+  },
+  namespace: {
+    query: 'label_values(kube_pod_labels{cluster="$cluster"}, namespace)',
+    selector: 'kube_pod_labels{cluster="$cluster"}',
   },
   app: {
     query:
-      'label_values(kube_pod_labels{namespace="$namespace"}, label_app_kubernetes_io_name)',
-    selector: 'kube_pod_labels{namespace="$namespace"}',
+      'label_values(kube_pod_labels{cluster="$cluster", namespace="$namespace"}, label_app_kubernetes_io_name)',
+    selector: 'kube_pod_labels{cluster="$cluster", namespace="$namespace"}',
   },
 } as const;
 
@@ -317,6 +327,8 @@ export const LOG_STREAM_SELECTOR = LOG_STREAM;
  * @public
  */
 export interface QueryVariables {
+  /** Defaults to the empty string: series without a `cluster` label. */
+  cluster?: string;
   namespace: string;
   app: string;
   /** Defaults to `5m`. */
@@ -349,6 +361,7 @@ export function fillVariables(template: string, vars: QueryVariables): string {
     }
   }
   return template.replace(/\$(\w+)/g, (_match, name: string) => {
+    if (name === 'cluster') return escapeQueryString(vars.cluster ?? '');
     if (name === 'namespace') return escapeQueryString(vars.namespace);
     if (name === 'app') return escapeQueryString(vars.app);
     if (name in durations) return durations[name];

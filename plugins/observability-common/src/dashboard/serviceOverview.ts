@@ -1,13 +1,12 @@
 /*
  * The "service overview" Grafana dashboard, as code. It is built from the same panel and query
- * definitions the plugin embeds (src/lib/queries.ts) and written to
- * grafana/dashboards/service-overview.json by `yarn generate:dashboard`; a test fails when that
- * file is stale.
+ * definitions the plugin embeds (../queries.ts). The observability plugin writes it to
+ * grafana/dashboards/service-overview.json (`yarn generate:dashboard`, a test fails when that file
+ * is stale); the Grafana scaffolder module provisions it per entity through Grafana's API.
  *
- * Build-time only: nothing in the plugin's entry points imports this module, so the SDK never
- * reaches the app bundle.
+ * Node only: the package's main entry point does not import this module, so the SDK never reaches
+ * the app bundle.
  */
-/* eslint-disable @backstage/no-undeclared-imports -- build-time code, dev dependency on purpose */
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
@@ -25,14 +24,13 @@ import { DataqueryBuilder as LokiQueryBuilder } from '@grafana/grafana-foundatio
 import { DataqueryBuilder as PrometheusQueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-/* eslint-enable @backstage/no-undeclared-imports */
 import {
   DASHBOARD_PANELS,
   DashboardPanel,
   DashboardQuery,
   PanelKey,
   VARIABLE_QUERIES,
-} from '../lib/queries';
+} from '../queries';
 
 /** Uid of the generated dashboard; app-config's `dashboardUid` points at it. */
 export const SERVICE_OVERVIEW_UID = 'service-overview';
@@ -152,7 +150,9 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .readonly()
     .timezone('browser')
     .time({ from: 'now-1h', to: 'now' })
-    .refresh('30s')
+    // No default refresh: the portal's "Off" leaves `refresh` out of the panel URL, and Grafana
+    // would then apply the dashboard's own.
+    .refresh('')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(
       new DatasourceVariableBuilder('datasource')
@@ -161,6 +161,15 @@ export function buildServiceOverviewDashboard(): Dashboard {
     )
     .withVariable(
       new DatasourceVariableBuilder('loki').label('Loki').type('loki'),
+    )
+    .withVariable(
+      new QueryVariableBuilder('cluster')
+        .label('Cluster')
+        .datasource(PROMETHEUS)
+        .query(VARIABLE_QUERIES.cluster.query)
+        .definition(VARIABLE_QUERIES.cluster.query)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc),
     )
     .withVariable(
       new QueryVariableBuilder('namespace')

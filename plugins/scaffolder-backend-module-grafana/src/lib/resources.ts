@@ -1,0 +1,195 @@
+/*
+ * What the portal puts into Grafana for one catalog entity, built from the shared
+ * dashboard-as-code (@internal/plugin-observability-common): the service overview dashboard with
+ * its namespace and app fixed to the entity's, and one Grafana-managed alert rule per rule of
+ * ALERT_RULES with its value query scoped to the entity. Pure functions; nothing here calls Grafana.
+ */
+import { createHash } from 'crypto';
+import {
+  ALERT_RULES,
+  AlertRuleDefinition,
+  isDns1123Label,
+  isKubernetesLabelValue,
+  scopedRuleValue,
+} from '@internal/plugin-observability-common';
+import { buildServiceOverviewDashboard } from '@internal/plugin-observability-common/dashboard';
+import { InputError } from '@backstage/errors';
+
+/**
+ * The mark on everything the portal creates in Grafana: a dashboard tag and an alert rule label.
+ * The portal changes only what carries it.
+ */
+export const PORTAL_MARK = 'backstage-portal';
+
+/** The alert rule label holding the mark; Grafana label names cannot contain dashes. */
+export const MARK_LABEL = 'managed_by';
+
+/** The alert rule label holding the entity ref, so alerts can be matched to their entity. */
+export const ENTITY_LABEL = 'backstage_entity';
+
+/** One entity to provision. */
+export interface ProvisioningTarget {
+  /** Full entity ref, e.g. `component:default/sales-dashboard`. */
+  entityRef: string;
+  /** Full ref of the owning group or user, e.g. `group:default/platform-team`. */
+  ownerRef: string;
+  /** `backstage.io/kubernetes-namespace`. */
+  namespace: string;
+  /** `backstage.io/kubernetes-id`: the pods' `app.kubernetes.io/name`. */
+  app: string;
+}
+
+const ENTITY_REF =
+  /^[a-z0-9-]+:[a-z0-9][a-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/i;
+
+/** Checks a target; throws an InputError naming the value and the fix. */
+export function checkTarget(target: ProvisioningTarget): void {
+  for (const key of ['entityRef', 'ownerRef'] as const) {
+    if (!ENTITY_REF.test(target[key])) {
+      throw new InputError(
+        `${key} ${JSON.stringify(
+          target[key],
+        )} is not a full entity ref; write it as kind:namespace/name, e.g. component:default/sales-dashboard`,
+      );
+    }
+  }
+  if (!isDns1123Label(target.namespace)) {
+    throw new InputError(
+      `namespace ${JSON.stringify(
+        target.namespace,
+      )} is not a Kubernetes namespace name (lowercase letters, digits and hyphens, at most 63)`,
+    );
+  }
+  if (!isKubernetesLabelValue(target.app) || target.app === '') {
+    throw new InputError(
+      `app ${JSON.stringify(
+        target.app,
+      )} is not a Kubernetes label value (the backstage.io/kubernetes-id annotation)`,
+    );
+  }
+}
+
+/** A Grafana uid (at most 40 characters) derived from a key, the same on every run. */
+export function stableUid(kind: 'folder' | 'dashboard' | 'rule', key: string) {
+  const hash = createHash('sha256').update(`${kind}:${key}`).digest('hex');
+  return `portal-${hash.slice(0, 24)}`;
+}
+
+/** The owner's folder: one per owner, titled with the owner's name. */
+export function folderFor(target: ProvisioningTarget) {
+  return {
+    uid: stableUid('folder', target.ownerRef.toLowerCase()),
+    title: target.ownerRef.split('/').pop()!,
+  };
+}
+
+/**
+ * The entity's dashboard: the service overview with its own uid and title, the portal's mark,
+ * and the namespace and app variables fixed to the entity's (hidden constants).
+ */
+export function dashboardFor(target: ProvisioningTarget) {
+  const base = JSON.parse(JSON.stringify(buildServiceOverviewDashboard()));
+  const name = target.entityRef.split('/').pop()!;
+  const fixed: Record<string, string> = {
+    namespace: target.namespace,
+    app: target.app,
+  };
+  return {
+    ...base,
+    uid: stableUid('dashboard', target.entityRef.toLowerCase()),
+    title: `${name} (${target.namespace})`,
+    tags: [...(base.tags ?? []), PORTAL_MARK],
+    templating: {
+      list: (base.templating?.list ?? []).map((variable: any) =>
+        variable.name in fixed
+          ? {
+              type: 'constant',
+              name: variable.name,
+              label: variable.label,
+              hide: 2,
+              query: fixed[variable.name],
+              current: {
+                text: fixed[variable.name],
+                value: fixed[variable.name],
+              },
+            }
+          : variable,
+      ),
+    },
+  };
+}
+
+/** Grafana's threshold evaluator for a rule's comparison. */
+function evaluator(rule: AlertRuleDefinition) {
+  return {
+    type: rule.comparison.op === '>' ? 'gt' : 'lt',
+    params: [rule.comparison.threshold],
+  };
+}
+
+/** Grafana writes a query's value as `$values.A.Value`, not Prometheus' `$value`. */
+const grafanaTemplate = (text: string) =>
+  text.replace(/\$value\b/g, '$values.A.Value');
+
+/** The rule group of an entity's rules; Grafana evaluates a group every minute by default. */
+export const ruleGroupFor = (target: ProvisioningTarget) =>
+  target.entityRef.split('/').pop()!;
+
+/**
+ * The entity's Grafana-managed alert rules (the provisioning API's `ProvisionedAlertRule`):
+ * query A is the rule's value scoped to the entity, B the threshold, `for` as in the rule file.
+ */
+export function alertRulesFor(
+  target: ProvisioningTarget,
+  prometheusDatasourceUid: string,
+  folderUid: string,
+) {
+  return ALERT_RULES.map(rule => ({
+    uid: stableUid('rule', `${target.entityRef.toLowerCase()}/${rule.alert}`),
+    title: rule.alert,
+    folderUID: folderUid,
+    ruleGroup: ruleGroupFor(target),
+    condition: 'B',
+    data: [
+      {
+        refId: 'A',
+        relativeTimeRange: { from: 600, to: 0 },
+        datasourceUid: prometheusDatasourceUid,
+        model: {
+          refId: 'A',
+          expr: scopedRuleValue(rule, target),
+          instant: true,
+        },
+      },
+      {
+        refId: 'B',
+        relativeTimeRange: { from: 0, to: 0 },
+        datasourceUid: '__expr__',
+        model: {
+          refId: 'B',
+          type: 'threshold',
+          expression: 'A',
+          conditions: [{ evaluator: evaluator(rule) }],
+        },
+      },
+    ],
+    // No series means nothing matches the condition: the service is fine, not unknown.
+    noDataState: 'OK',
+    execErrState: 'Error',
+    for: rule.for ?? '0s',
+    isPaused: false,
+    labels: {
+      severity: rule.severity,
+      [MARK_LABEL]: PORTAL_MARK,
+      [ENTITY_LABEL]: target.entityRef,
+    },
+    annotations: {
+      summary: grafanaTemplate(rule.summary),
+      description: grafanaTemplate(rule.description),
+      runbook_url: rule.runbook,
+    },
+  }));
+}
+
+/** One provisioned alert rule. */
+export type ProvisionedAlertRule = ReturnType<typeof alertRulesFor>[number];
