@@ -11,7 +11,10 @@
  *   stock, portal config: the stock index.ts with this repository's app-config.yaml and catalog
  *   portal:               this repository's index.ts and app-config.yaml
  * The first difference is what the configuration and catalog cost, the second what the extra
- * modules and start-up checks cost. All three use a fresh SQLite directory per run.
+ * modules and start-up checks cost. That second part is then split: for every `backend.add` of
+ * this repository's index.ts that the stock one lacks, and for the start-up checks (preflight.ts),
+ * a variant of the stock index.ts with only that added (written next to the stock index.ts).
+ * All variants use a fresh SQLite directory per run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,14 +54,86 @@ function prepareStockApp(dir: string) {
 interface Variant {
   name: string;
   backendDir: string;
+  entry?: string;
   configFiles: string[];
   catalogTarget?: string;
 }
 
-async function measure(variant: Variant) {
+const ADDED_FEATURE = /backend\.add\(\s*import\(\s*'([^']+)'\s*\)\s*,?\s*\);/g;
+
+/** The package names an index.ts adds with `backend.add(import('...'))`. */
+function addedFeatures(indexFile: string): string[] {
+  return [...fs.readFileSync(indexFile, 'utf8').matchAll(ADDED_FEATURE)].map(
+    m => m[1],
+  );
+}
+
+/**
+ * Entry points in the stock backend's src/: the stock index.ts plus one extra feature each, and
+ * plus this repository's start-up checks.
+ */
+function attributionVariants(
+  stockBackend: string,
+): Array<{ name: string; entry: string }> {
+  const stockIndex = path.join(stockBackend, 'src/index.ts');
+  const stock = fs.readFileSync(stockIndex, 'utf8');
+  const start = 'backend.start();';
+  if (!stock.includes(start)) {
+    throw new Error(`${stockIndex} does not end with ${start}`);
+  }
+  const present = new Set(addedFeatures(stockIndex));
+  const extra = addedFeatures(path.join(BACKEND_DIR, 'src/index.ts')).filter(
+    f => !present.has(f),
+  );
+  const variants = extra.map((feature, i) => {
+    const entry = `src/index.bench-${i}.ts`;
+    fs.writeFileSync(
+      path.join(stockBackend, entry),
+      stock.replace(start, `backend.add(import('${feature}'));\n${start}`),
+    );
+    return { name: `stock + ${feature}`, entry };
+  });
+  fs.copyFileSync(
+    path.join(BACKEND_DIR, 'src/preflight.ts'),
+    path.join(stockBackend, 'src/preflight.ts'),
+  );
+  fs.writeFileSync(
+    path.join(stockBackend, 'src/index.bench-preflight.ts'),
+    stock
+      .replace(
+        start,
+        'runPreflightChecks().then(problem => {\n  if (problem) throw new Error(problem);\n  return backend.start();\n});',
+      )
+      .concat("\nimport { runPreflightChecks } from './preflight';\n"),
+  );
+  variants.push({
+    name: 'stock + start-up checks (preflight.ts)',
+    entry: 'src/index.bench-preflight.ts',
+  });
+  return variants;
+}
+
+interface Sample {
+  /** Resident memory once ready (the figure `yarn bench:startup` reports). */
+  readyMb: number;
+  /**
+   * V8 heap in use right after a full garbage collection: what the backend retains, without the
+   * garbage not yet collected (resident memory does not shrink after a collection; V8 keeps the
+   * pages).
+   */
+  heapMb: number;
+}
+
+const PROBE = path.join(__dirname, 'memoryProbe.cjs');
+
+async function measure(variant: Variant): Promise<Sample & { ms: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
+  const probeFile = path.join(dir, 'memory.json');
   const backend = await startBackendProcess({
     backendDir: variant.backendDir,
+    entry: variant.entry,
+    nodeArgs: ['--expose-gc', '--require', PROBE],
+    env: { MEMORY_PROBE_FILE: probeFile },
     configFiles: variant.configFiles,
     config: {
       backend: {
@@ -73,10 +148,21 @@ async function measure(variant: Variant) {
   });
   // Same settling time as `yarn bench:startup`: the first catalog processing pass.
   await new Promise(r => setTimeout(r, 3000));
-  const mb = treeRssKb(backend.pid) / 1024;
+  const readyMb = treeRssKb(backend.pid) / 1024;
+  process.kill(backend.pid, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  while (!fs.existsSync(probeFile) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  await new Promise(r => setTimeout(r, 200)); // let the write finish
+  const usage = JSON.parse(fs.readFileSync(probeFile, 'utf8'));
   await backend.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { mb, ms: backend.startupMs };
+  return {
+    readyMb,
+    heapMb: usage.heapUsed / 2 ** 20,
+    ms: backend.startupMs,
+  };
 }
 
 async function main() {
@@ -84,15 +170,17 @@ async function main() {
   const runs = Number(process.argv[3] ?? 3);
   prepareStockApp(stockDir);
   const portalConfig = path.join(REPO_ROOT, 'app-config.yaml');
+  const stockBackend = path.join(stockDir, 'packages/backend');
+  const portalCatalog = path.join(REPO_ROOT, 'catalog-info.yaml');
   const variants: Variant[] = [
     {
       name: 'stock',
-      backendDir: path.join(stockDir, 'packages/backend'),
+      backendDir: stockBackend,
       configFiles: ['app-config.yaml'],
     },
     {
       name: 'stock, portal config',
-      backendDir: path.join(stockDir, 'packages/backend'),
+      backendDir: stockBackend,
       configFiles: [portalConfig],
       catalogTarget: path.join(REPO_ROOT, 'catalog-info.yaml'),
     },
@@ -101,22 +189,49 @@ async function main() {
       backendDir: BACKEND_DIR,
       configFiles: ['app-config.yaml'],
     },
+    ...attributionVariants(stockBackend).map(v => ({
+      ...v,
+      backendDir: stockBackend,
+      configFiles: [portalConfig],
+      catalogTarget: portalCatalog,
+    })),
   ];
-  const results = new Map(variants.map(v => [v.name, [] as number[]]));
+  const results = new Map(variants.map(v => [v.name, [] as Sample[]]));
+  const mb = (x: number) => `${x.toFixed(0)} MB`;
   for (let i = 1; i <= runs; i++) {
     for (const variant of variants) {
-      const { mb, ms } = await measure(variant);
-      results.get(variant.name)!.push(mb);
+      const { ms, ...sample } = await measure(variant);
+      results.get(variant.name)!.push(sample);
       console.log(
         `run ${i}/${runs} ${variant.name}: ready in ${(ms / 1000).toFixed(
           1,
-        )} s, resident ${mb.toFixed(0)} MB`,
+        )} s, resident ${mb(sample.readyMb)}, heap after GC ${mb(
+          sample.heapMb,
+        )}`,
       );
     }
   }
-  console.log(`median of ${runs} (Node ${process.version}, SQLite):`);
-  for (const [name, mbs] of results) {
-    console.log(`  ${name}: ${median(mbs).toFixed(0)} MB`);
+  console.log(
+    `median of ${runs} (Node ${process.version}, SQLite): resident once ready | V8 heap in use after a full GC`,
+  );
+  const medians = new Map(
+    [...results].map(([name, samples]) => [
+      name,
+      {
+        readyMb: median(samples.map(s => s.readyMb)),
+        heapMb: median(samples.map(s => s.heapMb)),
+      },
+    ]),
+  );
+  const base = medians.get('stock, portal config')!;
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
+  for (const [name, m] of medians) {
+    const delta = name.startsWith('stock +')
+      ? `   (${signed(m.readyMb - base.readyMb)} | ${signed(
+          m.heapMb - base.heapMb,
+        )} MB on "stock, portal config")`
+      : '';
+    console.log(`  ${name}: ${mb(m.readyMb)} | ${mb(m.heapMb)}${delta}`);
   }
 }
 

@@ -28,6 +28,10 @@ export interface BackendProcessOptions {
    * are resolved against the repository two levels above it.
    */
   backendDir?: string;
+  /** The entry point, relative to the backend package; defaults to src/index.ts. */
+  entry?: string;
+  /** Extra options for node, before the entry point. */
+  nodeArgs?: string[];
   /** Config files from the repo root, in order; defaults to app-config.yaml. */
   configFiles?: string[];
   /** Extra config layered last (port, token and base URL are added to it). */
@@ -71,12 +75,15 @@ function spawnBackend(
   extraConfigFile: string,
   env: Record<string, string>,
   backendDir = BACKEND_DIR,
+  entry = 'src/index.ts',
+  nodeArgs: string[] = [],
 ) {
   const args = [
     '--enable-source-maps',
+    ...nodeArgs,
     '--require',
     NODE_TRANSFORM,
-    'src/index.ts',
+    entry,
   ];
   for (const file of [
     ...configFiles.map(f => path.resolve(backendDir, '../..', f)),
@@ -180,6 +187,8 @@ export async function startBackendProcess(
     extra,
     options.env ?? {},
     options.backendDir,
+    options.entry,
+    options.nodeArgs,
   );
   const output = collect(child);
   const exit = new Promise<number | null>(resolve =>
