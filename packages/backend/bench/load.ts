@@ -102,8 +102,7 @@ async function run(
   views: number,
 ): Promise<Scenario> {
   const latencies: number[] = [];
-  let errors = 0;
-  const errorSamples = new Set<string>();
+  const failures: string[] = [];
   const peakKb = backends.map(b => treeRssKb(b.pid));
   const sampler = setInterval(() => {
     backends.forEach((b, i) => {
@@ -123,13 +122,9 @@ async function run(
             try {
               const res = await call();
               await res.arrayBuffer();
-              if (!res.ok) {
-                errors++;
-                errorSamples.add(`HTTP ${res.status}`);
-              }
+              if (!res.ok) failures.push(`HTTP ${res.status}`);
             } catch (error) {
-              errors++;
-              errorSamples.add(String(error));
+              failures.push(String(error));
             }
             latencies.push(performance.now() - t0);
           }),
@@ -140,15 +135,17 @@ async function run(
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const cpuAfter = backends.map(b => treeCpuSeconds(b.pid));
-  if (errorSamples.size > 0) {
-    console.log(`  errors seen: ${[...errorSamples].slice(0, 3).join('; ')}`);
+  if (failures.length > 0) {
+    console.log(
+      `  errors seen: ${[...new Set(failures)].slice(0, 3).join('; ')}`,
+    );
   }
   return {
     replicas: backends.length,
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
     requestsPerSecond: latencies.length / seconds,
-    errors,
+    errors: failures.length,
     requests: latencies.length,
     perReplica: backends.map((b, i) => ({
       residentMb: peakKb[i] / 1024,

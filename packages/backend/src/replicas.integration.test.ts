@@ -32,6 +32,11 @@ function collatorRuns(output: string): number[] {
   return [...plain.matchAll(COLLATOR_RUN)].map(m => Date.parse(m[1]));
 }
 
+/** Set-up that cannot go on: fails every test of the file with the reason. */
+function must(condition: boolean, reason: string): asserts condition {
+  if (!condition) throw new Error(reason);
+}
+
 async function taskStatus(backend: BackendProcess, taskId: string) {
   const res = await backend.request(`/api/scaffolder/v2/tasks/${taskId}`);
   if (!res.ok) throw new Error(`task ${taskId}: ${res.status}`);
@@ -112,19 +117,21 @@ describe('several backend replicas on one PostgreSQL', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'url', target: origin.templateUrl }),
     });
-    expect(register.status).toBe(201);
-    expect(await waitForEntities(a, [origin.templateRef])).toContain(
-      origin.templateRef,
+    must(register.status === 201, `registering the template: ${register.status}`);
+    must(
+      (await waitForEntities(a, [origin.templateRef])).has(origin.templateRef),
+      'the template never appeared in the catalog',
     );
     const created = await a.request('/api/scaffolder/v2/tasks', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ templateRef: origin.templateRef, values: {} }),
     });
-    expect(created.status).toBe(201);
+    must(created.status === 201, `creating the task: ${created.status}`);
     taskId = ((await created.json()) as { id: string }).id;
     await origin.gateReached(1);
-    expect(await taskStatus(a, taskId)).toBe('processing');
+    const status = await taskStatus(a, taskId);
+    must(status === 'processing', `the task is ${status} on A, not processing`);
 
     // Replicas B and C join while A is in the middle of the task.
     b = await start();

@@ -11,6 +11,7 @@ export async function startRecoveryOrigin() {
   const open = new Set<http.ServerResponse>();
   let gateRequests = 0;
   let onGate: (() => void) | undefined;
+  let host = ''; // set once the server listens
   const server = http.createServer((req, res) => {
     if (req.url === '/template.yaml') {
       res
@@ -29,7 +30,7 @@ export async function startRecoveryOrigin() {
     }
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     templateRef: 'template:default/recovery-probe',
     templateUrl: `http://${host}/template.yaml`,
