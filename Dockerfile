@@ -47,7 +47,7 @@ RUN apt-get update \
 USER node
 WORKDIR /app
 COPY --from=build --chown=node:node /app/.yarn/releases .yarn/releases
-COPY --from=build --chown=node:node /app/.yarnrc.yml /app/backstage.json /app/yarn.lock ./
+COPY --from=build --chown=node:node /app/package.json /app/.yarnrc.yml /app/backstage.json /app/yarn.lock ./
 COPY --from=build --chown=node:node /app/packages/backend/dist/skeleton/ ./
 RUN yarn workspaces focus backend --production \
     && yarn cache clean --all
