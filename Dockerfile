@@ -6,8 +6,8 @@
 # Stages: `skeleton` keeps only the package.json files (so the install layer is cached until a
 # dependency changes), `build` installs everything and builds the app and backend bundles,
 # `production-dependencies` installs the backend's production dependencies on the same base image
-# as the runtime stage (native modules such as better-sqlite3 are compiled there, for that Node and
-# that libc), and the runtime stage copies only the results: no compilers, no dev dependencies.
+# as the runtime stage (native modules such as better-sqlite3 get the binary for that Node and that
+# libc: a prebuild, or a compile with the stage's g++), and the runtime stage copies only the results: no compilers, no dev dependencies.
 # The Node version matches NODE_VERSION in scripts/env.sh (checked by packages/backend tests).
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
