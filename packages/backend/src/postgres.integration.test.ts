@@ -1,10 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { findMissingVariables } from './preflight';
 import { startPostgres, type PostgresServer } from './testing/postgres';
 import {
+  PRODUCTION_CONFIG as PRODUCTION,
+  productionEnv,
+} from './testing/production';
+import {
   freePort,
-  REPO_ROOT,
   runBackendUntilExit,
   startBackendProcess,
   type BackendProcess,
@@ -17,41 +17,6 @@ import {
 } from './testing/catalog';
 
 jest.setTimeout(240_000);
-
-const PRODUCTION = ['app-config.yaml', 'app-config.production.yaml'];
-
-/**
- * The real database settings, and a placeholder for every other variable the production config
- * requires (sign-in, integrations, Grafana: none of them is contacted at start-up).
- */
-/** A value of the right shape for a variable nothing in these tests connects to. */
-function placeholder(variable: string): string {
-  // Grafana must not share the portal's origin (preflight refuses that).
-  if (variable === 'GRAFANA_URL') return 'http://127.0.0.1:3030';
-  if (/URL$/.test(variable)) return 'http://127.0.0.1:7007';
-  // Grafana uids are at most 40 characters.
-  if (/UID$/.test(variable)) return 'placeholder-uid';
-  return `placeholder-${variable.toLowerCase()}`;
-}
-
-function productionEnv(
-  pg: Pick<PostgresServer, 'host' | 'port' | 'user' | 'password'>,
-) {
-  const file = path.join(REPO_ROOT, 'app-config.production.yaml');
-  const placeholders = Object.fromEntries(
-    findMissingVariables(file, fs.readFileSync(file, 'utf8'), {}).map(m => [
-      m.variable,
-      placeholder(m.variable),
-    ]),
-  );
-  return {
-    ...placeholders,
-    POSTGRES_HOST: pg.host,
-    POSTGRES_PORT: String(pg.port),
-    POSTGRES_USER: pg.user,
-    POSTGRES_PASSWORD: pg.password,
-  };
-}
 
 describe('the backend on PostgreSQL (app-config.production.yaml)', () => {
   let pg: PostgresServer;

@@ -39,6 +39,16 @@ describe('observability plugin (new frontend system)', () => {
       expect(filter).toBeDefined();
       expect(filter!(salesDashboard)).toBe(true);
       expect(filter!(makeEntity({}))).toBe(false);
+      // A label selector alone: the tab follows or refuses it with a message (resolveService).
+      expect(
+        filter!(
+          makeEntity({
+            'backstage.io/kubernetes-label-selector':
+              'app.kubernetes.io/name=sales-dashboard',
+            'backstage.io/kubernetes-namespace': 'dashboards',
+          }),
+        ),
+      ).toBe(true);
       expect(filter!(salesDashboard)).toBe(
         isObservabilityAvailable(salesDashboard),
       );

@@ -9,7 +9,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { kubernetesIdPredicate } from '@internal/plugin-kubernetes-common';
+import { kubernetesAnnotationPredicate } from '@internal/plugin-kubernetes-common';
 import { observabilityApiRef } from './api/ObservabilityApi';
 import { GrafanaClient } from './api/GrafanaClient';
 
@@ -33,9 +33,10 @@ export const observabilityEntityContent = EntityContentBlueprint.make({
     path: '/observability',
     title: 'Observability',
     group: 'observability',
-    // Only entities with `backstage.io/kubernetes-id`: the panels' queries match the pods' label
-    // of that name, so a label selector alone is not enough (the card uses the same filter).
-    filter: kubernetesIdPredicate,
+    // Where the Kubernetes tab is: entities with `backstage.io/kubernetes-id` or a label selector.
+    // A selector the panels cannot follow is refused on the tab with a message
+    // (lib/annotations.ts `resolveService`), so the cards use the same filter.
+    filter: kubernetesAnnotationPredicate,
     loader: () =>
       import(
         './components/EntityObservabilityContent/EntityObservabilityContent'
@@ -46,7 +47,7 @@ export const observabilityEntityContent = EntityContentBlueprint.make({
 /** @alpha */
 export const observabilityEntityCard = EntityCardBlueprint.make({
   params: {
-    filter: kubernetesIdPredicate,
+    filter: kubernetesAnnotationPredicate,
     loader: () =>
       import(
         './components/EntityObservabilityCard/EntityObservabilityCard'
@@ -58,7 +59,7 @@ export const observabilityEntityCard = EntityCardBlueprint.make({
 export const observabilityAlertsEntityCard = EntityCardBlueprint.make({
   name: 'alerts',
   params: {
-    filter: hasKubernetesAnnotations,
+    filter: kubernetesAnnotationPredicate,
     loader: () =>
       import('./components/EntityAlertsCard/EntityAlertsCard').then(m => (
         <m.EntityAlertsCard />

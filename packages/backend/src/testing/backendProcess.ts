@@ -23,6 +23,15 @@ const NODE_TRANSFORM = require.resolve(
 );
 
 export interface BackendProcessOptions {
+  /**
+   * The backend package to run (its `src/index.ts`); defaults to this repository's. Config files
+   * are resolved against the repository two levels above it.
+   */
+  backendDir?: string;
+  /** The entry point, relative to the backend package; defaults to src/index.ts. */
+  entry?: string;
+  /** Extra options for node, before the entry point. */
+  nodeArgs?: string[];
   /** Config files from the repo root, in order; defaults to app-config.yaml. */
   configFiles?: string[];
   /** Extra config layered last (port, token and base URL are added to it). */
@@ -43,7 +52,10 @@ export interface BackendProcess {
   /** Milliseconds from spawn to readiness 200, and the process tree's resident memory then. */
   startupMs: number;
   pid: number;
+  /** Graceful stop: SIGTERM to the process tree, SIGKILL after 10 s. */
   stop(): Promise<void>;
+  /** Abrupt death: SIGKILL to the process tree at once, as when a node or container dies. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -62,21 +74,25 @@ function spawnBackend(
   configFiles: string[],
   extraConfigFile: string,
   env: Record<string, string>,
+  backendDir = BACKEND_DIR,
+  entry = 'src/index.ts',
+  nodeArgs: string[] = [],
 ) {
   const args = [
     '--enable-source-maps',
+    ...nodeArgs,
     '--require',
     NODE_TRANSFORM,
-    'src/index.ts',
+    entry,
   ];
   for (const file of [
-    ...configFiles.map(f => path.join(REPO_ROOT, f)),
+    ...configFiles.map(f => path.resolve(backendDir, '../..', f)),
     extraConfigFile,
   ]) {
     args.push('--config', file);
   }
   return spawn(process.execPath, args, {
-    cwd: BACKEND_DIR,
+    cwd: backendDir,
     env: { ...process.env, ...env, FORCE_COLOR: '0', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -90,11 +106,14 @@ function collect(child: ChildProcess) {
   return () => chunks.join('');
 }
 
-async function stopTree(child: ChildProcess) {
+async function stopTree(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise(resolve => child.once('exit', resolve));
   try {
-    process.kill(-child.pid!, 'SIGTERM');
+    process.kill(-child.pid!, signal);
   } catch {
     return;
   }
@@ -167,6 +186,9 @@ export async function startBackendProcess(
     options.configFiles ?? ['app-config.yaml'],
     extra,
     options.env ?? {},
+    options.backendDir,
+    options.entry,
+    options.nodeArgs,
   );
   const output = collect(child);
   const exit = new Promise<number | null>(resolve =>
@@ -209,6 +231,7 @@ export async function startBackendProcess(
         headers: { authorization: `Bearer ${token}`, ...init?.headers },
       }),
     stop: () => stopTree(child),
+    kill: () => stopTree(child, 'SIGKILL'),
   };
 }
 

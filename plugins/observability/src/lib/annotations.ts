@@ -1,3 +1,4 @@
+import { isKubernetesAvailable } from '@internal/plugin-kubernetes-common';
 import { Entity } from '@backstage/catalog-model';
 import { GrafanaInstance, GrafanaSettings } from './config';
 import {
@@ -21,13 +22,14 @@ export const ANNOTATIONS = {
 } as const;
 
 /**
- * Whether an entity has the annotations the Observability tab needs.
+ * Whether an entity gets the Observability tab and cards: where the Kubernetes tab is, that is
+ * with `backstage.io/kubernetes-id` or `backstage.io/kubernetes-label-selector`
+ * ({@link resolveService} then follows the annotations or says why it cannot).
  *
  * @public
  */
-export function isObservabilityAvailable(entity: Entity): boolean {
-  return Boolean(entity.metadata.annotations?.[ANNOTATIONS.kubernetesId]);
-}
+export const isObservabilityAvailable: (entity: Entity) => boolean =
+  isKubernetesAvailable;
 
 /**
  * What the panels of one entity are built from.

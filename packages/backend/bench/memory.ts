@@ -1,0 +1,241 @@
+/*
+ * Memory against a stock backend: resident memory once ready of this backend and of a stock
+ * `@backstage/create-app` backend of the same Backstage release, measured alternately in one run.
+ *
+ *   npx @backstage/create-app@0.9.2 --skip-install --path /tmp/stock-app   (once, outside the repo)
+ *   yarn bench:memory [/tmp/stock-app] [runs]
+ *
+ * The stock app runs on this repository's installed packages (its node_modules are linked to
+ * ours), so both backends load exactly the same versions of every package. Three variants:
+ *   stock:                the stock index.ts with the stock app-config.yaml
+ *   stock, portal config: the stock index.ts with this repository's app-config.yaml and catalog
+ *   portal:               this repository's index.ts and app-config.yaml
+ * The first difference is what the configuration and catalog cost, the second what the extra
+ * modules and start-up checks cost. That second part is then split: for every `backend.add` of
+ * this repository's index.ts that the stock one lacks, and for the start-up checks (preflight.ts),
+ * a variant of the stock index.ts with only that added (written next to the stock index.ts).
+ * All variants use a fresh SQLite directory per run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  BACKEND_DIR,
+  REPO_ROOT,
+  startBackendProcess,
+  treeRssKb,
+} from '../src/testing/backendProcess';
+import { median } from './stats';
+
+function prepareStockApp(dir: string) {
+  const stockVersion = JSON.parse(
+    fs.readFileSync(path.join(dir, 'backstage.json'), 'utf8'),
+  ).version;
+  const ourVersion = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'backstage.json'), 'utf8'),
+  ).version;
+  if (stockVersion !== ourVersion) {
+    throw new Error(
+      `${dir} is Backstage ${stockVersion}, this repository ${ourVersion}: create the stock app ` +
+        'with the create-app release of the same Backstage version',
+    );
+  }
+  for (const [link, target] of [
+    [path.join(dir, 'node_modules'), path.join(REPO_ROOT, 'node_modules')],
+    [
+      path.join(dir, 'packages/backend/node_modules'),
+      path.join(BACKEND_DIR, 'node_modules'),
+    ],
+  ]) {
+    if (!fs.existsSync(link)) fs.symlinkSync(target, link);
+  }
+}
+
+interface Variant {
+  name: string;
+  backendDir: string;
+  entry?: string;
+  configFiles: string[];
+  catalogTarget?: string;
+}
+
+const ADDED_FEATURE = /backend\.add\(\s*import\(\s*'([^']+)'\s*\)\s*,?\s*\);/g;
+
+/** The package names an index.ts adds with `backend.add(import('...'))`. */
+function addedFeatures(indexFile: string): string[] {
+  return [...fs.readFileSync(indexFile, 'utf8').matchAll(ADDED_FEATURE)].map(
+    m => m[1],
+  );
+}
+
+/**
+ * Entry points in the stock backend's src/: the stock index.ts plus one extra feature each, and
+ * plus this repository's start-up checks.
+ */
+function attributionVariants(
+  stockBackend: string,
+): Array<{ name: string; entry: string }> {
+  const stockIndex = path.join(stockBackend, 'src/index.ts');
+  const stock = fs.readFileSync(stockIndex, 'utf8');
+  const start = 'backend.start();';
+  if (!stock.includes(start)) {
+    throw new Error(`${stockIndex} does not end with ${start}`);
+  }
+  const present = new Set(addedFeatures(stockIndex));
+  const extra = addedFeatures(path.join(BACKEND_DIR, 'src/index.ts')).filter(
+    f => !present.has(f),
+  );
+  const variants = extra.map((feature, i) => {
+    const entry = `src/index.bench-${i}.ts`;
+    fs.writeFileSync(
+      path.join(stockBackend, entry),
+      stock.replace(start, `backend.add(import('${feature}'));\n${start}`),
+    );
+    return { name: `stock + ${feature}`, entry };
+  });
+  fs.copyFileSync(
+    path.join(BACKEND_DIR, 'src/preflight.ts'),
+    path.join(stockBackend, 'src/preflight.ts'),
+  );
+  fs.writeFileSync(
+    path.join(stockBackend, 'src/index.bench-preflight.ts'),
+    stock
+      .replace(
+        start,
+        'runPreflightChecks().then(problem => {\n  if (problem) throw new Error(problem);\n  return backend.start();\n});',
+      )
+      .concat("\nimport { runPreflightChecks } from './preflight';\n"),
+  );
+  variants.push({
+    name: 'stock + start-up checks (preflight.ts)',
+    entry: 'src/index.bench-preflight.ts',
+  });
+  return variants;
+}
+
+interface Sample {
+  /** Resident memory once ready (the figure `yarn bench:startup` reports). */
+  readyMb: number;
+  /**
+   * V8 heap in use right after a full garbage collection: what the backend retains, without the
+   * garbage not yet collected (resident memory does not shrink after a collection; V8 keeps the
+   * pages).
+   */
+  heapMb: number;
+}
+
+const PROBE = path.join(__dirname, 'memoryProbe.cjs');
+
+async function measure(variant: Variant): Promise<Sample & { ms: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
+  const probeFile = path.join(dir, 'memory.json');
+  const backend = await startBackendProcess({
+    backendDir: variant.backendDir,
+    entry: variant.entry,
+    nodeArgs: ['--expose-gc', '--require', PROBE],
+    env: { MEMORY_PROBE_FILE: probeFile },
+    configFiles: variant.configFiles,
+    config: {
+      backend: {
+        database: { client: 'better-sqlite3', connection: { directory: dir } },
+      },
+      ...(variant.catalogTarget && {
+        catalog: {
+          locations: [{ type: 'file', target: variant.catalogTarget }],
+        },
+      }),
+    },
+  });
+  // Same settling time as `yarn bench:startup`: the first catalog processing pass.
+  await new Promise(r => setTimeout(r, 3000));
+  const readyMb = treeRssKb(backend.pid) / 1024;
+  process.kill(backend.pid, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  while (!fs.existsSync(probeFile) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  await new Promise(r => setTimeout(r, 200)); // let the write finish
+  const usage = JSON.parse(fs.readFileSync(probeFile, 'utf8'));
+  await backend.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    readyMb,
+    heapMb: usage.heapUsed / 2 ** 20,
+    ms: backend.startupMs,
+  };
+}
+
+async function main() {
+  const stockDir = path.resolve(process.argv[2] ?? '/tmp/stock-app');
+  const runs = Number(process.argv[3] ?? 3);
+  prepareStockApp(stockDir);
+  const portalConfig = path.join(REPO_ROOT, 'app-config.yaml');
+  const stockBackend = path.join(stockDir, 'packages/backend');
+  const portalCatalog = path.join(REPO_ROOT, 'catalog-info.yaml');
+  const variants: Variant[] = [
+    {
+      name: 'stock',
+      backendDir: stockBackend,
+      configFiles: ['app-config.yaml'],
+    },
+    {
+      name: 'stock, portal config',
+      backendDir: stockBackend,
+      configFiles: [portalConfig],
+      catalogTarget: path.join(REPO_ROOT, 'catalog-info.yaml'),
+    },
+    {
+      name: 'portal',
+      backendDir: BACKEND_DIR,
+      configFiles: ['app-config.yaml'],
+    },
+    ...attributionVariants(stockBackend).map(v => ({
+      ...v,
+      backendDir: stockBackend,
+      configFiles: [portalConfig],
+      catalogTarget: portalCatalog,
+    })),
+  ];
+  const results = new Map(variants.map(v => [v.name, [] as Sample[]]));
+  const mb = (x: number) => `${x.toFixed(0)} MB`;
+  for (let i = 1; i <= runs; i++) {
+    for (const variant of variants) {
+      const { ms, ...sample } = await measure(variant);
+      results.get(variant.name)!.push(sample);
+      console.log(
+        `run ${i}/${runs} ${variant.name}: ready in ${(ms / 1000).toFixed(
+          1,
+        )} s, resident ${mb(sample.readyMb)}, heap after GC ${mb(
+          sample.heapMb,
+        )}`,
+      );
+    }
+  }
+  console.log(
+    `median of ${runs} (Node ${process.version}, SQLite): resident once ready | V8 heap in use after a full GC`,
+  );
+  const medians = new Map(
+    [...results].map(([name, samples]) => [
+      name,
+      {
+        readyMb: median(samples.map(s => s.readyMb)),
+        heapMb: median(samples.map(s => s.heapMb)),
+      },
+    ]),
+  );
+  const base = medians.get('stock, portal config')!;
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
+  for (const [name, m] of medians) {
+    const delta = name.startsWith('stock +')
+      ? `   (${signed(m.readyMb - base.readyMb)} | ${signed(
+          m.heapMb - base.heapMb,
+        )} MB on "stock, portal config")`
+      : '';
+    console.log(`  ${name}: ${mb(m.readyMb)} | ${mb(m.heapMb)}${delta}`);
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
