@@ -117,7 +117,10 @@ describe('several backend replicas on one PostgreSQL', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'url', target: origin.templateUrl }),
     });
-    must(register.status === 201, `registering the template: ${register.status}`);
+    must(
+      register.status === 201,
+      `registering the template: ${register.status}`,
+    );
     must(
       (await waitForEntities(a, [origin.templateRef])).has(origin.templateRef),
       'the template never appeared in the catalog',
