@@ -13,6 +13,7 @@ import {
   ServiceValues,
   acrValues,
   dockerHubValues,
+  serviceTemplateFeatures,
   templateDir,
 } from './pythonDashboardService.fixtures';
 
@@ -27,7 +28,7 @@ const USER_TOKEN = 'user-token-Zr8Qp2Lx5Vn7Tb3Kc9Hw';
 let backend: DryRunBackend;
 
 beforeAll(async () => {
-  backend = await startDryRunBackend();
+  backend = await startDryRunBackend({ features: serviceTemplateFeatures });
 });
 
 afterAll(async () => {
