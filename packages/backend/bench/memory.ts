@@ -3,7 +3,7 @@
  * `@backstage/create-app` backend of the same Backstage release, measured alternately in one run.
  *
  *   npx @backstage/create-app@0.9.2 --skip-install --path /tmp/stock-app   (once, outside the repo)
- *   yarn bench:memory [/tmp/stock-app] [runs]
+ *   yarn bench:memory [/tmp/stock-app] [runs] [variant name pattern]
  *
  * The stock app runs on this repository's installed packages (its node_modules are linked to
  * ours), so both backends load exactly the same versions of every package. Three variants:
@@ -13,8 +13,10 @@
  * The first difference is what the configuration and catalog cost, the second what the extra
  * modules and start-up checks cost. That second part is then split: for every `backend.add` of
  * this repository's index.ts that the stock one lacks, and for the start-up checks (preflight.ts),
- * a variant of the stock index.ts with only that added (written next to the stock index.ts).
- * All variants use a fresh SQLite directory per run.
+ * a variant of the stock index.ts with only that added (written next to the stock index.ts), and
+ * one with all of them. A module that replaces a stock module of the same plugin (a permission
+ * policy) takes that module's place. A third argument, a regular expression, measures only the
+ * variants whose names match it. All variants use a fresh SQLite directory per run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,7 +49,16 @@ function prepareStockApp(dir: string) {
       path.join(BACKEND_DIR, 'node_modules'),
     ],
   ]) {
-    if (!fs.existsSync(link)) fs.symlinkSync(target, link);
+    // A link left by a run from another checkout would load that checkout's packages (its
+    // plugins, or none of the modules added since): point it at this one.
+    const current = fs.lstatSync(link, { throwIfNoEntry: false });
+    if (current?.isSymbolicLink() && fs.readlinkSync(link) !== target) {
+      console.log(`${link} pointed at ${fs.readlinkSync(link)}; now ${target}`);
+      fs.unlinkSync(link);
+    } else if (current) {
+      continue;
+    }
+    fs.symlinkSync(target, link);
   }
 }
 
@@ -68,9 +79,16 @@ function addedFeatures(indexFile: string): string[] {
   );
 }
 
+/** `@backstage/plugin-permission-backend` for `@backstage/plugin-permission-backend-module-x`. */
+function pluginOfModule(feature: string): string | undefined {
+  const match = /^(?:@[^/]+\/)?(.+)-module-[^/]+$/.exec(feature);
+  return match?.[1];
+}
+
 /**
- * Entry points in the stock backend's src/: the stock index.ts plus one extra feature each, and
- * plus this repository's start-up checks.
+ * Entry points in the stock backend's src/: the stock index.ts plus one extra feature each, plus
+ * this repository's start-up checks, and plus all of them together (what the features cost
+ * together, small costs below the runs' spread included).
  */
 function attributionVariants(
   stockBackend: string,
@@ -81,36 +99,64 @@ function attributionVariants(
   if (!stock.includes(start)) {
     throw new Error(`${stockIndex} does not end with ${start}`);
   }
-  const present = new Set(addedFeatures(stockIndex));
-  const extra = addedFeatures(path.join(BACKEND_DIR, 'src/index.ts')).filter(
-    f => !present.has(f),
-  );
-  const variants = extra.map((feature, i) => {
-    const entry = `src/index.bench-${i}.ts`;
-    fs.writeFileSync(
-      path.join(stockBackend, entry),
-      stock.replace(start, `backend.add(import('${feature}'));\n${start}`),
+  const stockFeatures = addedFeatures(stockIndex);
+  const portalFeatures = addedFeatures(path.join(BACKEND_DIR, 'src/index.ts'));
+  const extra = portalFeatures.filter(f => !stockFeatures.includes(f));
+  const dropped = stockFeatures.filter(f => !portalFeatures.includes(f));
+
+  // A module that stands in for one of the stock backend's modules of the same plugin (the
+  // portal's permission policy for the allow-all policy: a plugin takes only one policy)
+  // replaces it; any other is added.
+  const replacedBy = (feature: string) =>
+    dropped.find(
+      f =>
+        pluginOfModule(f) !== undefined &&
+        pluginOfModule(f) === pluginOfModule(feature),
     );
-    return { name: `stock + ${feature}`, entry };
-  });
-  fs.copyFileSync(
-    path.join(BACKEND_DIR, 'src/preflight.ts'),
-    path.join(stockBackend, 'src/preflight.ts'),
-  );
-  fs.writeFileSync(
-    path.join(stockBackend, 'src/index.bench-preflight.ts'),
-    stock
+  const withFeature = (source: string, feature: string) => {
+    const replaced = replacedBy(feature);
+    return replaced
+      ? source.replace(`import('${replaced}')`, `import('${feature}')`)
+      : source.replace(start, `backend.add(import('${feature}'));\n${start}`);
+  };
+  const withPreflight = (source: string) =>
+    source
       .replace(
         start,
         'runPreflightChecks().then(problem => {\n  if (problem) throw new Error(problem);\n  return backend.start();\n});',
       )
-      .concat("\nimport { runPreflightChecks } from './preflight';\n"),
+      .concat("\nimport { runPreflightChecks } from './preflight';\n");
+
+  fs.copyFileSync(
+    path.join(BACKEND_DIR, 'src/preflight.ts'),
+    path.join(stockBackend, 'src/preflight.ts'),
   );
-  variants.push({
-    name: 'stock + start-up checks (preflight.ts)',
-    entry: 'src/index.bench-preflight.ts',
-  });
-  return variants;
+  const write = (entry: string, source: string) => {
+    fs.writeFileSync(path.join(stockBackend, entry), source);
+    return entry;
+  };
+  return [
+    ...extra.map((feature, i) => {
+      const replaced = replacedBy(feature);
+      return {
+        name: replaced
+          ? `stock + ${feature} (instead of ${replaced})`
+          : `stock + ${feature}`,
+        entry: write(`src/index.bench-${i}.ts`, withFeature(stock, feature)),
+      };
+    }),
+    {
+      name: 'stock + start-up checks (preflight.ts)',
+      entry: write('src/index.bench-preflight.ts', withPreflight(stock)),
+    },
+    {
+      name: 'stock + all of the above',
+      entry: write(
+        'src/index.bench-all.ts',
+        withPreflight(extra.reduce(withFeature, stock)),
+      ),
+    },
+  ];
 }
 
 interface Sample {
@@ -168,6 +214,7 @@ async function measure(variant: Variant): Promise<Sample & { ms: number }> {
 async function main() {
   const stockDir = path.resolve(process.argv[2] ?? '/tmp/stock-app');
   const runs = Number(process.argv[3] ?? 3);
+  const only = process.argv[4] ? new RegExp(process.argv[4]) : undefined;
   prepareStockApp(stockDir);
   const portalConfig = path.join(REPO_ROOT, 'app-config.yaml');
   const stockBackend = path.join(stockDir, 'packages/backend');
@@ -195,9 +242,11 @@ async function main() {
       configFiles: [portalConfig],
       catalogTarget: portalCatalog,
     })),
-  ];
+  ].filter(v => !only || only.test(v.name));
   const results = new Map(variants.map(v => [v.name, [] as Sample[]]));
   const mb = (x: number) => `${x.toFixed(0)} MB`;
+  // The heap after a full collection is steady to within a megabyte: a decimal shows small costs.
+  const heap = (x: number) => `${x.toFixed(1)} MB`;
   for (let i = 1; i <= runs; i++) {
     for (const variant of variants) {
       const { ms, ...sample } = await measure(variant);
@@ -205,7 +254,7 @@ async function main() {
       console.log(
         `run ${i}/${runs} ${variant.name}: ready in ${(ms / 1000).toFixed(
           1,
-        )} s, resident ${mb(sample.readyMb)}, heap after GC ${mb(
+        )} s, resident ${mb(sample.readyMb)}, heap after GC ${heap(
           sample.heapMb,
         )}`,
       );
@@ -223,15 +272,18 @@ async function main() {
       },
     ]),
   );
-  const base = medians.get('stock, portal config')!;
-  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
+  const base = medians.get('stock, portal config');
+  const signed = (x: number, digits: number) =>
+    `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
   for (const [name, m] of medians) {
-    const delta = name.startsWith('stock +')
-      ? `   (${signed(m.readyMb - base.readyMb)} | ${signed(
-          m.heapMb - base.heapMb,
-        )} MB on "stock, portal config")`
-      : '';
-    console.log(`  ${name}: ${mb(m.readyMb)} | ${mb(m.heapMb)}${delta}`);
+    const delta =
+      base && name.startsWith('stock +')
+        ? `   (${signed(m.readyMb - base.readyMb, 0)} | ${signed(
+            m.heapMb - base.heapMb,
+            1,
+          )} MB on "stock, portal config")`
+        : '';
+    console.log(`  ${name}: ${mb(m.readyMb)} | ${heap(m.heapMb)}${delta}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readWorkerBundle as readBuiltWorker } from '@internal/image-worker/bundle';
@@ -14,6 +14,7 @@ import {
   SCRIPT_NAME_PATTERN,
 } from '../lib/validation';
 import { WorkerDeployer } from '../lib/workerDeployer';
+import { createCloudflareClient } from '../lib/cloudflareClient';
 import {
   checkMayDeployFor,
   checkMayTakeOver,
@@ -52,18 +53,7 @@ export function createCloudflareWorkerDeployAction(
   options: CloudflareWorkerDeployActionOptions,
 ) {
   const readBundle = options.readWorkerBundle ?? readBuiltWorker;
-  const createClient =
-    options.createClient ??
-    ((apiToken: string) =>
-      // Explicit nulls keep the SDK from picking other credentials out of the environment;
-      // retries are done by the action, whose pauses can be tuned.
-      new Cloudflare({
-        apiToken,
-        apiKey: null,
-        apiEmail: null,
-        userServiceKey: null,
-        maxRetries: 0,
-      }));
+  const createClient = options.createClient ?? createCloudflareClient;
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
   // Read once at start-up, so that a wrong setting stops the backend with a message naming it.
   const access = readAccessConfig(options.config);

@@ -1,6 +1,7 @@
-import { APIConnectionError, APIError } from 'cloudflare';
+import type { APIError } from 'cloudflare';
 import { InputError } from '@backstage/errors';
 import { isRetryable } from './retry';
+import { loadCloudflareSdk } from './sdk';
 
 /** The token permission each kind of call needs, in the dashboard's words. */
 export const PERMISSIONS = {
@@ -53,14 +54,15 @@ export function describeCloudflareError(
   error: unknown,
   ctx: CallContext,
 ): Error {
-  if (error instanceof APIConnectionError) {
+  const sdk = loadCloudflareSdk();
+  if (error instanceof sdk.APIConnectionError) {
     return new Error(
       `Could not reach the Cloudflare API to ${ctx.operation}${
         ctx.attempts ? ` after ${ctx.attempts} attempts` : ''
       }: ${error.message}`,
     );
   }
-  if (!(error instanceof APIError)) {
+  if (!(error instanceof sdk.APIError)) {
     return error instanceof Error ? error : new Error(String(error));
   }
   const said = `Cloudflare said: ${apiMessages(error)}`;

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError } from 'cloudflare';
+import { loadCloudflareSdk } from './sdk';
 
 /** How calls to the Cloudflare API are retried. */
 export interface RetryOptions {
@@ -23,20 +23,21 @@ export const defaultRetryOptions: RetryOptions = {
 
 /** Whether an error from the SDK is worth another attempt: rate limits, server errors, network. */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof APIUserAbortError) {
+  const sdk = loadCloudflareSdk();
+  if (error instanceof sdk.APIUserAbortError) {
     return false;
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     return true;
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     return error.status === 429 || (error.status ?? 0) >= 500;
   }
   return false;
 }
 
 function retryAfterMs(error: unknown): number | undefined {
-  if (!(error instanceof APIError) || !error.headers) {
+  if (!(error instanceof loadCloudflareSdk().APIError) || !error.headers) {
     return undefined;
   }
   const value = error.headers['retry-after'];

@@ -1,9 +1,11 @@
-import Cloudflare, { APIError, toFile } from 'cloudflare';
+import type Cloudflare from 'cloudflare';
+import type { APIError } from 'cloudflare';
 import { InputError } from '@backstage/errors';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
 import contract from '@internal/image-worker/contract';
 import { CallContext, describeCloudflareError } from './errors';
 import { RetryOptions, withRetry } from './retry';
+import { loadCloudflareSdk } from './sdk';
 
 /** A variable (`plain_text`) or secret (`secret_text`) binding of the Worker. */
 export interface TextBinding {
@@ -37,6 +39,7 @@ export const SIGNING_KEY_BINDING = contract.bindings.signingKey;
  */
 export class WorkerDeployer {
   private readonly client: Cloudflare;
+  private readonly sdk = loadCloudflareSdk();
   private readonly accountId: string;
   private readonly scriptName: string;
   private readonly retry: RetryOptions;
@@ -58,7 +61,8 @@ export class WorkerDeployer {
     try {
       return await withRetry(fn, this.retry, (attempt, delayMs, error) => {
         attempts = attempt + 1;
-        const status = error instanceof APIError ? error.status : 'no answer';
+        const status =
+          error instanceof this.sdk.APIError ? error.status : 'no answer';
         this.log(
           `Cloudflare API answered ${status} when trying to ${ctx.operation}; retrying in ${delayMs} ms (attempt ${attempts})`,
         );
@@ -82,7 +86,7 @@ export class WorkerDeployer {
     const { bundle, compatibilityDate, bindings, tags } = options;
     const files = await Promise.all(
       bundle.modules.map(m =>
-        toFile(m.content, m.name, { type: m.contentType }),
+        this.sdk.toFile(m.content, m.name, { type: m.contentType }),
       ),
     );
     const result = await this.call(
@@ -124,7 +128,7 @@ export class WorkerDeployer {
           return settings.tags ?? [];
         } catch (error) {
           if (
-            error instanceof APIError &&
+            error instanceof this.sdk.APIError &&
             error.status === 404 &&
             isScriptNotFound(error)
           ) {
@@ -155,7 +159,7 @@ export class WorkerDeployer {
         } catch (error) {
           // The upload before this call proved the account exists: a 404 here means the
           // account never registered its workers.dev subdomain.
-          if (error instanceof APIError && error.status === 404) {
+          if (error instanceof this.sdk.APIError && error.status === 404) {
             return undefined;
           }
           throw error;
