@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { createTestActionContext } from '../__testUtils__/mockContext';
+import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
 import {
   BASE_URL,
   calls,

@@ -10,7 +10,7 @@ import {
   createFakeCloudflare,
   FakeCloudflareState,
 } from '../__testUtils__/fakeCloudflare';
-import { createTestActionContext } from '../__testUtils__/mockContext';
+import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
 import { loadBuiltWorker } from '../__testUtils__/workerBundle';
 import { createCloudflareWorkerDeployAction } from './workerDeploy';
 

@@ -11,7 +11,7 @@ import {
   createFakeGrafana,
   writes,
 } from '../__testUtils__/fakeGrafana';
-import { createTestActionContext } from '../__testUtils__/mockContext';
+import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
 import { stableUid } from '../lib/resources';
 import { createGrafanaDashboardApplyAction } from './dashboardApply';
 
