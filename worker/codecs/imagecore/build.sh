@@ -23,9 +23,11 @@ files="jcomapi jdapimin jdapistd jdatasrc jdcoefct jdcolor jddctmgr jdhuff jdicc
   jidctred jmemmgr jmemnobs jquant1 jquant2 jutils jaricom jdarith"
 sources=()
 for f in $files; do sources+=("$src/$f.c"); done
-# jsimd_wasm.c holds libjpeg-turbo's SIMD entry points: WebAssembly SIMD colour conversion, and
-# jsimd_none.c (included from the source tree) for the rest.
-emcc -O3 -msimd128 -flto -I"$src" "${sources[@]}" "$here/jsimd_wasm.c" "$here/imagecore.c" \
+# jsimd_wasm.c holds libjpeg-turbo's SIMD entry points: WebAssembly SIMD colour conversion, the
+# accurate integer IDCT in jidctint_wasm.c, and jsimd_none.c (included from the source tree) for
+# the rest.
+emcc -O3 -msimd128 -flto -I"$src" "${sources[@]}" "$here/jsimd_wasm.c" "$here/jidctint_wasm.c" \
+  "$here/imagecore.c" \
   -o "$here/imagecore.wasm" \
   --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=2MB \
   -sMAXIMUM_MEMORY=1GB -sTOTAL_STACK=256KB -sFILESYSTEM=0 \
