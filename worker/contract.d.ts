@@ -15,6 +15,8 @@ export interface WorkerContract {
     maxOutputPixels: 'MAX_OUTPUT_PIXELS';
     avifSpeed: 'AVIF_SPEED';
     debugHeaders: 'DEBUG_HEADERS';
+    /** Optional R2 bucket binding that stores each derivative once for all locations. */
+    derivatives: 'DERIVATIVES';
   };
   /** Values of `ENGINE`. */
   engines: Array<'cloudflare' | 'wasm'>;
@@ -47,6 +49,8 @@ export interface WorkerContract {
     routePattern: string;
     /** A Cloudflare account or zone id. */
     cloudflareId: string;
+    /** An R2 bucket name: 3 to 64 lower-case letters, digits and dashes, no dash at either end (Cloudflare API, r2-create-bucket `name`). */
+    r2BucketName: string;
   };
   /** URL signing: query parameter names and the MAC. */
   signing: {

@@ -110,7 +110,13 @@ describe('cloudflare-image-optimizer', () => {
     expect(formFields(templateDir, routeValues)).toEqual([
       ['name', 'description', 'owner', 'system'],
       ['accountId', 'placement', 'engine', 'zoneId', 'routePattern'],
-      ['allowedOrigins', 'maxSourceBytes', 'maxPixels', 'originTimeoutMs'],
+      [
+        'allowedOrigins',
+        'maxSourceBytes',
+        'maxPixels',
+        'originTimeoutMs',
+        'derivativesBucket',
+      ],
       ['signUrls', 'signingKey'],
       ['repoUrl'],
     ]);
@@ -200,6 +206,15 @@ describe('cloudflare-image-optimizer', () => {
       field: 'allowedOrigins',
       keyword: 'minItems',
       form: ["'Image origins' must list at least one host"],
+    },
+    {
+      title: 'an R2 bucket name with capitals and an underscore',
+      change: { derivativesBucket: 'Image_Derivatives' },
+      field: 'derivativesBucket',
+      keyword: 'pattern',
+      form: [
+        "'R2 bucket for transformed images (optional)' must be an R2 bucket name: 3 to 64 lower-case letters, digits and dashes, not starting or ending with a dash",
+      ],
     },
     {
       title: 'a short signing key',

@@ -124,4 +124,28 @@ describe('cloudflare-image-redeploy', () => {
     });
     expect(JSON.stringify(result.body)).not.toContain(SIGNING_KEY);
   });
+
+  it('binds the R2 bucket given in the form as the derivative store, and none when it is left empty', async () => {
+    const withBucket = await backend.dryRun({
+      templateDir,
+      values: { ...values, derivativesBucket: 'shop-image-derivatives' },
+      secrets: { signingKey: SIGNING_KEY },
+    });
+    expect(withBucket.status).toBe(200);
+    expect(withBucket.steps[1].input).toMatchObject({
+      derivativesBucket: 'shop-image-derivatives',
+    });
+    expect(withBucket.log.join('\n')).toContain(
+      'DERIVATIVES=R2 bucket shop-image-derivatives',
+    );
+
+    const without = await backend.dryRun({
+      templateDir,
+      values,
+      secrets: { signingKey: SIGNING_KEY },
+    });
+    expect(without.status).toBe(200);
+    expect(without.steps[1].input).not.toHaveProperty('derivativesBucket');
+    expect(without.log.join('\n')).not.toContain('DERIVATIVES');
+  });
 });

@@ -72,6 +72,12 @@ describe.each(templates)('%s and the Worker contract', name => {
     );
   });
 
+  it('checks the R2 bucket of the derivative store with the contract pattern', () => {
+    expect(props.derivativesBucket.pattern).toBe(
+      contract.patterns.r2BucketName,
+    );
+  });
+
   it('asks for a signing key of the contract length', () => {
     expect([props.signingKey.minLength, props.signingKey.maxLength]).toEqual([
       contract.limits.signingKey.minLength,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -100,6 +100,33 @@ describe('wrangler.jsonc and the contract', () => {
     assert.ok(
       !(contract.bindings.signingKey in config.vars),
       'no secret in vars',
+    );
+  });
+
+  it('offers the optional R2 binding under the contract name, ready to uncomment', async () => {
+    const text = await readFile(
+      join(import.meta.dirname, '..', 'wrangler.jsonc'),
+      'utf8',
+    );
+    const commented = text
+      .split('\n')
+      .filter(line => /^\s*\/\/\s*"r2_buckets"/.test(line));
+    assert.equal(commented.length, 1, 'one commented r2_buckets line');
+    assert.ok(
+      !('r2_buckets' in (await bundle.readWranglerConfig())),
+      'no bucket is needed to deploy',
+    );
+    const uncommented = bundle.parseWranglerConfig(
+      text.replace(commented[0], commented[0].replace('//', '')),
+      'wrangler.jsonc',
+    );
+    assert.deepEqual(
+      uncommented.r2_buckets.map((b: { binding: string }) => b.binding),
+      [contract.bindings.derivatives],
+    );
+    assert.match(
+      uncommented.r2_buckets[0].bucket_name,
+      new RegExp(contract.patterns.r2BucketName),
     );
   });
 

@@ -3,14 +3,37 @@
  * arithmetic as jdcolor.c's tables (ITU-R BT.601 full range, 16-bit fixed point, rounding and
  * arithmetic shifts as there), so the output is identical, 16 pixels at a time.
  *
- * Every other jsimd_* entry point stays the one in jsimd_none.c, included here with these two
- * renamed away.
+ * The accurate integer IDCT is jidctint_wasm.c's, also identical to the C code. Every other
+ * jsimd_* entry point stays the one in jsimd_none.c, included here with these four renamed
+ * away.
  */
 #define jsimd_can_ycc_rgb jsimd_none_can_ycc_rgb
 #define jsimd_ycc_rgb_convert jsimd_none_ycc_rgb_convert
+#define jsimd_can_idct_islow jsimd_none_can_idct_islow
+#define jsimd_idct_islow jsimd_none_idct_islow
 #include "jsimd_none.c"
 #undef jsimd_can_ycc_rgb
 #undef jsimd_ycc_rgb_convert
+#undef jsimd_can_idct_islow
+#undef jsimd_idct_islow
+
+/* The accurate integer IDCT, in jidctint_wasm.c. */
+EXTERN(void) jsimd_idct_islow_wasm(void *dct_table, JCOEFPTR coef_block,
+                                   JSAMPARRAY output_buf, JDIMENSION output_col);
+
+GLOBAL(int)
+jsimd_can_idct_islow(void)
+{
+  return 1;
+}
+
+GLOBAL(void)
+jsimd_idct_islow(j_decompress_ptr cinfo, jpeg_component_info *compptr,
+                 JCOEFPTR coef_block, JSAMPARRAY output_buf, JDIMENSION output_col)
+{
+  (void)cinfo;
+  jsimd_idct_islow_wasm(compptr->dct_table, coef_block, output_buf, output_col);
+}
 
 #include <wasm_simd128.h>
 

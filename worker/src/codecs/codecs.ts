@@ -4,14 +4,12 @@ import mozjpegEncWasm from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import { defaultOptions as jpegDefaults } from '@jsquash/jpeg/meta.js';
 import webpDec from '@jsquash/webp/codec/dec/webp_dec.js';
 import webpDecWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
-import webpEnc from '@jsquash/webp/codec/enc/webp_enc_simd.js';
-import webpEncWasm from '@jsquash/webp/codec/enc/webp_enc_simd.wasm';
-import { defaultOptions as webpDefaults } from '@jsquash/webp/meta.js';
 import { instantiateEmscripten, MemoryMeter } from './meter';
 import type { Pixels } from './pixels';
 
 export { encodeAvif } from './avif';
 export { decodePng, encodePng } from './png';
+export { encodeWebp } from './webp';
 
 /** Default qualities when the request gives none: the same as sharp's defaults. */
 export const DEFAULT_QUALITY = { jpeg: 80, webp: 80, avif: 50 } as const;
@@ -61,20 +59,4 @@ export function encodeJpeg(
       quality,
     }),
   );
-}
-
-export function encodeWebp(
-  pixels: Pixels,
-  quality: number,
-  meter: MemoryMeter,
-) {
-  return withCodec(webpEnc, webpEncWasm, meter, codec => {
-    const out = codec.encode(view(pixels), pixels.width, pixels.height, {
-      ...webpDefaults,
-      quality,
-      method: 4,
-    });
-    if (!out) throw new Error('WebP encoding failed');
-    return out;
-  });
 }

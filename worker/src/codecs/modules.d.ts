@@ -43,17 +43,6 @@ declare module '@jsquash/webp/codec/dec/webp_dec.js' {
   }>;
   export default factory;
 }
-declare module '@jsquash/webp/codec/enc/webp_enc_simd.js' {
-  const factory: EmscriptenFactory<{
-    encode(
-      data: BufferSource,
-      width: number,
-      height: number,
-      options: object,
-    ): Uint8Array | null;
-  }>;
-  export default factory;
-}
 
 // omggif ships no types; only the reader is used.
 declare module 'omggif' {

@@ -38,6 +38,8 @@ export interface FakeCloudflareState {
   workersDev: Map<string, boolean>;
   routes: FakeRoute[];
   deployments: Map<string, Array<{ id: string; created_on: string }>>;
+  /** Names of the account's R2 buckets, which `r2_bucket` bindings may name. */
+  r2Buckets: Set<string>;
   requests: ReceivedRequest[];
 }
 
@@ -74,9 +76,11 @@ export function createFakeCloudflare(options: {
   accountId: string;
   zoneId: string;
   accountSubdomain?: string;
+  r2Buckets?: string[];
 }): { state: FakeCloudflareState; handlers: HttpHandler[] } {
   const state: FakeCloudflareState = {
     ...options,
+    r2Buckets: new Set(options.r2Buckets ?? []),
     scripts: new Map(),
     workersDev: new Map(),
     routes: [],
@@ -159,6 +163,20 @@ export function createFakeCloudflare(options: {
       const main = metadata.main_module;
       if (!parts.some(p => p.filename === main && p.name !== 'metadata')) {
         return cfError(400, 10021, `No such module: ${main}`);
+      }
+      // A binding to a bucket the account does not have is refused, with the message the API
+      // gives (seen in cloudflare/workers-sdk#9418: "R2 bucket 'r2cache' not found ... [code: 10085]").
+      for (const binding of metadata.bindings ?? []) {
+        if (
+          binding.type === 'r2_bucket' &&
+          !state.r2Buckets.has(binding.bucket_name)
+        ) {
+          return cfError(
+            400,
+            10085,
+            `R2 bucket '${binding.bucket_name}' not found. Please use a different name and try again.`,
+          );
+        }
       }
       const script = String(params.script);
       state.scripts.set(script, { tags: metadata.tags ?? [], metadata });

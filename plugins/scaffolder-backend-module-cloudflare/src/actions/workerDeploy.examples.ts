@@ -31,7 +31,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Deploy on workers.dev with the WASM engine (needs Workers Paid for its CPU time) and tighter limits',
+      'Deploy on workers.dev with the WASM engine (needs Workers Paid for its CPU time), tighter limits and an R2 bucket that stores each transformation once',
     example: yaml.stringify({
       steps: [
         {
@@ -51,6 +51,7 @@ export const examples: TemplateExample[] = [
               maxPixels: 12000000,
               originTimeoutMs: 5000,
             },
+            derivativesBucket: 'blog-image-derivatives',
             placement: { type: 'workersDev' },
           },
         },

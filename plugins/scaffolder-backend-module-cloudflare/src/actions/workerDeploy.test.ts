@@ -12,6 +12,7 @@ import {
 } from '../__testUtils__/fakeCloudflare';
 import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
 import { loadBuiltWorker } from '../__testUtils__/workerBundle';
+import contract from '@internal/image-worker/contract';
 import { createCloudflareWorkerDeployAction } from './workerDeploy';
 
 const TOKEN = 'cf-token-7Hq2xZ9pLmN4vR8sT1wY';
@@ -82,6 +83,7 @@ describe('cloudflare:worker:deploy', () => {
       accountId: ACCOUNT,
       zoneId: ZONE,
       accountSubdomain: 'acme',
+      r2Buckets: ['image-derivatives', 'image-derivatives-eu'],
     });
     cf = fake.state;
     server.use(...fake.handlers);
@@ -768,6 +770,126 @@ describe('cloudflare:worker:deploy', () => {
         ['img.example.com/*', 'shop-images'],
       ]);
       expect(logLines.join('\n')).toContain('left as it is');
+    });
+  });
+
+  describe('derivative store', () => {
+    const metadataOf = (upload: {
+      parts?: Array<{ name: string; bytes: Buffer }>;
+    }) =>
+      JSON.parse(
+        upload.parts!.find(p => p.name === 'metadata')!.bytes.toString('utf8'),
+      );
+
+    it('binds the R2 bucket as DERIVATIVES in the upload metadata, next to the variables', async () => {
+      const { error, logLines } = await run(
+        { ...devInput, derivativesBucket: 'image-derivatives' },
+        { secrets: {} },
+      );
+      expect(error).toBeUndefined();
+      // The r2_bucket binding as the Workers script upload metadata defines it:
+      // https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/
+      expect(metadataOf(uploads()[0]).bindings).toEqual([
+        { type: 'plain_text', name: 'ENGINE', text: 'wasm' },
+        {
+          type: 'plain_text',
+          name: 'ALLOWED_ORIGINS',
+          text: 'assets.example.com',
+        },
+        {
+          type: 'r2_bucket',
+          name: 'DERIVATIVES',
+          bucket_name: 'image-derivatives',
+        },
+      ]);
+      expect(logLines.join('\n')).toContain(
+        'DERIVATIVES=R2 bucket image-derivatives',
+      );
+    });
+
+    it('sends the binding with the signing key on a route', async () => {
+      const { error } = await run({
+        ...routeInput,
+        derivativesBucket: 'image-derivatives',
+      });
+      expect(error).toBeUndefined();
+      const { bindings } = metadataOf(uploads()[0]);
+      expect(bindings).toHaveLength(7);
+      expect(bindings.slice(-2)).toEqual([
+        { type: 'secret_text', name: 'SIGNING_KEY', text: SIGNING_KEY },
+        {
+          type: 'r2_bucket',
+          name: 'DERIVATIVES',
+          bucket_name: 'image-derivatives',
+        },
+      ]);
+    });
+
+    it('uploads again when the bucket changes or is left out, and not when it stays the same', async () => {
+      const checkpoints = new Map<string, JsonValue | void>();
+      const opts = { secrets: {}, checkpoints };
+      const withBucket = {
+        ...devInput,
+        derivativesBucket: 'image-derivatives',
+      };
+      expect((await run(withBucket, opts)).error).toBeUndefined();
+      const same = await run(withBucket, opts);
+      expect(same.error).toBeUndefined();
+      expect(uploads()).toHaveLength(1);
+
+      const moved = await run(
+        { ...withBucket, derivativesBucket: 'image-derivatives-eu' },
+        opts,
+      );
+      expect(moved.error).toBeUndefined();
+      expect(uploads()).toHaveLength(2);
+      expect(
+        metadataOf(uploads()[1]).bindings.filter(
+          (b: { type: string }) => b.type === 'r2_bucket',
+        ),
+      ).toEqual([
+        {
+          type: 'r2_bucket',
+          name: 'DERIVATIVES',
+          bucket_name: 'image-derivatives-eu',
+        },
+      ]);
+
+      const without = await run(devInput, opts);
+      expect(without.error).toBeUndefined();
+      expect(uploads()).toHaveLength(3);
+      expect(
+        metadataOf(uploads()[2]).bindings.map((b: { name: string }) => b.name),
+      ).toEqual(['ENGINE', 'ALLOWED_ORIGINS']);
+    });
+
+    it('says to create the bucket when the account has no bucket of that name', async () => {
+      const { error } = await run(
+        { ...devInput, derivativesBucket: 'no-such-bucket' },
+        { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        `The R2 bucket for the derivative store does not exist in account '${ACCOUNT}'`,
+      );
+      expect(error?.message).toContain(
+        "R2 bucket 'no-such-bucket' not found. Please use a different name and try again. (code 10085)",
+      );
+    });
+
+    it('checks the bucket name with the pattern of the Worker contract', () => {
+      const property = (makeAction().schema?.input as any).properties
+        .derivativesBucket;
+      expect(property.pattern).toBe(contract.patterns.r2BucketName);
+      const pattern = new RegExp(property.pattern);
+      expect(
+        ['image-derivatives', 'abc', 'a'.repeat(64)].map(n => pattern.test(n)),
+      ).toEqual([true, true, true]);
+      expect(
+        ['ab', '-images', 'images-', 'Images', 'img_store', 'a'.repeat(65)].map(
+          n => pattern.test(n),
+        ),
+      ).toEqual([false, false, false, false, false, false]);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   CLOUDFLARE_ID_PATTERN,
   DATE_PATTERN,
   HOST_PATTERN,
+  R2_BUCKET_NAME_PATTERN,
   SCRIPT_NAME_PATTERN,
 } from '../lib/validation';
 import { WorkerDeployer } from '../lib/workerDeployer';
@@ -165,6 +166,14 @@ export function createCloudflareWorkerDeployAction(
             .describe(
               `Name of the task secret (a Secret form field) holding the URL-signing key; default \`${DEFAULT_SIGNING_KEY_SECRET}\``,
             ),
+        derivativesBucket: z =>
+          z
+            .string()
+            .regex(R2_BUCKET_NAME_PATTERN)
+            .optional()
+            .describe(
+              `R2 bucket bound as ${contract.bindings.derivatives}: the Worker keeps each transformed image there once for all Cloudflare locations. The bucket must already exist in the account. Left out, the Worker has no derivative store (a binding added by hand is removed on the next deploy)`,
+            ),
         placement: z =>
           z
             .object({
@@ -250,6 +259,7 @@ export function createCloudflareWorkerDeployAction(
           limits: input.limits,
           compatibilityDate: input.compatibilityDate,
           signingKey,
+          derivativesBucket: input.derivativesBucket || undefined,
         });
         plan.summary.forEach(log);
         log(`Token: ${token.source}`);

@@ -40,6 +40,12 @@ export function apiMessages(error: APIError): string {
   return parts.length > 0 ? parts.join('; ') : error.message;
 }
 
+/**
+ * The script upload's answer when an `r2_bucket` binding names a bucket the account does not
+ * have ("R2 bucket '…' not found", seen in cloudflare/workers-sdk#9418).
+ */
+const R2_BUCKET_NOT_FOUND_CODES = new Set([10085]);
+
 function hasCode(error: APIError, codes: Set<number>): boolean {
   return (error.errors ?? []).some(e =>
     codes.has((e as { code?: number }).code ?? -1),
@@ -85,6 +91,15 @@ export function describeCloudflareError(
         `and the ${
           ctx.scope === 'routes' ? 'zone' : 'account'
         } must be one the token can see. ${said}`,
+    );
+  }
+  if (
+    status !== undefined &&
+    status < 500 &&
+    hasCode(error, R2_BUCKET_NOT_FOUND_CODES)
+  ) {
+    return new InputError(
+      `The R2 bucket for the derivative store does not exist in ${where}: create it (dashboard → R2, or \`wrangler r2 bucket create <name>\`), or correct or leave out derivativesBucket. ${said}`,
     );
   }
   if (

@@ -3,7 +3,12 @@ import { gzipSync } from 'node:zlib';
 import type { WorkerBundle } from '@internal/image-worker/bundle';
 import { InputError } from '@backstage/errors';
 import contract from '@internal/image-worker/contract';
-import { SIGNING_KEY_BINDING, type TextBinding } from './workerDeployer';
+import {
+  SIGNING_KEY_BINDING,
+  type R2BucketBinding,
+  type TextBinding,
+  type WorkerBinding,
+} from './workerDeployer';
 import { entityTag, routeTag } from './ownership';
 import { routeUrl } from './validation';
 
@@ -63,6 +68,18 @@ export function varBindings(vars: WorkerVars): TextBinding[] {
     }));
 }
 
+/** The optional R2 binding that stores each derivative once for all locations (the Worker's contract). */
+export const DERIVATIVES_BINDING = contract.bindings.derivatives;
+
+/** The `r2_bucket` binding of the derivative store, for a bucket name. */
+export function derivativesBinding(bucketName: string): R2BucketBinding {
+  return {
+    type: 'r2_bucket',
+    name: DERIVATIVES_BINDING,
+    bucket_name: bucketName,
+  };
+}
+
 /**
  * A tag that identifies everything one deploy uploads: modules, settings, variables and the
  * signing key. When the deployed script carries the same tag, uploading again would change nothing.
@@ -75,6 +92,8 @@ export function deployTag(options: {
   compatibilityDate: string;
   bindings: TextBinding[];
   signingKey?: string;
+  /** The R2 bucket bound as the derivative store, when there is one. */
+  derivativesBucket?: string;
   /** The entity and route tags, so that a new owner or route uploads again. */
   tags?: string[];
 }): string {
@@ -92,6 +111,7 @@ export function deployTag(options: {
       ]),
       bindings: bindings.map(b => [b.type, b.name, b.text]),
       tags: options.tags ?? [],
+      derivativesBucket: options.derivativesBucket ?? null,
       signing: signingKey
         ? createHmac('sha256', signingKey)
             .update('cloudflare:worker:deploy')
@@ -118,8 +138,11 @@ export interface DeployPlan {
   engine: 'cloudflare' | 'wasm';
   /** The Worker's variables (`plain_text`), without the secret. */
   vars: TextBinding[];
-  /** What is uploaded: the variables, plus `SIGNING_KEY` (`secret_text`) when URLs are signed. */
-  bindings: TextBinding[];
+  /**
+   * What is uploaded: the variables, plus `SIGNING_KEY` (`secret_text`) when URLs are signed and
+   * `DERIVATIVES` (`r2_bucket`) when a bucket is given.
+   */
+  bindings: WorkerBinding[];
   /** The tags the action owns on the script: content hash, catalog entity, and the route. */
   tags: string[];
   /** The content-hash tag alone (see {@link deployTag}). */
@@ -145,6 +168,8 @@ export function planWorkerDeploy(options: {
   limits?: Omit<WorkerVars, 'engine' | 'allowedOrigins'>;
   compatibilityDate?: string;
   signingKey?: string;
+  /** R2 bucket to bind as the Worker's derivative store; no binding when left out. */
+  derivativesBucket?: string;
 }): DeployPlan {
   const { bundle, entityRef, placement, signingKey } = options;
   let engine: 'cloudflare' | 'wasm';
@@ -176,12 +201,20 @@ export function planWorkerDeploy(options: {
     allowedOrigins: options.allowedOrigins,
     ...options.limits,
   });
-  const bindings: TextBinding[] = signingKey
-    ? [
-        ...vars,
-        { type: 'secret_text', name: SIGNING_KEY_BINDING, text: signingKey },
-      ]
-    : vars;
+  const { derivativesBucket } = options;
+  const bindings: WorkerBinding[] = [
+    ...vars,
+    ...(signingKey
+      ? [
+          {
+            type: 'secret_text' as const,
+            name: SIGNING_KEY_BINDING,
+            text: signingKey,
+          },
+        ]
+      : []),
+    ...(derivativesBucket ? [derivativesBinding(derivativesBucket)] : []),
+  ];
   const ownTags = [
     entityTag(entityRef),
     ...(placement.type === 'route'
@@ -193,6 +226,7 @@ export function planWorkerDeploy(options: {
     compatibilityDate,
     bindings: vars,
     signingKey,
+    derivativesBucket,
     tags: ownTags,
   });
   const target =
@@ -218,6 +252,10 @@ export function planWorkerDeploy(options: {
       )} gzip (free-plan limit ${formatBytes(FREE_PLAN_GZIP_LIMIT_BYTES)})`,
       `Bindings: ${vars.map(b => `${b.name}=${b.text}`).join(', ')}${
         signingKey ? `, ${SIGNING_KEY_BINDING} (secret)` : ''
+      }${
+        derivativesBucket
+          ? `, ${DERIVATIVES_BINDING}=R2 bucket ${derivativesBucket}`
+          : ''
       }; compatibility date ${compatibilityDate}`,
       `Target: ${target}; engine ${engine}${
         options.engine === 'auto' ? ' (chosen for this placement)' : ''

@@ -18,6 +18,14 @@ export const HOST_PATTERN = new RegExp(contract.patterns.host);
  */
 export const ROUTE_PATTERN = new RegExp(contract.patterns.routePattern);
 
+/**
+ * An R2 bucket name: 3 to 64 lower-case letters, digits and dashes, no dash at either end (the
+ * `name` schema of Cloudflare's API, R2 "Create Bucket").
+ */
+export const R2_BUCKET_NAME_PATTERN = new RegExp(
+  contract.patterns.r2BucketName,
+);
+
 /** Returns a message describing what is wrong with a script name, or undefined when it is valid. */
 export function checkScriptName(name: string): string | undefined {
   if (name.length > 63) {

@@ -14,6 +14,20 @@ export interface TextBinding {
   text: string;
 }
 
+/**
+ * An R2 bucket binding, as the script upload's metadata takes it: `{ type: 'r2_bucket', name,
+ * bucket_name }` (https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/,
+ * bindings; the `r2_bucket` kind in the Workers script upload reference).
+ */
+export interface R2BucketBinding {
+  type: 'r2_bucket';
+  name: string;
+  bucket_name: string;
+}
+
+/** A binding the action uploads with the script. */
+export type WorkerBinding = TextBinding | R2BucketBinding;
+
 /** The result of attaching the Worker to a route. */
 export interface RouteResult {
   id: string;
@@ -80,7 +94,7 @@ export class WorkerDeployer {
   async upload(options: {
     bundle: WorkerBundle;
     compatibilityDate: string;
-    bindings: TextBinding[];
+    bindings: WorkerBinding[];
     tags: string[];
   }): Promise<{ etag?: string }> {
     const { bundle, compatibilityDate, bindings, tags } = options;

@@ -1,0 +1,48 @@
+// The benchmark's targets (issue 14, "Speed"): what the verdict column of `yarn bench` checks.
+
+/** One row of the summary: medians over the photos, the peak over all requests. */
+export interface SummaryRow {
+  format: 'webp' | 'avif';
+  /** Median of worker bytes / sharp bytes. */
+  bytesRatio: number;
+  workerSsim: number;
+  sharpSsim: number;
+  /** Median in-Worker transform time and sharp's time for the same photos, in ms. */
+  transformMs: number;
+  sharpMs: number;
+  /** Largest WASM memory seen in one request, in bytes. */
+  peakWasmBytes: number;
+}
+
+/** Transform time at most this many times sharp's, per output format. */
+export const MAX_TIME_RATIO: Record<SummaryRow['format'], number> = {
+  webp: 1.5,
+  avif: 2,
+};
+/** Output size within this fraction of sharp's. */
+export const MAX_BYTES_DEVIATION = 0.05;
+/** SSIM at most this much below sharp's. */
+export const MAX_SSIM_LOSS = 0.005;
+/** Cloudflare's memory limit per isolate, which workerd does not enforce locally. */
+export const MAX_WASM_BYTES = 128 * 1024 * 1024;
+
+/** The targets a summary row misses (`bytes`, `ssim`, `time`, `memory`); empty when it meets all. */
+export function misses(row: SummaryRow): string[] {
+  return [
+    Math.abs(row.bytesRatio - 1) > MAX_BYTES_DEVIATION ? 'bytes' : '',
+    row.sharpSsim - row.workerSsim > MAX_SSIM_LOSS ? 'ssim' : '',
+    row.transformMs / row.sharpMs > MAX_TIME_RATIO[row.format] ? 'time' : '',
+    row.peakWasmBytes >= MAX_WASM_BYTES ? 'memory' : '',
+  ].filter(Boolean);
+}
+
+/** The targets as the summary's heading states them. */
+export function describeTargets(): string {
+  return `bytes within ${
+    MAX_BYTES_DEVIATION * 100
+  }% of sharp, SSIM within ${MAX_SSIM_LOSS} of sharp, transform time at most ${
+    MAX_TIME_RATIO.webp
+  }x sharp for WebP and ${
+    MAX_TIME_RATIO.avif
+  }x for AVIF, peak WASM memory under ${MAX_WASM_BYTES / 1048576} MiB`;
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeTargets, misses, type SummaryRow } from '../bench/targets.mts';
+
+const MiB = 1024 * 1024;
+const meets: SummaryRow = {
+  format: 'webp',
+  bytesRatio: 1.01,
+  workerSsim: 0.982,
+  sharpSsim: 0.984,
+  transformMs: 150,
+  sharpMs: 100,
+  peakWasmBytes: 21 * MiB,
+};
+
+describe('benchmark targets', () => {
+  it('passes a WebP row at 1.5x sharp and fails it at 1.54x', () => {
+    assert.deepEqual(misses(meets), []);
+    assert.deepEqual(misses({ ...meets, transformMs: 154 }), ['time']);
+  });
+
+  it('keeps AVIF at 2x sharp', () => {
+    const avif: SummaryRow = { ...meets, format: 'avif', transformMs: 173 };
+    assert.deepEqual(misses(avif), []);
+    assert.deepEqual(misses({ ...avif, transformMs: 201 }), ['time']);
+  });
+
+  it('names each other missed target: bytes, SSIM and memory', () => {
+    assert.deepEqual(
+      misses({
+        ...meets,
+        bytesRatio: 0.94,
+        workerSsim: 0.978,
+        peakWasmBytes: 128 * MiB,
+      }),
+      ['bytes', 'ssim', 'memory'],
+    );
+    assert.deepEqual(misses({ ...meets, bytesRatio: 1.051 }), ['bytes']);
+  });
+
+  it('states the targets it checks', () => {
+    assert.equal(
+      describeTargets(),
+      'bytes within 5% of sharp, SSIM within 0.005 of sharp, transform time at most 1.5x sharp for WebP and 2x for AVIF, peak WASM memory under 128 MiB',
+    );
+  });
+});
