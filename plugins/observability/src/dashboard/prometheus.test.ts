@@ -8,7 +8,7 @@
  * cAdvisor series per pod, and the app's own series with the `app` label added by the scrape
  * config. Each query must succeed and return data for the app, and only for the app.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import http from 'http';
 import { AddressInfo } from 'net';
@@ -19,6 +19,12 @@ import {
   VARIABLE_QUERIES,
   fillVariables,
 } from '@internal/plugin-observability-common';
+import {
+  findPrometheus,
+  freePort,
+  getJson,
+  sleep,
+} from '../__testUtils__/prometheus';
 
 jest.setTimeout(60_000);
 
@@ -26,19 +32,6 @@ const NAMESPACE = 'dashboards';
 const APP = 'sales-dashboard';
 const APP_PODS = [`${APP}-7d9f8b6c5-abcde`, `${APP}-7d9f8b6c5-fghij`];
 const OTHER_POD = 'other-app-5c6d7e8f9-zzzzz';
-
-function findPrometheus(): string {
-  const candidate = process.env.PROMETHEUS_BIN ?? 'prometheus';
-  try {
-    execFileSync(candidate, ['--version'], { stdio: 'ignore' });
-    return candidate;
-  } catch {
-    throw new Error(
-      `Prometheus binary not found (${candidate}). Install Debian's package ` +
-        '(apt-get install -y prometheus) or set PROMETHEUS_BIN.',
-    );
-  }
-}
 
 let scrapes = 0;
 
@@ -104,39 +97,6 @@ function appSeries(): string {
     '',
   ].join('\n');
 }
-
-function getJson(url: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    // A fresh agent: the test environment's global agent refuses all network use.
-    http
-      .get(url, { agent: false }, res => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', chunk => (body += chunk));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(body));
-          } catch {
-            reject(new Error(`${res.statusCode} from ${url}: ${body}`));
-          }
-        });
-      })
-      .on('error', reject);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 let exporter: http.Server;
 let prometheus: ChildProcess;
