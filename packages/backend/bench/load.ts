@@ -15,6 +15,7 @@ import path from 'node:path';
 import {
   REPO_ROOT,
   startBackendProcess,
+  sumOverProcessTree,
   treeRssKb,
   type BackendProcess,
 } from '../src/testing/backendProcess';
@@ -61,29 +62,11 @@ function pageView(backend: BackendProcess): Array<() => Promise<Response>> {
 /** User and system CPU seconds of a process and its descendants, from /proc. */
 function treeCpuSeconds(rootPid: number): number {
   const ticks = 100; // USER_HZ on Linux
-  const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces), which ends with ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / ticks);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // process ended while reading
-    }
-  }
-  let total = 0;
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.pop()!;
-    total += cpu.get(pid) ?? 0;
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return total;
+  // utime and stime are the 14th and 15th fields of /proc/<pid>/stat.
+  return sumOverProcessTree(
+    rootPid,
+    (_pid, stat) => (Number(stat[11]) + Number(stat[12])) / ticks,
+  );
 }
 
 interface Scenario {

@@ -135,17 +135,24 @@ function writeExtraConfig(config: Record<string, unknown>) {
   return file;
 }
 
-/** Resident memory (kB) of a process and all its descendants, from /proc. */
-export function treeRssKb(rootPid: number): number {
+/**
+ * The sum of `measure(pid, stat)` over a process and all its descendants, from /proc (`stat` is
+ * the fields of `/proc/<pid>/stat` after the command name, from the state on).
+ */
+export function sumOverProcessTree(
+  rootPid: number,
+  measure: (pid: number, stat: string[]) => number,
+): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+  const values = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      rss.set(Number(entry), kb);
+      const raw = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may contain spaces; it ends with the last ')'.
+      const stat = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(stat[1]);
+      values.set(Number(entry), measure(Number(entry), stat));
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // process ended while reading
@@ -155,10 +162,18 @@ export function treeRssKb(rootPid: number): number {
   const queue = [rootPid];
   while (queue.length) {
     const pid = queue.pop()!;
-    total += rss.get(pid) ?? 0;
+    total += values.get(pid) ?? 0;
     queue.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+/** Resident memory (kB) of a process and all its descendants, from /proc. */
+export function treeRssKb(rootPid: number): number {
+  return sumOverProcessTree(rootPid, pid => {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  });
 }
 
 /** Starts the backend and resolves once its readiness endpoint answers 200. */
