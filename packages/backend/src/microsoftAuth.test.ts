@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import authPlugin from '@backstage/plugin-auth-backend';
 import microsoftProvider from '@backstage/plugin-auth-backend-module-microsoft-provider';
 import request from 'supertest';
@@ -24,7 +25,7 @@ const MICROSOFT_VARIABLES = [
 const AZURE_DEVOPS_SCOPE =
   '499b84ac-1321-427f-aa17-267ca6975798/user_impersonation';
 
-async function startAuthBackend(providers: Record<string, unknown>) {
+async function startAuthBackend(providers: JsonObject) {
   return startTestBackend({
     features: [
       authPlugin,

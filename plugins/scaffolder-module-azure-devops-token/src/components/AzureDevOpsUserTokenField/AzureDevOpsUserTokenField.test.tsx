@@ -24,8 +24,10 @@ function SecretsProbe() {
   return <pre data-testid="secrets">{JSON.stringify(secrets)}</pre>;
 }
 
+type ConfigData = NonNullable<Parameters<typeof mockApis.config>[0]>['data'];
+
 async function renderField(options: {
-  config: Record<string, unknown>;
+  config: ConfigData;
   getAccessToken: jest.Mock;
 }) {
   const onChange = jest.fn();
