@@ -1,9 +1,5 @@
-import { act, screen, waitFor } from '@testing-library/react';
-import {
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { TestApiProvider, mockApis } from '@backstage/frontend-test-utils';
 import {
   configApiRef,
   microsoftAuthApiRef,
@@ -40,21 +36,22 @@ async function renderField(options: {
   const microsoftAuth: Pick<OAuthApi, 'getAccessToken'> = {
     getAccessToken: options.getAccessToken,
   };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [configApiRef, mockApis.config({ data: options.config })],
-        [microsoftAuthApiRef, microsoftAuth],
-      ]}
-    >
-      <SecretsContextProvider>
-        <AzureDevOpsUserTokenField {...props} />
-        <SecretsProbe />
-      </SecretsContextProvider>
-    </TestApiProvider>,
-  );
-  // Let the token request settle, so that its state update happens inside act().
-  await act(async () => {});
+  // The token request resolves after the first render; act() waits for it.
+  await act(async () => {
+    render(
+      <TestApiProvider
+        apis={[
+          [configApiRef, mockApis.config({ data: options.config })],
+          [microsoftAuthApiRef, microsoftAuth],
+        ]}
+      >
+        <SecretsContextProvider>
+          <AzureDevOpsUserTokenField {...props} />
+          <SecretsProbe />
+        </SecretsContextProvider>
+      </TestApiProvider>,
+    );
+  });
   return { onChange };
 }
 

@@ -16,25 +16,23 @@ import {
   PROVIDER_CONFIG_KEY,
 } from '../../lib/azureDevOpsToken';
 
-/**
- * Puts the signed-in user's Azure DevOps access token into the template's secrets (never into
- * the form's values, which become the task's stored input). Without Microsoft sign-in it stores
- * nothing and says that the portal's token will be used.
- */
-export function AzureDevOpsUserTokenField(
-  props: FieldExtensionComponentProps<string>,
-) {
-  const { schema } = props;
-  const config = useApi(configApiRef);
+function Line(props: { title: string; message: string }) {
+  return (
+    <Typography variant="body2" color="textSecondary">
+      <strong>{props.title}:</strong> {props.message}
+    </Typography>
+  );
+}
+
+/** Gets the token from Microsoft sign-in and stores it as the template secret. */
+function MicrosoftUserToken(props: { title: string }) {
   const microsoftAuth = useApi(microsoftAuthApiRef);
   const { setSecrets } = useTemplateSecrets();
-  const provider = config.getOptionalString(PROVIDER_CONFIG_KEY);
-
-  const token = useAsync(async () => {
-    if (provider !== 'microsoft') return undefined;
-    // Asks the user to sign in with Microsoft (a pop-up) when there is no session yet.
-    return microsoftAuth.getAccessToken([AZURE_DEVOPS_SCOPE]);
-  }, [provider, microsoftAuth]);
+  // Asks the user to sign in with Microsoft (a pop-up) when there is no session yet.
+  const token = useAsync(
+    () => microsoftAuth.getAccessToken([AZURE_DEVOPS_SCOPE]),
+    [microsoftAuth],
+  );
 
   useEffect(() => {
     if (token.value) {
@@ -44,12 +42,8 @@ export function AzureDevOpsUserTokenField(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token.value]);
 
-  const title = schema.title ?? 'Azure DevOps access';
   let message: string;
-  if (provider !== 'microsoft') {
-    message =
-      "The portal's Azure DevOps token will be used to create and run the pipeline.";
-  } else if (token.loading) {
+  if (token.loading) {
     message = 'Getting your Azure DevOps token from Microsoft sign-in…';
   } else if (token.error) {
     message = `Could not get your Azure DevOps token from Microsoft sign-in (${token.error.message}); the portal's token will be used.`;
@@ -57,9 +51,26 @@ export function AzureDevOpsUserTokenField(
     message =
       'The pipeline will be created and run as you, with your Azure DevOps token.';
   }
-  return (
-    <Typography variant="body2" color="textSecondary">
-      <strong>{title}:</strong> {message}
-    </Typography>
-  );
+  return <Line title={props.title} message={message} />;
+}
+
+/**
+ * Puts the signed-in user's Azure DevOps access token into the template's secrets (never into
+ * the form's values, which become the task's stored input). Without Microsoft sign-in it stores
+ * nothing and says that the portal's token will be used.
+ */
+export function AzureDevOpsUserTokenField(
+  props: FieldExtensionComponentProps<string>,
+) {
+  const config = useApi(configApiRef);
+  const title = props.schema.title ?? 'Azure DevOps access';
+  if (config.getOptionalString(PROVIDER_CONFIG_KEY) !== 'microsoft') {
+    return (
+      <Line
+        title={title}
+        message="The portal's Azure DevOps token will be used to create and run the pipeline."
+      />
+    );
+  }
+  return <MicrosoftUserToken title={title} />;
 }
