@@ -63,7 +63,7 @@ WORKDIR /app
 COPY --from=production-dependencies --chown=root:root /app ./
 COPY --from=build --chown=root:root /app/packages/backend/dist/bundle/ ./
 # Catalog files and templates the local catalog location registers (app-config.yaml).
-COPY --chown=root:root app-config.yaml app-config.production.yaml catalog-info.yaml ./
+COPY --chown=root:root app-config.yaml app-config.production.yaml app-config.microsoft.yaml catalog-info.yaml ./
 COPY --chown=root:root examples examples
 COPY --chown=root:root templates templates
 # The image's files belong to root and are read-only to the process; it writes only to /tmp

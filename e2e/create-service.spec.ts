@@ -111,6 +111,12 @@ test('a developer creates a dashboard service from the form, gets its repository
     .getByRole('textbox', { name: 'Kubernetes service connection' })
     .fill('aks-production');
   await page.getByRole('textbox', { name: 'Environment' }).fill('production');
+  // Without Microsoft sign-in (locally, guest) the steps use the portal's token.
+  await expect(
+    page.getByText(
+      "The portal's Azure DevOps token will be used to create and run the pipeline.",
+    ),
+  ).toBeVisible();
   await next(page);
   await expect(
     page.getByText(

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { AZURE_DEVOPS_USER_TOKEN_SECRET } from '@internal/plugin-scaffolder-module-azure-devops-token';
 import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
 import {
@@ -39,6 +43,7 @@ describe('python-dashboard-service values', () => {
       'registryServiceConnection',
       'kubernetesServiceConnection',
       'environment',
+      'azureDevOpsAccess',
       'dockerHubNamespace',
     ]);
     expect(formFields(templateDir, acrValues)[registryPage]).toEqual([
@@ -46,10 +51,35 @@ describe('python-dashboard-service values', () => {
       'registryServiceConnection',
       'kubernetesServiceConnection',
       'environment',
+      'azureDevOpsAccess',
       'acrLoginServer',
     ]);
     // Every limit rule applies at once here: their branches must merge.
     expect(formFields(templateDir, edgeValues)[2]).toContain('cpuLimit');
+  });
+
+  it("hands the user's Azure DevOps token to every azure:* step as a secret, never as a value", () => {
+    const { spec } = parseYaml(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    );
+    const registryPage = spec.parameters[3];
+    expect(registryPage.title).toBe('Image and pipeline');
+    expect(registryPage.properties.azureDevOpsAccess['ui:field']).toBe(
+      'AzureDevOpsUserToken',
+    );
+    expect(registryPage.required).not.toContain('azureDevOpsAccess');
+
+    const azureSteps = spec.steps.filter((step: { action: string }) =>
+      /^azure:(pipeline|repo):/.test(step.action),
+    );
+    expect(azureSteps.map((step: { id: string }) => step.id)).toHaveLength(4);
+    for (const step of azureSteps) {
+      expect(step.input.token).toBe(
+        `\${{ secrets.${AZURE_DEVOPS_USER_TOKEN_SECRET} }}`,
+      );
+    }
+    // No step reads the field's form value.
+    expect(JSON.stringify(spec.steps)).not.toContain('azureDevOpsAccess');
   });
 
   it.each<{

@@ -30,6 +30,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Only active when auth.providers.microsoft is configured (app-config.microsoft.yaml): hands out
+// the signed-in user's Azure DevOps token to the scaffolder form (docs/azure-devops.md).
+backend.add(import('@backstage/plugin-auth-backend-module-microsoft-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
