@@ -138,6 +138,21 @@ function panel(def: DashboardPanel): cog.Builder<Panel> {
   }
 }
 
+/** A dashboard variable filled by its query in `VARIABLE_QUERIES`, refreshed with the time range. */
+function queryVariable(
+  name: keyof typeof VARIABLE_QUERIES,
+  label: string,
+): QueryVariableBuilder {
+  const { query } = VARIABLE_QUERIES[name];
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .datasource(PROMETHEUS)
+    .query(query)
+    .definition(query)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+}
+
 /** Builds the service overview dashboard. */
 export function buildServiceOverviewDashboard(): Dashboard {
   const builder = new DashboardBuilder('Service overview')
@@ -162,33 +177,9 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .withVariable(
       new DatasourceVariableBuilder('loki').label('Loki').type('loki'),
     )
-    .withVariable(
-      new QueryVariableBuilder('cluster')
-        .label('Cluster')
-        .datasource(PROMETHEUS)
-        .query(VARIABLE_QUERIES.cluster.query)
-        .definition(VARIABLE_QUERIES.cluster.query)
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .sort(VariableSort.AlphabeticalAsc),
-    )
-    .withVariable(
-      new QueryVariableBuilder('namespace')
-        .label('Namespace')
-        .datasource(PROMETHEUS)
-        .query(VARIABLE_QUERIES.namespace.query)
-        .definition(VARIABLE_QUERIES.namespace.query)
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .sort(VariableSort.AlphabeticalAsc),
-    )
-    .withVariable(
-      new QueryVariableBuilder('app')
-        .label('App')
-        .datasource(PROMETHEUS)
-        .query(VARIABLE_QUERIES.app.query)
-        .definition(VARIABLE_QUERIES.app.query)
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .sort(VariableSort.AlphabeticalAsc),
-    );
+    .withVariable(queryVariable('cluster', 'Cluster'))
+    .withVariable(queryVariable('namespace', 'Namespace'))
+    .withVariable(queryVariable('app', 'App'));
   for (const def of DASHBOARD_PANELS) {
     builder.withPanel(panel(def));
   }
