@@ -71,8 +71,8 @@ describe.each([
   it('creates the pipeline on azure-pipelines.yml, authorizes it, validates pull requests on Azure Repos, and starts it, after registering', () => {
     expect(result.status).toBe(200);
     const steps = result.steps.map(s => s.action);
-    expect(steps.slice(steps.indexOf('catalog:register'))).toEqual([
-      'catalog:register',
+    expect(steps.slice(steps.indexOf('portal:catalog:register'))).toEqual([
+      'portal:catalog:register',
       // The service's Grafana dashboard and alerts exist before its first deployment.
       'grafana:dashboard:apply',
       'azure:pipeline:ensure',

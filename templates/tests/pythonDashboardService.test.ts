@@ -168,7 +168,7 @@ describe.each([
     expect(log).toContain(
       `Skipping step ${skipped} because its if condition was false`,
     );
-    expect(log).toContain('Running catalog:register in dry-run mode');
+    expect(log).toContain('Running portal:catalog:register in dry-run mode');
     expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
     // Then the service's dashboard and alert rules in Grafana, for the registered entity.
     expect(log).toContain('Running grafana:dashboard:apply in dry-run mode');
@@ -181,7 +181,7 @@ describe.each([
     expect(result.steps.map(step => step.action)).toEqual([
       'fetch:template',
       host === 'github.com' ? 'publish:github' : 'publish:azure',
-      'catalog:register',
+      'portal:catalog:register',
       'grafana:dashboard:apply',
       // The pipeline's steps (pythonDashboardService.pipeline.test.ts).
       'azure:pipeline:ensure',

@@ -21,6 +21,11 @@ backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
 // Creates, authorizes and starts a new service's Azure pipeline (docs/azure-devops.md).
 backend.add(import('@internal/plugin-scaffolder-backend-module-azure-devops'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));
+// portal:catalog:register: templates register the repository they published (only admins may
+// register locations themselves).
+backend.add(
+  import('@internal/plugin-scaffolder-backend-module-portal-catalog'),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
