@@ -222,8 +222,9 @@ test('a developer creates a dashboard service from the form, gets its repository
   await screenshot(page, testInfo, '5-task-finished');
 
   // What Azure DevOps was asked to change: the pipeline on the GitHub repository through the
-  // GitHub connection, the environment, the pipeline's permissions on the three connections and
-  // the environment, and one run of main. No branch policy: GitHub runs pull requests itself.
+  // GitHub connection, the environment, the branch-control checks, the pipeline's permissions on
+  // the three connections and the environment, and one run of main. No branch policy: GitHub
+  // runs pull requests itself.
   const azureRequests: RecordedRequest[] = await (
     await fetch(`${AZURE_DEVOPS_URL}/_stand-in/requests`)
   ).json();
@@ -263,6 +264,19 @@ test('a developer creates a dashboard service from the form, gets its repository
         description: 'Created by the portal for the pipelines of its services.',
       },
     },
+    // Only runs of main may use the registry and Kubernetes connections and the environment.
+    ...['endpoint', 'endpoint', 'environment'].map(type => ({
+      method: 'POST',
+      path: 'pipelines/checks/configurations',
+      body: expect.objectContaining({
+        resource: expect.objectContaining({ type }),
+        settings: expect.objectContaining({
+          inputs: expect.objectContaining({
+            allowedBranches: 'refs/heads/main',
+          }),
+        }),
+      }),
+    })),
     ...['endpoint/*', 'endpoint/*', 'endpoint/*', 'environment/1'].map(
       resource => ({
         method: 'PATCH',
