@@ -21,7 +21,7 @@ import {
   SimulatedStage,
   simulateRun,
   startAzureDevOpsStandIn,
-} from '@internal/plugin-scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn';
+} from '@internal/plugin-scaffolder-backend-module-azure-devops/testing';
 import knexFactory from 'knex';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
@@ -202,7 +202,9 @@ describe.each([
           values,
           secrets: { azureDevOpsUserToken: USER_TOKEN },
         });
-      expect(created.status).toBe(201);
+      if (created.status !== 201) {
+        throw new Error(`Starting the task answered ${created.status}`);
+      }
       for (let i = 0; i < 200; i++) {
         task = (
           await request(backend.server)

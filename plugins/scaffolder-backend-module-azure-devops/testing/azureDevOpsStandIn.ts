@@ -1175,13 +1175,13 @@ export async function startAzureDevOpsStandIn(
       'Content-Type': response.contentType ?? 'application/json; charset=utf-8',
       ...response.headers,
     });
-    res.end(
-      response.body === undefined
-        ? ''
-        : typeof response.body === 'string'
-        ? response.body
-        : JSON.stringify(response.body),
-    );
+    let body = '';
+    if (typeof response.body === 'string') {
+      body = response.body;
+    } else if (response.body !== undefined) {
+      body = JSON.stringify(response.body);
+    }
+    res.end(body);
   });
   await new Promise<void>(resolve =>
     server.listen(options.port ?? 0, '127.0.0.1', resolve),
