@@ -90,6 +90,11 @@ export interface AzureDevOpsStandInOptions {
   }[];
   /** Environments that exist already, with their administrators (nobody by default). */
   environments?: (string | { name: string; administrators?: RoleMembers })[];
+  /**
+   * Items per page of the paged lists (build definitions, environments, policy configurations);
+   * all on one page when unset.
+   */
+  pageSize?: number;
 }
 
 interface Definition {
@@ -249,6 +254,27 @@ const list = (value: unknown[]) => ({
   status: 200,
   body: { count: value.length, value },
 });
+
+/**
+ * One page of a paged list: the 7.1 spec pages these lists with a `continuationToken` query
+ * parameter and the `x-ms-continuationtoken` response header (e.g. Policy Configurations - Get).
+ */
+function paged(
+  state: AzureDevOpsStandInState,
+  query: Record<string, string>,
+  items: unknown[],
+): StandInResponse {
+  const size = state.options.pageSize ?? items.length;
+  const start = Number(query.continuationToken ?? 0);
+  const value = items.slice(start, start + size);
+  const next = start + size;
+  return {
+    ...list(value),
+    ...(next < items.length
+      ? { headers: { 'x-ms-continuationtoken': String(next) } }
+      : {}),
+  };
+}
 
 const same = (a: string | undefined, b: string | undefined) =>
   (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -459,7 +485,9 @@ const ROUTES: Route[] = [
     // `name` "filters to definitions whose names match this pattern", `path` to those "under this
     // folder"; Azure DevOps compares names without regard to case.
     handle: ({ state, query, projectUrl }) =>
-      list(
+      paged(
+        state,
+        query,
         state.definitions
           .filter(d => !query.name || same(d.name, query.name))
           .filter(d => !query.path || same(d.path, query.path))
@@ -626,7 +654,9 @@ const ROUTES: Route[] = [
     reference: `${REST}/distributedtask/environments/list${V}`,
     permission: member,
     handle: ({ state, query }) =>
-      list(
+      paged(
+        state,
+        query,
         state.environments
           .filter(e => !query.name || same(e.name, query.name))
           .map(({ administrators: _a, ...e }) => e),
@@ -772,7 +802,9 @@ const ROUTES: Route[] = [
     reference: `${REST}/git/policy-configurations/get${V}`,
     permission: member,
     handle: ({ state, query }) =>
-      list(
+      paged(
+        state,
+        query,
         state.policies
           .filter(p => {
             const scope = (

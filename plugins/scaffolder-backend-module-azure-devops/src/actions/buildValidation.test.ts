@@ -171,4 +171,41 @@ describe('azure:repo:build-validation', () => {
     );
     expect(state.policies).toEqual([]);
   });
+
+  it('finds its policy on a later page of the policy list and adds none', async () => {
+    const { state, handler } = fakeAzureDevOps({ pageSize: 1 });
+    server.use(handler);
+    const repositoryId = state.repositories[0].id;
+    const scope = [
+      { repositoryId, refName: 'refs/heads/main', matchKind: 'exact' },
+    ];
+    state.policies.push(
+      {
+        id: 1,
+        isEnabled: true,
+        isBlocking: true,
+        type: { id: BUILD_VALIDATION_POLICY_TYPE },
+        settings: { buildDefinitionId: 55, scope },
+        createdBy: 'Another team',
+      },
+      {
+        id: 2,
+        isEnabled: true,
+        isBlocking: true,
+        type: { id: BUILD_VALIDATION_POLICY_TYPE },
+        settings: { buildDefinitionId: 101, scope },
+        createdBy: 'Portal service account',
+      },
+    );
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(run.outputs).toEqual({ policyId: 2, created: false });
+    expect(
+      calls(state)
+        .filter(c => c.path === 'git/policy/configurations')
+        .map(c => c.query.continuationToken),
+    ).toEqual([undefined, '1']);
+  });
 });

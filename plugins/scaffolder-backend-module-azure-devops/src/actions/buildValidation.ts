@@ -108,9 +108,7 @@ export function createAzureBuildValidationAction(options: {
         fn: async () => {
           const repoId = await repositoryId(client, repository);
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/policy-configurations/get?view=azure-devops-rest-7.1
-          const existing = await client.request<{
-            value: PolicyConfiguration[];
-          }>({
+          const existing = await client.requestAll<PolicyConfiguration>({
             method: 'GET',
             path: 'git/policy/configurations',
             apiVersion: API_VERSIONS.gitPolicy,

@@ -31,7 +31,7 @@ async function ensureEnvironment(
   description: string,
 ): Promise<{ environment: Environment; created: boolean }> {
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/distributedtask/environments/list?view=azure-devops-rest-7.1
-  const found = await client.request<{ value: Environment[] }>({
+  const found = await client.requestAll<Environment>({
     method: 'GET',
     path: 'distributedtask/environments',
     apiVersion: API_VERSIONS.environments,

@@ -79,7 +79,7 @@ async function findDefinition(
   folder: string,
 ): Promise<BuildDefinition | undefined> {
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/build/definitions/list?view=azure-devops-rest-7.1
-  const found = await client.request<{ value: BuildDefinition[] }>({
+  const found = await client.requestAll<BuildDefinition>({
     method: 'GET',
     path: 'build/definitions',
     apiVersion: API_VERSIONS.build,

@@ -107,6 +107,36 @@ export class AzureDevOpsClient {
 
   /** Sends one call and returns its parsed JSON body (undefined for an empty body). */
   async request<T>(req: AzureDevOpsRequest): Promise<T> {
+    return (await this.send<T>(req)).body;
+  }
+
+  /**
+   * Sends a list call and follows its continuation tokens (the `x-ms-continuationtoken` response
+   * header, passed back as `continuationToken`, as the 7.1 spec pages these lists), returning
+   * every page's `value` in one list.
+   */
+  async requestAll<T>(req: AzureDevOpsRequest): Promise<{ value: T[] }> {
+    const value: T[] = [];
+    let continuationToken: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const { body, continuation } = await this.send<{ value?: T[] }>({
+        ...req,
+        query: { ...req.query, continuationToken },
+      });
+      value.push(...(body?.value ?? []));
+      if (!continuation || continuation === continuationToken) {
+        return { value };
+      }
+      continuationToken = continuation;
+    }
+    throw new Error(
+      `Azure DevOps kept answering more pages when trying to ${req.context.operation}; stopped after 100.`,
+    );
+  }
+
+  private async send<T>(
+    req: AzureDevOpsRequest,
+  ): Promise<{ body: T; continuation?: string }> {
     const url = new URL(`${this.projectUrl()}/_apis/${req.path}`);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) {
@@ -176,11 +206,13 @@ export class AzureDevOpsClient {
       if (status < 200 || status >= 300) {
         throw describeAzureDevOpsError(status, text, ctx);
       }
+      const continuation =
+        response.headers.get('x-ms-continuationtoken') ?? undefined;
       if (!text) {
-        return undefined as T;
+        return { body: undefined as T, continuation };
       }
       try {
-        return JSON.parse(text) as T;
+        return { body: JSON.parse(text) as T, continuation };
       } catch {
         throw new Error(
           `Azure DevOps answered ${status} with a body that is not JSON when trying to ${ctx.operation} in project ` +
