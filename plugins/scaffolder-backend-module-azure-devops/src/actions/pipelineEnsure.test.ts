@@ -364,4 +364,20 @@ describe('azure:pipeline:ensure', () => {
       created: false,
     });
   });
+
+  it('refuses to take over a pipeline of the same repository that runs another YAML file', async () => {
+    const { handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(
+      createTestActionContext({
+        input: { ...azureInput, yamlPath: 'ci/build.yml' },
+      }).ctx as any,
+    );
+
+    await expect(
+      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+    ).rejects.toThrow(
+      "The pipeline 'sales-dashboard' in \\ of project 'dashboards' runs 'ci/build.yml', not 'azure-pipelines.yml'.",
+    );
+  });
 });

@@ -230,6 +230,16 @@ export function createAzurePipelineEnsureAction(options: {
                   `not '${repository.name}'. Rename or delete that pipeline in Azure DevOps, or choose another service name.`,
               );
             }
+            const file = existing.process?.yamlFilename;
+            if (
+              file &&
+              !sameText(file.replace(/^\//, ''), yamlPath.replace(/^\//, ''))
+            ) {
+              throw new InputError(
+                `The pipeline '${name}' in ${folder} of project '${client.project}' runs '${file}', not '${yamlPath}'. ` +
+                  `Point it at ${yamlPath} in Azure DevOps (Edit > Settings), or delete it so the template creates it again.`,
+              );
+            }
             return {
               pipelineId: existing.id,
               pipelineUrl:
