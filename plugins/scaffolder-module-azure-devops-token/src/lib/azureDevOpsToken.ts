@@ -9,9 +9,9 @@ export const AZURE_DEVOPS_SCOPE =
   '499b84ac-1321-427f-aa17-267ca6975798/user_impersonation';
 
 /**
+ * The template secret the token is stored under. The template passes
  * `${{ secrets.azureDevOpsUserToken }}` to the `token` input of the `azure:*` steps that take one
  * (creating and starting the pipeline; docs/azure-devops.md).
- * `${{ secrets.azureDevOpsUserToken }}` to each `azure:*` step's `token` input.
  */
 export const AZURE_DEVOPS_USER_TOKEN_SECRET = 'azureDevOpsUserToken';
 
