@@ -74,29 +74,29 @@ export function createPortalCatalogRegisterAction(options: {
       'Registers the catalog file of the repository a template has just published, as the portal, when it is under one of the configured registerable locations',
     examples,
     schema: {
-      input: {
-        repoContentsUrl: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "The published repository's contents URL, as publish:azure and publish:github output it",
-            ),
-        catalogInfoUrl: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Instead of repoContentsUrl: the absolute URL of the catalog file',
-            ),
-        catalogInfoPath: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Path of the catalog file from the repository root; /catalog-info.yaml when left out',
-            ),
-      },
+      // One of the two, as the built-in catalog:register takes them: a schema that accepts
+      // neither would let a template step pass with no file at all.
+      input: z =>
+        z.union([
+          z.object({
+            repoContentsUrl: z
+              .string()
+              .describe(
+                "The published repository's contents URL, as publish:azure and publish:github output it",
+              ),
+            catalogInfoPath: z
+              .string()
+              .optional()
+              .describe(
+                'Path of the catalog file from the repository root; /catalog-info.yaml when left out',
+              ),
+          }),
+          z.object({
+            catalogInfoUrl: z
+              .string()
+              .describe('The absolute URL of the catalog file'),
+          }),
+        ]),
       output: {
         entityRef: z =>
           z
