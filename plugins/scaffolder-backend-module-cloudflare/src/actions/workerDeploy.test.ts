@@ -700,7 +700,7 @@ describe('cloudflare:worker:deploy', () => {
         cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
       ).toBe(true);
       expect(logLines.join('\n')).toContain(
-        `token: the token of ${WEB} (cloudflare.teamTokens)`,
+        `Token: the token of ${WEB} (cloudflare.teamTokens)`,
       );
     });
 
@@ -710,7 +710,7 @@ describe('cloudflare:worker:deploy', () => {
       expect(
         cf.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
       ).toBe(true);
-      expect(logLines.join('\n')).toContain("token: the portal's token");
+      expect(logLines.join('\n')).toContain("Token: the portal's token");
     });
 
     it("refuses a group with neither its own token nor the portal's, naming the settings", async () => {

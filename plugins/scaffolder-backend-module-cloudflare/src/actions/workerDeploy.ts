@@ -315,8 +315,9 @@ export function createCloudflareWorkerDeployAction(
         });
         plan.summary.forEach(log);
         log(
-          `Owner: ${identity.owner} (from the catalog entity ${identity.entityRef}); token: ${token.source}`,
+          `Owner: ${identity.owner} (from the catalog entity ${identity.entityRef})`,
         );
+        log(`Token: ${token.source}`);
 
         ctx.output('scriptName', input.scriptName);
         ctx.output('engine', plan.engine);
