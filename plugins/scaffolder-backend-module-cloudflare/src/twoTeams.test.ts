@@ -332,31 +332,37 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
     }
 
     it("by typing team-a's Worker name with their own group as the owner", async () => {
-      const error = await refused(() => deploy(BEN, {
-        name: 'shop-images',
-        owner: 'group:default/team-b',
-        pattern: 'images.example.com/*',
-      }));
+      const error = await refused(() =>
+        deploy(BEN, {
+          name: 'shop-images',
+          owner: 'group:default/team-b',
+          pattern: 'images.example.com/*',
+        }),
+      );
       expect(error).toBe(
         "InputError: owner group:default/team-b is not the owner of component:default/shop-images: the catalog names group:default/team-a. Leave owner out, or give the entity's owner",
       );
     });
 
     it("by redeploying team-a's entity", async () => {
-      const error = await refused(() => deploy(BEN, {
-        name: 'shop-images',
-        pattern: 'shop.example.com/*',
-      }));
+      const error = await refused(() =>
+        deploy(BEN, {
+          name: 'shop-images',
+          pattern: 'shop.example.com/*',
+        }),
+      );
       expect(error).toBe(
         'NotAllowedError: Only members of group:default/team-a, which owns component:default/shop-images in the catalog, may deploy its Worker; you are signed in as user:default/ben, a member of group:default/team-b. Ask a member of group:default/team-a to deploy it, or to add you to the group',
       );
     });
 
     it("by taking part of team-a's route with a more specific one", async () => {
-      const error = await refused(() => deploy(BEN, {
-        name: 'blog-images',
-        pattern: 'images.example.com/blog/*',
-      }));
+      const error = await refused(() =>
+        deploy(BEN, {
+          name: 'blog-images',
+          pattern: 'images.example.com/blog/*',
+        }),
+      );
       expect(error).toBe(
         "InputError: Route 'images.example.com/*' of the Worker script 'shop-images' in zone fedcba9876543210fedcba9876543210 matches some of the same URLs as 'images.example.com/blog/*' (the more specific route would take them). Pick another route, or ask a member of a takeover group to deploy with `takeover: true` once that is agreed",
       );
@@ -371,10 +377,12 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
         zone_name: 'example.com',
         environment: 'production',
       });
-      const error = await refused(() => deploy(BEN, {
-        name: 'blog-images',
-        pattern: 'cdn.example.com/*',
-      }));
+      const error = await refused(() =>
+        deploy(BEN, {
+          name: 'blog-images',
+          pattern: 'cdn.example.com/*',
+        }),
+      );
       expect(error).toBe(
         "InputError: The Custom Domain cdn.example.com serves the Worker script 'shop-images', and a route on that host would take its requests. Pick another route, or ask a member of a takeover group to deploy with `takeover: true` once that is agreed",
       );
