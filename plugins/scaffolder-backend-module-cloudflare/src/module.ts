@@ -41,8 +41,24 @@ export const scaffolderModuleCloudflare = createBackendModule({
       }) {
         const signingKeys = new SigningKeyVault({ cache });
         httpRouter.use(
-          createSigningKeyRouter({ vault: signingKeys, httpAuth }),
+          createSigningKeyRouter({
+            vault: signingKeys,
+            httpAuth,
+            page: {
+              authBaseUrl: await discovery.getExternalBaseUrl('auth'),
+              providers:
+                config.getOptionalConfig('auth.providers')?.keys() ?? [],
+              environment:
+                config.getOptionalString('auth.environment') ?? 'development',
+            },
+          }),
         );
+        // The page and its script hold no secret and are opened as a link, without a token;
+        // the POST that hands out the key checks the user's token itself.
+        httpRouter.addAuthPolicy({
+          path: SIGNING_KEY_REVEAL_PATH,
+          allow: 'unauthenticated',
+        });
         scaffolder.addActions(
           createCloudflareWorkerDeployAction({
             config,

@@ -301,11 +301,26 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
     const link = new URL(result.output.links![0].url!);
     const reveal = (user: string) =>
       request(backend.server)
-        .get(link.pathname)
+        .post(link.pathname)
         .set('Authorization', mockCredentials.user.header(user));
     const stored = cf.scripts
       .get('shop-images')!
       .versions[0].bindings.find(b => b.name === 'SIGNING_KEY')!.text;
+    // The link opens a page, without a token, that holds no key.
+    const page = await request(backend.server).get(link.pathname);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Show the signing key once');
+    expect(page.text).not.toContain(stored);
+    const script = await request(backend.server).get(
+      new URL('-/reveal.js', link).pathname,
+    );
+    expect(script.status).toBe(200);
+    expect(script.text).toContain("method: 'POST'");
+    // Without the user's token (the test backend's mock auth takes that as user:default/mock).
+    const anonymous = await request(backend.server).post(link.pathname);
+    expect(anonymous.status).toBe(404);
+    expect(anonymous.text).not.toContain(stored);
+
     expect((await reveal(BEN)).status).toBe(404);
     const shown = await reveal(ANN);
     expect(shown.status).toBe(200);
