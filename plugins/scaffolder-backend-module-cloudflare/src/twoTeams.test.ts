@@ -15,8 +15,11 @@ import knexFactory, { type Knex } from 'knex';
 import { setupServer } from 'msw/node';
 import {
   coreServices,
+  createBackendPlugin,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import express from 'express';
+import { chromium } from 'playwright-core';
 import {
   mockCredentials,
   mockServices,
@@ -105,6 +108,7 @@ spec:
         owner: { type: string }
         pattern: { type: string }
         takeover: { type: boolean }
+        rotate: { type: boolean }
   steps:
     - id: deploy
       action: cloudflare:worker:deploy
@@ -115,6 +119,7 @@ spec:
         accountId: '${ACCOUNT}'
         allowedOrigins: [assets.example.com]
         signUrls: true
+        rotateSigningKey: \${{ parameters.rotate }}
         takeover: \${{ parameters.takeover }}
         placement:
           type: route
@@ -125,6 +130,39 @@ spec:
       - title: Signing key (shown once)
         url: \${{ steps.deploy.output.signingKeyUrl }}
 `;
+
+/**
+ * The auth backend's refresh endpoint as the reveal page calls it (`GET /api/auth/<provider>/refresh`
+ * with the session cookie, answering `{ backstageIdentity: { token } }`), for the signed-in user the
+ * `session` cookie names. Tokens are the test backend's mock user tokens.
+ */
+const authStandIn = createBackendPlugin({
+  pluginId: 'auth',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        const router = express.Router();
+        router.get('/guest/refresh', (req, res) => {
+          const user = /(?:^|; )session=([a-z]+)/.exec(
+            req.headers.cookie ?? '',
+          )?.[1];
+          if (req.headers['x-requested-with'] !== 'XMLHttpRequest' || !user) {
+            res.status(401).json({ error: { message: 'not signed in' } });
+            return;
+          }
+          res.json({
+            backstageIdentity: {
+              token: mockCredentials.user.token(`user:default/${user}`),
+            },
+          });
+        });
+        httpRouter.use(router);
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
 
 describe('Workers of two teams, through the real scaffolder and catalog', () => {
   const server = setupServer();
@@ -186,6 +224,7 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
               ],
               takeoverGroups: ['group:default/platform-team'],
             },
+            auth: { environment: 'development', providers: { guest: {} } },
             catalog: {
               rules: [{ allow: ['Component', 'Group', 'User', 'Template'] }],
               locations: ['org.yaml', 'workers.yaml', 'template.yaml'].map(
@@ -198,6 +237,7 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
         catalogModuleTemplateKind,
         scaffolderPlugin,
         scaffolderModuleCloudflare,
+        authStandIn,
       ],
     });
 
@@ -241,6 +281,7 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
       pattern: string;
       owner?: string;
       takeover?: boolean;
+      rotate?: boolean;
     },
   ) {
     const created = await request(backend.server)
@@ -329,6 +370,92 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
     const again = await reveal(ANN);
     expect(again.status).toBe(404);
     expect(again.body.error.message).toContain('it was shown already');
+  });
+
+  it('keeps the key on a redeploy by the owning team, and links to no key', async () => {
+    const result = await deploy(ANN, {
+      name: 'shop-images',
+      pattern: 'images.example.com/*',
+    });
+    expect(result.status).toBe('completed');
+    expect(result.output.links?.[0]?.url).toBeUndefined();
+  });
+
+  it('shows a new key once in Chromium, on the page the task links to, only to the user who ran the task', async () => {
+    const result = await deploy(ANN, {
+      name: 'shop-images',
+      pattern: 'images.example.com/*',
+      rotate: true,
+    });
+    expect(result.status).toBe('completed');
+    const link = result.output.links![0].url!;
+    const versions = cf.scripts.get('shop-images')!.versions;
+    const stored = versions
+      .at(-1)!
+      .bindings.find(b => b.name === 'SIGNING_KEY')!.text;
+    expect(stored).not.toBe(
+      versions[0].bindings.find(b => b.name === 'SIGNING_KEY')!.text,
+    );
+
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      /** Opens the link as `user` (signed in through the session cookie, or not), presses the button. */
+      const open = async (user?: string) => {
+        const context = await browser.newContext();
+        if (user) {
+          await context.addCookies([
+            { name: 'session', value: user, url: new URL(link).origin },
+          ]);
+        }
+        const page = await context.newPage();
+        await page.goto(link);
+        await page
+          .getByRole('button', { name: 'Show the signing key once' })
+          .click();
+        const status = page.getByRole('status');
+        await status.filter({ hasText: /\S/ }).waitFor();
+        const shown = {
+          status: await status.textContent(),
+          key: (await page.locator('#key').isVisible())
+            ? await page.locator('#key').textContent()
+            : null,
+        };
+        await context.close();
+        return shown;
+      };
+
+      expect(await open()).toEqual({
+        status:
+          'You are not signed in to the portal in this browser: sign in, then open this link again.',
+        key: null,
+      });
+      expect(await open('ben')).toEqual({
+        status: expect.stringContaining('No signing key to show'),
+        key: null,
+      });
+      expect(await open('ann')).toEqual({
+        status:
+          'Copy the key now, to where your site signs image URLs. It is not shown again.',
+        key: stored,
+      });
+      expect(await open('ann')).toEqual({
+        status: expect.stringContaining('it was shown already'),
+        key: null,
+      });
+    } finally {
+      await browser.close();
+    }
   });
 
   describe("a team-b member cannot change team-a's Worker", () => {
