@@ -28,7 +28,10 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { http } from 'msw';
 import {
+  API,
+  cfError,
   createFakeCloudflare,
   type FakeCloudflareState,
 } from './__testUtils__/fakeCloudflare';
@@ -84,13 +87,13 @@ metadata: { name: tia }
 spec: { memberOf: [platform-team, team-b] }
 `;
 
-const worker = (name: string, owner: string) => `
+const worker = (name: string, owner: string, script = name) => `
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: ${name}
   annotations:
-    cloudflare.com/worker-name: ${name}
+    cloudflare.com/worker-name: ${script}
     cloudflare.com/account-id: '${ACCOUNT}'
 spec: { type: service, lifecycle: production, owner: ${owner} }
 `;
@@ -106,6 +109,7 @@ spec:
     - properties:
         name: { type: string }
         owner: { type: string }
+        script: { type: string }
         pattern: { type: string }
         takeover: { type: boolean }
         rotate: { type: boolean }
@@ -113,7 +117,7 @@ spec:
     - id: deploy
       action: cloudflare:worker:deploy
       input:
-        scriptName: \${{ parameters.name }}
+        scriptName: \${{ parameters.script or parameters.name }}
         entityRef: component:default/\${{ parameters.name }}
         owner: \${{ parameters.owner }}
         accountId: '${ACCOUNT}'
@@ -193,6 +197,10 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
         worker('blog-images', 'group:default/team-b'),
         worker('docs-images', 'group:default/team-b'),
         worker('news-images', 'team-b'),
+        worker('press-images', 'group:default/team-b'),
+        worker('tags-images', 'group:default/team-b'),
+        worker('race-images', 'group:default/team-a'),
+        worker('race-images-b', 'group:default/team-b', 'race-images'),
       ].join('\n---\n'),
     );
     fs.writeFileSync(path.join(dir, 'template.yaml'), template);
@@ -250,7 +258,7 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
         e => e.metadata.name,
       );
       if (
-        ['deploy-worker', 'news-images', 'tia', 'team-b'].every(n =>
+        ['deploy-worker', 'race-images-b', 'tia', 'team-b'].every(n =>
           names.includes(n),
         )
       )
@@ -278,6 +286,7 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
     user: string,
     values: {
       name: string;
+      script?: string;
       pattern: string;
       owner?: string;
       takeover?: boolean;
@@ -529,6 +538,94 @@ describe('Workers of two teams, through the real scaffolder and catalog', () => 
         "InputError: The Custom Domain cdn.example.com serves the Worker script 'shop-images', and a route on that host would take its requests. Pick another route, or ask a member of a takeover group to deploy with `takeover: true` once that is agreed",
       );
     });
+  });
+
+  it("refuses a Worker name that another entity's Worker has", async () => {
+    cf.scripts.set('press-images', {
+      tags: identityTags({
+        entityRef: 'component:default/press-kit',
+        uid: 'uid-of-press-kit',
+        owner: 'group:default/team-a',
+      }),
+      metadata: {},
+      versions: [],
+    });
+    const result = await deploy(BEN, {
+      name: 'press-images',
+      pattern: 'press.example.com/*',
+    });
+    expect(result.error).toBe(
+      "InputError: Worker script 'press-images' in account 0123456789abcdef0123456789abcdef belongs to the catalog entity component:default/press-kit, not component:default/press-images. Pick another name, or ask a member of a takeover group who is also a member of group:default/team-b to deploy with `takeover: true` after checking that the script may be replaced",
+    );
+  });
+
+  it('lets only one of two teams that create the same Worker name at once have it', async () => {
+    // Both tasks read "no such script" before either claims the name.
+    let reads = 0;
+    let release: () => void = () => {};
+    const bothRead = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const notYet = async () => {
+      reads += 1;
+      if (reads === 2) release();
+      await bothRead;
+      return cfError(404, 10007, 'This Worker does not exist on your account.');
+    };
+    const settings = `${API}/accounts/${ACCOUNT}/workers/scripts/race-images/script-settings`;
+    server.use(
+      http.get(settings, notYet, { once: true }),
+      http.get(settings, notYet, { once: true }),
+    );
+    const [ann, ben] = await Promise.all([
+      deploy(ANN, { name: 'race-images', pattern: 'race-a.example.com/*' }),
+      deploy(BEN, {
+        name: 'race-images-b',
+        script: 'race-images',
+        pattern: 'race-b.example.com/*',
+      }),
+    ]);
+    const outcomes = [ann, ben].map(r => r.status).sort();
+    expect(outcomes).toEqual(['completed', 'failed']);
+    const loser = ann.status === 'failed' ? ann : ben;
+    expect(loser.error).toMatch(
+      /^InputError: Worker script 'race-images' in account \w+ belongs to the catalog entity component:default\/race-images(-b)?, not component:default\/race-images(-b)?\. /,
+    );
+    expect(
+      cf.requests.filter(
+        r => r.method === 'POST' && r.path.endsWith('/workers/workers'),
+      ).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      cf.routes.filter(r => r.script === 'race-images').map(r => r.pattern),
+    ).toHaveLength(1);
+  });
+
+  it('refuses a Worker whose other tags leave no room for the marks, naming them', async () => {
+    // Five tags of the team's own and the three identity marks: the route's mark would be a ninth.
+    cf.scripts.set('tags-images', {
+      tags: [
+        'team:b',
+        'cost:images',
+        'tier:1',
+        'env:prod',
+        'pager:on',
+        ...identityTags({
+          entityRef: 'component:default/tags-images',
+          uid: await uid('tags-images'),
+          owner: 'group:default/team-b',
+        }),
+      ],
+      metadata: {},
+      versions: [],
+    });
+    const result = await deploy(BEN, {
+      name: 'tags-images',
+      pattern: 'tags.example.com/*',
+    });
+    expect(result.error).toBe(
+      "InputError: Worker script 'tags-images' would have 9 tags, over Cloudflare's limit of 8: the portal needs 4 of them. Remove 1 of the other tags (team:b, cost:images, tier:1, env:prod, pager:on) from the script",
+    );
   });
 
   describe('a name reused by a deleted entity’s successor', () => {
