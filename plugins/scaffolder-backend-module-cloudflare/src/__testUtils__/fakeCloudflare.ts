@@ -59,6 +59,8 @@ export interface FakeCloudflareState {
   token: string;
   accountId: string;
   zoneId: string;
+  /** The zone's name (`example.com`); a route must be on a host of it. */
+  zoneName: string;
   /** The account's workers.dev subdomain; undefined when it never registered one. */
   accountSubdomain?: string;
   scripts: Map<string, FakeScript>;
@@ -122,11 +124,14 @@ export function createFakeCloudflare(options: {
   token: string;
   accountId: string;
   zoneId: string;
+  /** Default `example.com`. */
+  zoneName?: string;
   accountSubdomain?: string;
   r2Buckets?: string[];
 }): { state: FakeCloudflareState; handlers: HttpHandler[] } {
   const state: FakeCloudflareState = {
     ...options,
+    zoneName: options.zoneName ?? 'example.com',
     r2Buckets: new Set(options.r2Buckets ?? []),
     scripts: new Map(),
     workersDev: new Map(),
@@ -485,6 +490,17 @@ export function createFakeCloudflare(options: {
         // https://developers.cloudflare.com/workers/configuration/routing/routes/
         const same = (p: string) =>
           p.replace(/^https?:\/\//i, '').toLowerCase();
+        // "Route patterns must include your zone" (same page): the host is the zone or below it.
+        const host = same(body.pattern)
+          .split('/')[0]
+          .replace(/^\*\.?/, '');
+        if (host !== state.zoneName && !host.endsWith(`.${state.zoneName}`)) {
+          return cfError(
+            400,
+            10022,
+            `The route pattern ${body.pattern} is not on the zone ${state.zoneName}.`,
+          );
+        }
         if (state.routes.some(r => same(r.pattern) === same(body.pattern))) {
           return cfError(
             409,
