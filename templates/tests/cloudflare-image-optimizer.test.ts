@@ -370,7 +370,7 @@ describe('cloudflare-image-optimizer', () => {
       expect(result.steps.map(s => s.action)).toEqual([
         'fetch:template',
         'publish:github',
-        'catalog:register',
+        'portal:catalog:register',
         'cloudflare:worker:deploy',
       ]);
       expect(JSON.stringify(result.body)).not.toContain(API_TOKEN);
