@@ -129,7 +129,7 @@ describe('buildExploreUrl', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.matchers).toEqual([
       { name: 'namespace', op: '=', value: 'dashboards' },
-      { name: 'app', op: '=', value: app },
+      { name: 'service_name', op: '=', value: app },
     ]);
   });
 
