@@ -238,6 +238,10 @@ export function alertRulesFor(
     labels: {
       severity: rule.severity,
       [ALERT_NAME_LABEL]: rule.alert,
+      // Every alert of the rule then carries the entity's labels, also the DatasourceNoData and
+      // DatasourceError alerts Grafana raises without series: the alerts card finds them too.
+      namespace: target.namespace,
+      app: target.app,
       [MARK_LABEL]: PORTAL_MARK,
       [ENTITY_LABEL]: target.entityRef,
     },
