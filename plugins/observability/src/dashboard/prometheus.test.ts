@@ -12,8 +12,8 @@
 import http from 'http';
 import { AddressInfo } from 'net';
 import { join } from 'path';
-import { writeFileSync } from 'fs';
-import { stringify } from 'yaml';
+import { readFileSync, writeFileSync } from 'fs';
+import { parse, stringify } from 'yaml';
 import {
   ALERT_RULES,
   DASHBOARD_PANELS,
@@ -37,6 +37,18 @@ import {
 } from '../__testUtils__/kubePrometheusStack';
 
 jest.setTimeout(90_000);
+
+/** The PodMonitor labels the service template's form gives by default. */
+const TEMPLATE_PODMONITOR_LABELS: Record<string, string> = parse(
+  readFileSync(
+    join(
+      __dirname,
+      '../../../../templates/python-dashboard-service/template.yaml',
+    ),
+    'utf8',
+  ),
+).spec.parameters.find((page: any) => page.properties?.podMonitorLabels)
+  .properties.podMonitorLabels.default;
 
 const NAMESPACE = 'dashboards';
 const APP = 'sales-dashboard';
@@ -240,7 +252,7 @@ beforeAll(async () => {
     target('shop', 'cart-6f7d8c9b-evicted', 'cart', 'Failed', closedAddress),
     target(NAMESPACE, 'unselected-1-x', 'unselected', 'Running'),
   ];
-  const release = { release: KPS_RELEASE };
+  const release = TEMPLATE_PODMONITOR_LABELS;
   const podMonitors = [
     podMonitorOf(NAMESPACE, APP, release),
     podMonitorOf('failing', 'broken', release),
@@ -360,6 +372,10 @@ describe('dashboard PromQL on a real Prometheus', () => {
     const res = await query(attack);
     expect(res.status).toBe('success');
     expect(res.data.result).toEqual([]);
+  });
+
+  it("gives PodMonitors by default the label a kube-prometheus-stack release's Prometheus selects", () => {
+    expect(TEMPLATE_PODMONITOR_LABELS).toEqual({ release: KPS_RELEASE });
   });
 
   it('returns nothing for a PodMonitor the stack does not select (no release label)', async () => {
