@@ -80,6 +80,11 @@ describeImage(`the portal image ${IMAGE}`, () => {
   let box: ImageContainer;
 
   beforeAll(() => {
+    if (process.getuid?.() !== 0) {
+      throw new Error(
+        'the image tests run the image with buildah, which needs root here: run them as root (scripts/test.sh does)',
+      );
+    }
     box = createContainer(IMAGE!);
   });
   afterAll(() => box?.remove());

@@ -9,6 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { freePort, type BackendProcess } from './backendProcess';
 
 /** The image's OCI configuration (`buildah inspect`, OCIv1.config). */
 export interface ImageConfig {
@@ -241,8 +242,7 @@ export async function startImageBackend(
     writable?: string[];
     timeoutMs?: number;
   },
-): Promise<import('./backendProcess').BackendProcess> {
-  const { freePort } = await import('./backendProcess');
+): Promise<BackendProcess> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const baseUrl = `http://127.0.0.1:${port}`;
