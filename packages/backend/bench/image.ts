@@ -86,7 +86,7 @@ async function measure(
   };
 }
 
-function describe(result: Result) {
+function report(result: Result) {
   console.log(
     `${result.name}: ready in ${(result.readyMs / 1000).toFixed(
       1,
@@ -163,7 +163,7 @@ async function main() {
   const results: Result[] = [];
   for (const variant of variants) {
     const result = await measure(variant, users, views);
-    describe(result);
+    report(result);
     results.push(result);
   }
 
