@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (browser tests),
-# PostgreSQL (the production database path), Prometheus (the dashboard's PromQL) and Python
-# (the generated service's code).
+# PostgreSQL (the production database path), Prometheus (the dashboard's PromQL), Python
+# (the generated service's code), and buildah and debootstrap (the portal's image, built from the
+# Dockerfile on a base assembled here: scripts/image-base.sh).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -11,6 +12,8 @@ command -v git >/dev/null 2>&1 || need+=(git)
 # The service template's tests compile and run the generated Python app's metrics module.
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "system-deps: missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}" >&2
