@@ -7,6 +7,10 @@ import {
   componentEntityV1alpha1Validator,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Ajv from 'ajv';
 import { ALERT_RULES } from '@internal/plugin-observability-common';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
@@ -553,6 +557,29 @@ describe.each([
     );
     for (const page of pages) {
       expect(files.has(`docs/${page}`)).toBe(true);
+    }
+  });
+
+  it('generates TechDocs that MkDocs builds as the portal does, without the techdocs-core plugin', () => {
+    // Debian's mkdocs and mkdocs-material (scripts/system-deps.sh), the local TechDocs builder.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'service-docs-'));
+    try {
+      for (const [file, text] of files) {
+        if (file !== 'mkdocs.yml' && !file.startsWith('docs/')) continue;
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      execFileSync('mkdocs', ['build', '--strict', '-q', '-d', 'site'], {
+        cwd: dir,
+        stdio: 'pipe',
+      });
+      const index = fs.readFileSync(path.join(dir, 'site/index.html'), 'utf8');
+      expect(index).toContain(values.name);
+      expect(fs.existsSync(path.join(dir, 'site/operations/index.html'))).toBe(
+        true,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -208,7 +208,7 @@ export function EntityPodHealthCard() {
   const { entity } = useEntity();
   const classes = useStyles();
   const entityRoute = useRouteRef(entityRouteRef);
-  const { loading, error, summary } = usePodHealth(entity);
+  const { loading, error, summary, noClusters } = usePodHealth(entity);
 
   const tabLink = `${entityRoute(entityRouteParams(entity))}/kubernetes`;
   const footer = <Link to={tabLink}>Kubernetes tab</Link>;
@@ -254,7 +254,14 @@ export function EntityPodHealthCard() {
           />
         )}
         {summary.workloads.length === 0 &&
-          summary.clusterErrors.length === 0 && (
+          summary.clusterErrors.length === 0 &&
+          (noClusters ? (
+            <EmptyState
+              missing="info"
+              title="No Kubernetes cluster connected"
+              description="This portal has no cluster configured, so it cannot show pods. To connect one, add kubernetes.clusterLocatorMethods to app-config.local.yaml (locally, `kubectl proxy` and type: localKubectlProxy; the README's Kubernetes section)."
+            />
+          ) : (
             <EmptyState
               missing="data"
               title="No pods"
@@ -268,7 +275,7 @@ export function EntityPodHealthCard() {
                 selector.annotation
               }.`}
             />
-          )}
+          ))}
         {summary.workloads.map(w => (
           <Workload
             key={`${w.cluster}/${w.kind}/${w.name}`}
