@@ -186,7 +186,7 @@ describe.each([
       // The pipeline's steps (pythonDashboardService.pipeline.test.ts).
       'azure:pipeline:ensure',
       'azure:pipeline:authorize',
-      ...(host === 'github.com' ? [] : ['azure:repo:build-validation']),
+      'azure:repo:build-validation',
       'azure:pipeline:start',
     ]);
     const ajv = new Ajv({ strict: false, allErrors: true });
