@@ -442,10 +442,13 @@ describe.each([
       metadata: expect.objectContaining({
         name,
         namespace,
-        labels: expect.objectContaining({
+        // The labels the cluster's Prometheus selects PodMonitors by, as given in the form.
+        labels: {
           'app.kubernetes.io/name': name,
           'backstage.io/kubernetes-id': name,
-        }),
+          'app.kubernetes.io/component': 'dashboard',
+          ...values.podMonitorLabels,
+        },
       }),
       spec: {
         // Selects exactly the Deployment's pods.
