@@ -5,3 +5,12 @@
  */
 export * from './lib/poller';
 export * from './lib/config';
+export * from './checks/types';
+export * from './checks/target';
+export * from './checks/built';
+export * from './checks/deployed';
+export * from './checks/prometheus';
+export * from './checks/loki';
+export * from './checks/dashboard';
+export * from './checks/sources';
+export * from './checks/runChecks';

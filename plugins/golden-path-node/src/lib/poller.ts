@@ -51,6 +51,12 @@ export type WaitOutcome<T extends JsonValue> =
   | { passed: true; value: T; resumed: boolean }
   | { passed: false; evidence: string; waitedMs: number; timeoutMs: number };
 
+class TimedOut extends Error {
+  constructor() {
+    super('The stage did not pass in time');
+  }
+}
+
 /**
  * Waits until `probe` passes or the stage's time is up, through checkpoints:
  *
@@ -111,12 +117,6 @@ export async function waitFor<T extends JsonValue>(
     return last;
   }
   return { passed: true, value: value as T, resumed };
-}
-
-class TimedOut extends Error {
-  constructor() {
-    super('The stage did not pass in time');
-  }
 }
 
 /** The deadline of the round in progress, or of a new round when the stored ones are over. */
