@@ -208,4 +208,19 @@ describe('azure:repo:build-validation', () => {
         .map(c => c.query.continuationToken),
     ).toEqual([undefined, '1']);
   });
+
+  it('leaves an optional policy of its pipeline as it is, and warns that pull requests can complete without a run', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(createTestActionContext({ input }).ctx as any);
+    state.policies[0].isBlocking = false;
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(state.policies).toHaveLength(1);
+    expect(run.logLines.join('\n')).toContain(
+      "warn: The build-validation policy 101 on refs/heads/main of 'sales-dashboard' is optional",
+    );
+  });
 });

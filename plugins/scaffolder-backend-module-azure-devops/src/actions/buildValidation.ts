@@ -18,6 +18,8 @@ export const BUILD_VALIDATION_POLICY_TYPE =
 /** A policy configuration as Policy Configurations - List answers. */
 interface PolicyConfiguration {
   id: number;
+  isEnabled?: boolean;
+  isBlocking?: boolean;
   type: { id: string };
   settings?: { buildDefinitionId?: number };
 }
@@ -126,6 +128,16 @@ export function createAzureBuildValidationAction(options: {
             p => p.settings?.buildDefinitionId === pipelineId,
           );
           if (same) {
+            if (same.isEnabled === false || same.isBlocking === false) {
+              // Someone made it optional or turned it off; the portal leaves policies it finds alone.
+              ctx.logger.warn(
+                `The build-validation policy ${
+                  same.id
+                } on ${refName} of '${repository}' is ${
+                  same.isEnabled === false ? 'disabled' : 'optional'
+                }: pull requests can complete without a passing run. Make it required in the branch policies of ${branch} if that was not intended.`,
+              );
+            }
             return { policyId: same.id, created: false };
           }
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/policy/configurations/create?view=azure-devops-rest-7.1

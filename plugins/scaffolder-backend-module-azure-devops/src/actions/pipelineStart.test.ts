@@ -122,5 +122,20 @@ describe('azure:pipeline:start', () => {
     await action.handler(run.ctx as any);
 
     expect(run.outputs).toMatchObject({ runId: 9, started: false });
+    expect(run.logLines.join('\n')).toContain('Latest run 9 (succeeded)');
+  });
+
+  it('says the first run failed and what to do when the pipeline has only a failed run', async () => {
+    const state = withPipeline();
+    state.runs
+      .get(101)!
+      .push({ id: 5, name: '5', state: 'completed', result: 'failed' });
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(run.logLines.join('\n')).toContain(
+      'Latest run 5 (failed): https://dev.azure.com/contoso/dashboards/_build/results?buildId=5 — fix what failed and run the pipeline again in Azure DevOps',
+    );
   });
 });

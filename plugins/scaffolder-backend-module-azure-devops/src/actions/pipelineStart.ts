@@ -15,6 +15,8 @@ interface Run {
   id: number;
   name?: string;
   state?: string;
+  /** Set once completed: `succeeded`, `failed`, `canceled`. */
+  result?: string;
   _links?: { web?: { href?: string } };
 }
 
@@ -115,6 +117,7 @@ export function createAzurePipelineStartAction(options: {
               run._links?.web?.href ??
               client.webUrl(`_build/results?buildId=${run.id}`),
             started: !latest,
+            latestState: latest ? latest.result ?? latest.state ?? '' : '',
           };
         },
       });
@@ -122,7 +125,15 @@ export function createAzurePipelineStartAction(options: {
       ctx.logger.info(
         result.started
           ? `Started run ${result.runId} of pipeline ${pipelineId} on ${branch}: ${result.runUrl}`
-          : `Pipeline ${pipelineId} has run before; started none. Latest run ${result.runId}: ${result.runUrl}`,
+          : `Pipeline ${pipelineId} has run before; started none. Latest run ${
+              result.runId
+            }${result.latestState ? ` (${result.latestState})` : ''}: ${
+              result.runUrl
+            }${
+              result.latestState === 'failed'
+                ? ' — fix what failed and run the pipeline again in Azure DevOps'
+                : ''
+            }`,
       );
       ctx.output('runId', result.runId);
       ctx.output('runUrl', result.runUrl);
