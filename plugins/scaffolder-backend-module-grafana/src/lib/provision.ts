@@ -96,6 +96,11 @@ async function ensureFolder(
       return { uid: folder.uid, title, change: 'created' };
     } catch (error) {
       if (!(isError(error) && error.name === 'ConflictError')) throw error;
+      // Another run may have created the owner's folder meanwhile: then that is the one.
+      const created = await api.getFolder(folder.uid);
+      if (created) {
+        return { uid: created.uid, title: created.title, change: 'unchanged' };
+      }
     }
   }
   throw new ConflictError(
