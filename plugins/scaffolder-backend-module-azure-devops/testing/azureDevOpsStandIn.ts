@@ -137,6 +137,11 @@ export interface StandInRun {
   createdDate?: string;
   refName?: string;
   requestedBy?: string;
+  /**
+   * The run's timeline records (stages, jobs, tasks linked by `parentId`, with `result`, `log`
+   * and `issues`), as Timeline - Get answers them; a test sets them when it completes a run.
+   */
+  timeline?: Record<string, unknown>[];
 }
 
 /** The stand-in's state; tests read it to see what was created. @public */
@@ -448,7 +453,7 @@ const BUILD_POLICY = '0609b952-1397-4640-95ec-e00a01b2c241';
 const BRANCH_CONTROL_DEFINITION = '86b05a0c-73e6-4f7d-b3cf-e38f3b39a75b';
 
 function shapeRun(projectUrl: string, pipelineId: number, r: StandInRun) {
-  const { requestedBy: _r, refName: _b, ...run } = r;
+  const { requestedBy: _r, refName: _b, timeline: _t, ...run } = r;
   return {
     ...run,
     pipeline: { id: pipelineId },
@@ -932,6 +937,45 @@ const ROUTES: Route[] = [
       };
       runs.push(run);
       return { status: 200, body: shapeRun(projectUrl, pipelineId, run) };
+    },
+  },
+  {
+    method: 'GET',
+    path: /^build\/builds\/(\d+)\/timeline$/,
+    version: { released: '7.1' },
+    reference: `${REST}/build/timeline/get${V}`,
+    permission: member,
+    handle: ({ state, match, projectUrl }) => {
+      const buildId = Number(match[1]);
+      const run = [...state.runs.values()].flat().find(r => r.id === buildId);
+      if (!run) {
+        // Builds of another project or deleted ones answer as not found.
+        return error(
+          404,
+          `The requested build ${buildId} could not be found.`,
+          'BuildNotFoundException',
+        );
+      }
+      return {
+        status: 200,
+        body: {
+          id: `${buildId}`,
+          records: (run.timeline ?? []).map(r => ({
+            ...r,
+            ...(r.log
+              ? {
+                  log: {
+                    ...(r.log as object),
+                    url: `${projectUrl}/_apis/build/builds/${buildId}/logs/${
+                      (r.log as { id: number }).id
+                    }`,
+                  },
+                }
+              : {}),
+          })),
+          url: `${projectUrl}/_apis/build/builds/${buildId}/Timeline`,
+        },
+      };
     },
   },
 ];

@@ -8,14 +8,14 @@ import {
   useKubernetesObjects,
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
-import type { EventObject } from '../lib/kubernetesObjects';
+import type { EventObject } from '@internal/plugin-kubernetes-common';
 import {
   PodEvents,
   PodHealthSummary,
   podKey,
   podsNeedingEvents,
   summarizePodHealth,
-} from '../lib/summary';
+} from '@internal/plugin-kubernetes-common';
 
 /** How often the card refreshes, like the Kubernetes tab does. */
 const REFRESH_MS = 30_000;

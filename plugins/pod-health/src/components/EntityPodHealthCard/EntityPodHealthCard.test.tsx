@@ -19,8 +19,8 @@ import {
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import { EntityPodHealthCard } from './EntityPodHealthCard';
-import { KUBERNETES_STAND_IN_RECORDED_AT } from '../../../testing/kubernetesStandIn';
-import { podKey } from '../../lib/summary';
+import { KUBERNETES_STAND_IN_RECORDED_AT } from '@internal/plugin-kubernetes-common/testing';
+import { podKey } from '@internal/plugin-kubernetes-common';
 import {
   salesDashboard,
   salesDashboardBySelector,
@@ -30,7 +30,7 @@ import {
   oomkilledEventsByPod,
   responseFor,
   unreachable,
-} from '../../__fixtures__/responses';
+} from '@internal/plugin-kubernetes-common/testing';
 
 const authProviders: KubernetesAuthProvidersApi = {
   decorateRequestBodyForAuth: async (_provider, body) => body,

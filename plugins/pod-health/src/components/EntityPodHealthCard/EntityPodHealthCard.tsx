@@ -20,11 +20,20 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { usePodHealth } from '../../hooks/usePodHealth';
-import { podSelectorOf } from '../../lib/podSelector';
-import type { PodProblem } from '../../lib/problems';
-import { RECENT_WINDOW } from '../../lib/recent';
-import type { HealthStatus, WorkloadHealth } from '../../lib/summary';
-import { formatAge, formatReady, formatRestarts, formatRun } from './format';
+import { podSelectorOf } from '@internal/plugin-kubernetes-common';
+import type { PodProblem } from '@internal/plugin-kubernetes-common';
+import { RECENT_WINDOW } from '@internal/plugin-kubernetes-common';
+import type {
+  HealthStatus,
+  WorkloadHealth,
+} from '@internal/plugin-kubernetes-common';
+import {
+  formatAge,
+  formatEarlierFailures,
+  formatReady,
+  formatRestarts,
+  formatRun,
+} from './format';
 import { ProblemLogsDialog } from './ProblemLogsDialog';
 
 const useStyles = makeStyles(theme => ({
@@ -146,6 +155,17 @@ function Workload(props: {
             </Typography>
           </>
         )}
+        {workload.earlierFailedRuns &&
+          workload.earlierFailedRuns.length > 0 && (
+            <>
+              <Typography variant="body2" color="textSecondary">
+                Earlier runs
+              </Typography>
+              <Typography variant="body2">
+                {formatEarlierFailures(workload.earlierFailedRuns)}
+              </Typography>
+            </>
+          )}
         <Typography variant="body2" color="textSecondary">
           Restarts
         </Typography>
