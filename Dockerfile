@@ -53,6 +53,11 @@ RUN yarn workspaces focus backend --production \
     && yarn cache clean --all
 
 FROM ${NODE_IMAGE}
+ARG NODE_IMAGE
+# Where the image came from; the pipeline's Docker task adds the repository and commit.
+LABEL org.opencontainers.image.title="golden-path-portal" \
+      org.opencontainers.image.description="The golden-path developer portal (Backstage): backend bundle and app" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
 ENV NODE_ENV=production
 # tini reaps the processes the scaffolder spawns and forwards SIGTERM, so a rolling update lets
 # running requests finish.

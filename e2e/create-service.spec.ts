@@ -180,14 +180,15 @@ test('a developer creates a dashboard service from the form, gets its repository
   await expect(
     page.getByText('Finished step Set up its Grafana dashboard and alerts'),
   ).toBeVisible();
-  for (const skipped of ['publish-azure', 'build-validation']) {
-    await logSearch.fill(`Skipping step ${skipped}`);
-    await expect(
-      page.getByText(
-        `Skipping step ${skipped} because its if condition was false`,
-      ),
-    ).toBeVisible();
-  }
+  await logSearch.fill('Skipping step publish-azure');
+  await expect(
+    page.getByText(
+      'Skipping step publish-azure because its if condition was false',
+    ),
+  ).toBeVisible();
+  // A GitHub repository's pull requests run the pipeline from its pr: trigger: no branch policy.
+  await logSearch.fill('no branch policy needed');
+  await expect(page.getByText(/no branch policy needed/)).toBeVisible();
   await logSearch.fill('Grafana provisioning is not configured');
   await expect(
     page.getByText(/warn: Grafana provisioning is not configured/),
@@ -222,8 +223,9 @@ test('a developer creates a dashboard service from the form, gets its repository
   await screenshot(page, testInfo, '5-task-finished');
 
   // What Azure DevOps was asked to change: the pipeline on the GitHub repository through the
-  // GitHub connection, the environment, the pipeline's permissions on the three connections and
-  // the environment, and one run of main. No branch policy: GitHub runs pull requests itself.
+  // GitHub connection, the environment, the branch-control checks, the pipeline's permissions on
+  // the three connections and the environment, and one run of main. No branch policy: GitHub
+  // runs pull requests itself.
   const azureRequests: RecordedRequest[] = await (
     await fetch(`${AZURE_DEVOPS_URL}/_stand-in/requests`)
   ).json();
@@ -263,6 +265,19 @@ test('a developer creates a dashboard service from the form, gets its repository
         description: 'Created by the portal for the pipelines of its services.',
       },
     },
+    // Only runs of main may use the registry and Kubernetes connections and the environment.
+    ...['endpoint', 'endpoint', 'environment'].map(type => ({
+      method: 'POST',
+      path: 'pipelines/checks/configurations',
+      body: expect.objectContaining({
+        resource: expect.objectContaining({ type }),
+        settings: expect.objectContaining({
+          inputs: expect.objectContaining({
+            allowedBranches: 'refs/heads/main',
+          }),
+        }),
+      }),
+    })),
     ...['endpoint/*', 'endpoint/*', 'endpoint/*', 'environment/1'].map(
       resource => ({
         method: 'PATCH',

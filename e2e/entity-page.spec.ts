@@ -126,6 +126,8 @@ test('the Observability tab embeds the Grafana panels of the service', async ({
       orgId: '1',
       'var-datasource': 'Prometheus',
       'var-loki': 'Loki',
+      // Always passed: the dashboard's hidden text boxes keep exactly what the URL gives.
+      'var-cluster': '',
       'var-namespace': 'dashboards',
       'var-app': 'sales-dashboard',
       from: 'now-1h',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect } from '@playwright/test';
 
-/** Signs in as the catalog User `guest` (the only local sign-in) and waits for the catalog. */
+/** Signs in as the catalog User `guest` (the only local sign-in) and waits for the home page. */
 export async function signInAsGuest(page: Page): Promise<void> {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();

@@ -1,34 +1,47 @@
 import { expect, test } from '@playwright/test';
-import { signInAsGuest } from './helpers';
+import { screenshot, signInAsGuest } from './helpers';
 
-test('a guest signs in and sees the catalog with the portal itself', async ({
+test('a guest signs in on the home page, whose links go where they say', async ({
   page,
 }, testInfo) => {
   await page.goto('/');
   await expect(page.getByText('Guest', { exact: true }).first()).toBeVisible();
   await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'The golden path' }),
+  ).toBeVisible();
+  await screenshot(page, testInfo, 'home');
 
+  // The catalog opens on every service, the example another team owns among them.
+  await page.getByRole('link', { name: 'Find a service' }).click();
+  await expect(page).toHaveURL(/\/catalog(\?.*)?$/);
   await expect(
     page.getByRole('link', { name: 'Golden Path Portal' }),
   ).toBeVisible();
-  // The catalog opens on what the guest's team owns; the example service is another team's.
-  await expect(
-    page.getByRole('link', { name: 'Sales dashboard' }),
-  ).toBeHidden();
-  await page.getByRole('menuitem', { name: /^All/ }).click();
   await expect(
     page.getByRole('link', { name: 'Sales dashboard' }),
   ).toBeVisible();
-  await page.screenshot({
-    path: testInfo.outputPath('catalog.png'),
-    fullPage: true,
-  });
+  await screenshot(page, testInfo, 'catalog');
   await page.screenshot({ path: 'e2e-artifacts/catalog.png', fullPage: true });
+
+  // The sidebar's Catalog goes back to the list from an entity page, the logo goes home.
+  await page.getByRole('link', { name: 'Sales dashboard' }).click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/sales-dashboard/,
+  );
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/catalog(\?.*)?$/);
+  await page.getByRole('link', { name: 'Home', exact: true }).first().click();
+  await expect(
+    page.getByRole('heading', { name: 'The golden path' }),
+  ).toBeVisible();
 });
 
 test('the home page says where the golden path starts', async ({ page }) => {
   await signInAsGuest(page);
-  await page.goto('/home');
   await expect(
     page.getByRole('heading', { name: 'The golden path' }),
   ).toBeVisible();

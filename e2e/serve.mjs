@@ -2,7 +2,7 @@
 // SQLite directory, the app's production build served by the backend on E2E_PORT. Before it, the
 // stand-ins the e2e config points the backend at:
 // - a GitHub host (e2e/git-host-stand-in.mjs) on E2E_GIT_PORT, for the github.com integration;
-// - a Kubernetes API server (plugins/pod-health/testing) replaying E2E_KUBERNETES_SCENARIO
+// - a Kubernetes API server (plugins/kubernetes-common/testing) replaying E2E_KUBERNETES_SCENARIO
 //   (default `healthy`) for the sales-dashboard pods, as the cluster `aks-production`;
 // - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards;
 // - Azure DevOps (plugins/scaffolder-backend-module-azure-devops/testing) on E2E_AZURE_DEVOPS_PORT,
@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKubernetesStandIn } from '../plugins/pod-health/testing/kubernetesStandIn.ts';
+import { startKubernetesStandIn } from '../plugins/kubernetes-common/testing/kubernetesStandIn.ts';
 import { startAzureDevOpsStandIn } from '../plugins/scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn.ts';
 import { startGitHost } from './git-host-stand-in.mjs';
 import { startGrafanaStandIn } from './grafana-stand-in.mjs';

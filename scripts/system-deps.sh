@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium (browser tests),
-# PostgreSQL (the production database path), Prometheus (the dashboard's PromQL) and Python
-# (the generated service's code).
+# PostgreSQL (the production database path), Prometheus (the dashboard's PromQL), Python
+# (the generated service's code), buildah and debootstrap (the portal's image, built from the
+# Dockerfile on a base assembled here: scripts/image-base.sh), and mkdocs with mkdocs-material
+# (TechDocs).
+#
+# `system-deps.sh docs` installs only what TechDocs builds the docs with locally (Debian's mkdocs and
+# mkdocs-material), for `start.sh`; without root it says what to install and lets the portal start.
 set -euo pipefail
 need=()
+# TechDocs builds docs locally with mkdocs and the Material theme (techdocs.generator.runIn: local).
+command -v mkdocs >/dev/null 2>&1 || need+=(mkdocs)
+/usr/bin/python3 -c 'import material' 2>/dev/null || need+=(mkdocs-material)
+if [ "${1:-}" = docs ]; then
+  if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
+    echo "system-deps: TechDocs needs Debian's ${need[*]} to build docs locally; install them as root: apt-get install -y ${need[*]}" >&2
+    exit 0
+  fi
+fi
+if [ "${1:-}" != docs ]; then
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
@@ -11,6 +26,9 @@ command -v git >/dev/null 2>&1 || need+=(git)
 # The service template's tests compile and run the generated Python app's metrics module.
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "system-deps: missing Debian packages: ${need[*]}; install them as root: apt-get install -y ${need[*]}" >&2

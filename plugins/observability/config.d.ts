@@ -36,6 +36,12 @@ export interface Config {
         /** Grafana organization id. Defaults to 1. */
         orgId?: number;
         /**
+         * The `cluster` label value of the services' series in this Grafana (where several
+         * clusters feed one Prometheus); an entity may name another with the annotation
+         * `observability/cluster`. Empty (the default): series without a `cluster` label.
+         */
+        cluster?: string;
+        /**
          * Uid of the service overview dashboard, used by entities without the
          * `observability/grafana-dashboard` annotation.
          */

@@ -5,14 +5,11 @@ import { parse as parseYaml } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
+import { routeUrl } from '@internal/plugin-scaffolder-backend-module-cloudflare';
 
 const templateDir = path.resolve(__dirname, '../cloudflare-image-optimizer');
 
-const SIGNING_KEY = 'k3y-for-signing-image-urls-0123456789abcdef';
 const API_TOKEN = 'portal-token-0123456789abcdefghijklmnop';
-
-/** The form sends asterisks in place of a Secret field's value and the value as a secret. */
-const masked = (secret: string) => '*'.repeat(secret.length);
 
 const routeValues = {
   name: 'shop-images',
@@ -29,7 +26,6 @@ const routeValues = {
   maxPixels: 12000000,
   originTimeoutMs: 10000,
   signUrls: true,
-  signingKey: masked(SIGNING_KEY),
   repoUrl: 'github.com?owner=acme&repo=shop-images',
 };
 
@@ -117,7 +113,7 @@ describe('cloudflare-image-optimizer', () => {
         'originTimeoutMs',
         'derivativesBucket',
       ],
-      ['signUrls', 'signingKey'],
+      ['signUrls'],
       ['repoUrl'],
     ]);
     const workersDevPages = formFields(templateDir, workersDevValues);
@@ -216,16 +212,6 @@ describe('cloudflare-image-optimizer', () => {
         "'R2 bucket for transformed images (optional)' must be an R2 bucket name: 3 to 64 lower-case letters, digits and dashes, not starting or ending with a dash",
       ],
     },
-    {
-      title: 'a short signing key',
-      change: { signingKey: '*'.repeat(12) },
-      field: 'signingKey',
-      keyword: 'minLength',
-      form: [
-        "'Signing Key' must be at least 32 characters",
-        'Signed URLs need a signing key',
-      ],
-    },
   ])(
     'refuses $title in the form and in the backend, naming the field',
     async ({ change, field, keyword, form }) => {
@@ -266,14 +252,6 @@ describe('cloudflare-image-optimizer', () => {
         targetRule,
       ],
     },
-    {
-      title: 'signed URLs without a signing key',
-      field: 'signingKey',
-      form: [
-        "'Signing Key' must have required property 'Signing key'",
-        'Signed URLs need a signing key',
-      ],
-    },
   ])(
     'refuses $title in the form and in the backend, naming the field',
     async ({ field, form }) => {
@@ -305,7 +283,6 @@ describe('cloudflare-image-optimizer', () => {
         result = await backend.dryRun({
           templateDir,
           values: routeValues,
-          secrets: { signingKey: SIGNING_KEY },
         });
       });
     });
@@ -326,7 +303,10 @@ describe('cloudflare-image-optimizer', () => {
       );
       expect(log).toContain('SIGNING_KEY (secret)');
       expect(log).toContain(
-        'Target: route images.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare (chosen for this placement); tags backstage-entity=component:default/shop-images',
+        'Target: route images.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare (chosen for this placement)',
+      );
+      expect(log).toContain(
+        'Dry run: component:default/shop-images is not in the catalog yet; a real run waits for it and takes its owner from it',
       );
       expect(log).toContain("Token: the portal's token");
       expect(log).toContain(
@@ -386,10 +366,24 @@ describe('cloudflare-image-optimizer', () => {
       );
     });
 
-    it('puts the signing key and the token in no log line, output or file', () => {
-      const everything = JSON.stringify(result.body);
-      expect(everything).not.toContain(SIGNING_KEY);
-      expect(everything).not.toContain(API_TOKEN);
+    it('asks for no signing key, and puts the token in no log line, output or file', () => {
+      expect(result.steps.map(s => s.action)).toEqual([
+        'fetch:template',
+        'publish:github',
+        'portal:catalog:register',
+        'cloudflare:worker:deploy',
+      ]);
+      expect(JSON.stringify(result.body)).not.toContain(API_TOKEN);
+    });
+
+    it('links the catalog entry to the URL the deploy reports for the route', async () => {
+      const entity = parseYaml(result.files.get('catalog-info.yaml')!);
+      expect(entity.metadata.links[0].url).toBe(
+        routeUrl('images.example.com/*'),
+      );
+      expect(result.body.output.links[0].url).toBe(
+        routeUrl('images.example.com/*'),
+      );
     });
   });
 

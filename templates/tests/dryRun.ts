@@ -22,6 +22,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import azureModule from '@backstage/plugin-scaffolder-backend-module-azure';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import azurePipelinesModule from '@internal/plugin-scaffolder-backend-module-azure-devops';
+import portalCatalogModule from '@internal/plugin-scaffolder-backend-module-portal-catalog';
 
 /** A backend feature, or a dynamic import of a package whose default export is one. */
 export type FeatureInput =
@@ -110,7 +111,7 @@ export function readTemplateDir(templateDir: string) {
 
 /**
  * Boots a test backend with the scaffolder, the Azure DevOps and GitHub
- * publishing modules, the Azure pipeline actions and any extra `features`, and returns a dry-run client.
+ * publishing modules, the Azure pipeline actions, `portal:catalog:register` and any extra `features`, and returns a dry-run client.
  */
 export async function startDryRunBackend(
   options: {
@@ -134,6 +135,7 @@ export async function startDryRunBackend(
       azureModule,
       githubModule,
       azurePipelinesModule,
+      portalCatalogModule,
       catalogServiceMock.factory({
         entities: [DRY_RUN_USER, ...((options.entities ?? []) as any[])],
       }),

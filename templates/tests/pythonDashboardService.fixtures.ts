@@ -31,6 +31,8 @@ export type ServiceValues = {
   namespace: string;
   /** Whether kubernetes/podmonitor.yaml is generated. */
   podMonitor: boolean;
+  /** Labels the cluster's Prometheus selects PodMonitors by. */
+  podMonitorLabels: Record<string, string>;
   registryType: 'dockerhub' | 'acr';
   dockerHubNamespace?: string;
   acrLoginServer?: string;
@@ -59,6 +61,7 @@ export const dockerHubValues: ServiceValues = {
   memoryLimit: 512,
   namespace: 'dashboards',
   podMonitor: true,
+  podMonitorLabels: { release: 'kube-prometheus-stack' },
   registryType: 'dockerhub',
   dockerHubNamespace: 'contoso',
   registryServiceConnection: 'docker-hub',
@@ -86,6 +89,10 @@ export const acrValues: ServiceValues = {
   memoryLimit: 1024,
   namespace: 'ops',
   podMonitor: true,
+  podMonitorLabels: {
+    prometheus: 'platform',
+    'example.com/team': 'dashboards',
+  },
   registryType: 'acr',
   acrLoginServer: 'contosoregistry.azurecr.io',
   registryServiceConnection: 'Contoso ACR',
@@ -110,6 +117,7 @@ export const edgeValues: ServiceValues = {
   memoryLimit: 8192,
   namespace: `n${'0'.repeat(62)}`,
   podMonitor: false,
+  podMonitorLabels: { release: 'kube-prometheus-stack' },
   dockerHubNamespace: 'a1b2',
   registryServiceConnection: 'Docker Hub contoso',
 };

@@ -68,65 +68,58 @@ describe.each([
     });
   });
 
-  it('creates the pipeline on azure-pipelines.yml, authorizes it, validates pull requests on Azure Repos, and starts it, after registering', () => {
+  it('creates the pipeline on azure-pipelines.yml, protects and authorizes it, validates pull requests, and starts it, after registering', () => {
     expect(result.status).toBe(200);
     const steps = result.steps.map(s => s.action);
-    expect(steps.slice(steps.indexOf('catalog:register'))).toEqual([
-      'catalog:register',
+    expect(steps.slice(steps.indexOf('portal:catalog:register'))).toEqual([
+      'portal:catalog:register',
       // The service's Grafana dashboard and alerts exist before its first deployment.
       'grafana:dashboard:apply',
       'azure:pipeline:ensure',
       'azure:pipeline:authorize',
-      ...(azureRepos ? ['azure:repo:build-validation'] : []),
+      // Adds nothing for GitHub, which runs pull requests from the YAML's `pr:` trigger.
+      'azure:repo:build-validation',
       'azure:pipeline:start',
     ]);
     const input = (action: string) =>
       result.steps.find(s => s.action === action)!.input as Record<string, any>;
-    const where = { organization, project };
+    // Every step gets the repository URL as the form gave it; a GitHub repository's pipeline
+    // also gets the Azure DevOps project the form asked for. No step repeats a condition.
+    const where = {
+      repoUrl: values.repoUrl,
+      ...(azureRepos ? {} : { organization, project }),
+    };
 
     expect(input('azure:pipeline:ensure')).toEqual({
       ...where,
       name: values.name,
       yamlPath: 'azure-pipelines.yml',
-      repository: azureRepos
-        ? { type: 'azureReposGit', name: repo }
-        : {
-            type: 'gitHub',
-            name: `contoso/${repo}`,
-            serviceConnection: values.githubServiceConnection,
-          },
+      ...(azureRepos
+        ? {}
+        : { githubServiceConnection: values.githubServiceConnection }),
       token: '***',
     });
+    // Needs administrator roles: always the portal's token, never the user's.
     expect(input('azure:pipeline:authorize')).toEqual({
       ...where,
       pipelineId: 0,
-      serviceConnections: [
-        values.registryServiceConnection,
-        values.kubernetesServiceConnection,
-        ...(azureRepos ? [] : [values.githubServiceConnection]),
-      ],
+      registryServiceConnection: values.registryServiceConnection,
+      kubernetesServiceConnection: values.kubernetesServiceConnection,
+      ...(azureRepos
+        ? {}
+        : { githubServiceConnection: values.githubServiceConnection }),
       environment: values.environment,
-      token: '***',
     });
-    // Azure Repos only: GitHub runs pull requests from the YAML's `pr:` trigger.
-    expect(
-      result.steps.find(s => s.action === 'azure:repo:build-validation')?.input,
-    ).toEqual(
+    expect(input('azure:repo:build-validation')).toEqual({
+      ...where,
+      pipelineId: 0,
+      branch: 'main',
+    });
+    expect(result.log.join('\n')).toContain(
       azureRepos
-        ? {
-            ...where,
-            repository: repo,
-            pipelineId: 0,
-            branch: 'main',
-            token: '***',
-          }
-        : undefined,
+        ? `Would require pipeline 0 to pass on pull requests into refs/heads/main of '${repo}'`
+        : 'runs the pipeline on pull requests from its pr: trigger; no branch policy needed',
     );
-    expect(
-      result.log.includes(
-        'Skipping step build-validation because its if condition was false',
-      ),
-    ).toBe(!azureRepos);
     expect(input('azure:pipeline:start')).toEqual({
       ...where,
       pipelineId: 0,

@@ -7,6 +7,10 @@ import {
   componentEntityV1alpha1Validator,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Ajv from 'ajv';
 import { ALERT_RULES } from '@internal/plugin-observability-common';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
@@ -168,7 +172,7 @@ describe.each([
     expect(log).toContain(
       `Skipping step ${skipped} because its if condition was false`,
     );
-    expect(log).toContain('Running catalog:register in dry-run mode');
+    expect(log).toContain('Running portal:catalog:register in dry-run mode');
     expect(log).toContain('"catalogInfoPath": "/catalog-info.yaml"');
     // Then the service's dashboard and alert rules in Grafana, for the registered entity.
     expect(log).toContain('Running grafana:dashboard:apply in dry-run mode');
@@ -181,12 +185,12 @@ describe.each([
     expect(result.steps.map(step => step.action)).toEqual([
       'fetch:template',
       host === 'github.com' ? 'publish:github' : 'publish:azure',
-      'catalog:register',
+      'portal:catalog:register',
       'grafana:dashboard:apply',
       // The pipeline's steps (pythonDashboardService.pipeline.test.ts).
       'azure:pipeline:ensure',
       'azure:pipeline:authorize',
-      ...(host === 'github.com' ? [] : ['azure:repo:build-validation']),
+      'azure:repo:build-validation',
       'azure:pipeline:start',
     ]);
     const ajv = new Ajv({ strict: false, allErrors: true });
@@ -442,10 +446,13 @@ describe.each([
       metadata: expect.objectContaining({
         name,
         namespace,
-        labels: expect.objectContaining({
+        // The labels the cluster's Prometheus selects PodMonitors by, as given in the form.
+        labels: {
           'app.kubernetes.io/name': name,
           'backstage.io/kubernetes-id': name,
-        }),
+          'app.kubernetes.io/component': 'dashboard',
+          ...values.podMonitorLabels,
+        },
       }),
       spec: {
         // Selects exactly the Deployment's pods.
@@ -550,6 +557,29 @@ describe.each([
     );
     for (const page of pages) {
       expect(files.has(`docs/${page}`)).toBe(true);
+    }
+  });
+
+  it('generates TechDocs that MkDocs builds as the portal does, without the techdocs-core plugin', () => {
+    // Debian's mkdocs and mkdocs-material (scripts/system-deps.sh), the local TechDocs builder.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'service-docs-'));
+    try {
+      for (const [file, text] of files) {
+        if (file !== 'mkdocs.yml' && !file.startsWith('docs/')) continue;
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      execFileSync('mkdocs', ['build', '--strict', '-q', '-d', 'site'], {
+        cwd: dir,
+        stdio: 'pipe',
+      });
+      const index = fs.readFileSync(path.join(dir, 'site/index.html'), 'utf8');
+      expect(index).toContain(values.name);
+      expect(fs.existsSync(path.join(dir, 'site/operations/index.html'))).toBe(
+        true,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

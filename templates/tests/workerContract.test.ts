@@ -78,11 +78,8 @@ describe.each(templates)('%s and the Worker contract', name => {
     );
   });
 
-  it('asks for a signing key of the contract length', () => {
-    expect([props.signingKey.minLength, props.signingKey.maxLength]).toEqual([
-      contract.limits.signingKey.minLength,
-      contract.limits.signingKey.maxLength,
-    ]);
+  it('asks for no signing key: the portal generates it (of the contract length, lib/signingKeys.test.ts)', () => {
+    expect(props.signingKey).toBeUndefined();
   });
 
   it('offers every engine of the contract, plus automatic', () => {

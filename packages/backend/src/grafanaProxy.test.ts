@@ -84,6 +84,7 @@ describe('the Grafana proxy endpoints of app-config.production.yaml', () => {
   });
 
   it.each([
+    '/api/proxy/grafana/api/dashboards/uid/another-teams-dashboard',
     '/api/proxy/grafana/api/datasources/proxy/uid/prometheus/api/v1/query?query=up',
     '/api/proxy/grafana/api/ds/query',
     '/api/proxy/grafana/api/search?query=',
@@ -104,13 +105,23 @@ describe('the Grafana proxy endpoints of app-config.production.yaml', () => {
     expect(reached).toEqual([]);
   });
 
-  it('sends anything below the health and alerts endpoints to exactly their one path', async () => {
+  it('sends anything below the health, dashboard and alerts endpoints to exactly their one path', async () => {
     await get('/api/proxy/grafana/api/health/../../datasources');
     await get('/api/proxy/grafana/api/health/x/y?query=up');
     await get('/api/proxy/grafana/alerts/api/v1/query?query=up');
+    // The public-dashboard settings hold its access token; versions and permissions of the
+    // dashboard are not the plugin's business either.
+    await get(
+      '/api/proxy/grafana/api/dashboards/uid/service-overview/public-dashboards',
+    );
+    await get(
+      '/api/proxy/grafana/api/dashboards/uid/service-overview/versions',
+    );
     expect(reached.map(r => r.url)).toEqual([
       '/api/health',
       '/api/prometheus/grafana/api/v1/alerts',
+      '/api/dashboards/uid/service-overview',
+      '/api/dashboards/uid/service-overview',
     ]);
   });
 

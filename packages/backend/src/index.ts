@@ -21,6 +21,11 @@ backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
 // Creates, authorizes and starts a new service's Azure pipeline (docs/azure-devops.md).
 backend.add(import('@internal/plugin-scaffolder-backend-module-azure-devops'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));
+// portal:catalog:register: templates register the repository they published (only admins may
+// register locations themselves).
+backend.add(
+  import('@internal/plugin-scaffolder-backend-module-portal-catalog'),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -29,6 +34,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Production sign-in (app-config.production.yaml: auth.providers.github); inactive without it.
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 // See https://backstage.io/docs/auth/guest/provider
 // Only active when auth.providers.microsoft is configured (app-config.microsoft.yaml): hands out
 // the signed-in user's Azure DevOps token to the scaffolder form (docs/azure-devops.md).

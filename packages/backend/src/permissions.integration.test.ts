@@ -13,6 +13,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import {
   type AuthService,
   coreServices,
+  createBackendPlugin,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -21,11 +22,16 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogPlugin, {
+  CATALOG_ERRORS_TOPIC,
+} from '@backstage/plugin-catalog-backend';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import portalPolicyModule from '@internal/plugin-permission-backend-module-portal-policy';
 import scaffolderModuleCloudflare from '@internal/plugin-scaffolder-backend-module-cloudflare';
+import scaffolderModulePortalCatalog from '@internal/plugin-scaffolder-backend-module-portal-catalog';
 import {
   REPO_ROOT,
   startBackendProcess,
@@ -37,6 +43,8 @@ jest.setTimeout(120_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+/** A signed-in user of no team and no admin. */
+const CAROL = 'user:default/carol';
 const CLOUDFLARE_TEMPLATE = 'template:default/cloudflare-image-optimizer';
 
 /** `user:default/<name>` → the user and the groups examples/org.yaml lists them in. */
@@ -58,13 +66,88 @@ function ownershipFromOrg(): Map<string, string[]> {
   return refs;
 }
 
-/** The policy's settings exactly as app-config.yaml has them. */
-function portalPolicyFromAppConfig() {
-  const config = parseYaml(
+function appConfig() {
+  return parseYaml(
     fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
   );
-  return config.permission.portalPolicy;
 }
+
+/** The policy's settings exactly as app-config.yaml has them. */
+function portalPolicyFromAppConfig() {
+  return appConfig().permission.portalPolicy;
+}
+
+/**
+ * app-config.yaml's catalog rules: what any location may bring in, and what only the configured
+ * location (the portal's own catalog-info.yaml) may, which the test gives its own file locations.
+ */
+function catalogRulesFromAppConfig() {
+  const { catalog } = appConfig();
+  return {
+    rules: catalog.rules,
+    configuredLocationRules: catalog.locations[0].rules,
+  };
+}
+
+/** Templates of the test's own configured location: one that registers, one that waits. */
+const TEST_TEMPLATES = [
+  {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'register-service' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/platform-team',
+      parameters: [{ properties: { url: { type: 'string' } } }],
+      steps: [
+        {
+          id: 'register',
+          name: 'Register in the catalog',
+          action: 'portal:catalog:register',
+          input: { catalogInfoUrl: '${{ parameters.url }}' },
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'wait-a-minute' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/platform-team',
+      steps: [
+        {
+          id: 'wait',
+          name: 'Wait',
+          action: 'debug:wait',
+          input: { minutes: 1 },
+        },
+      ],
+    },
+  },
+];
+
+const sharedEvents = mockServices.events();
+/** What the catalog publishes when it refuses what an entity's processing produced. */
+const catalogErrors: Array<{ entity: string; errors: Error[] }> = [];
+const catalogErrorsListener = createBackendPlugin({
+  pluginId: 'catalog-errors-listener',
+  register(env) {
+    env.registerInit({
+      deps: { events: eventsServiceRef },
+      async init({ events }) {
+        await events.subscribe({
+          id: 'catalog-errors-listener',
+          topics: [CATALOG_ERRORS_TOPIC],
+          async onEvent(event) {
+            catalogErrors.push(event.eventPayload as (typeof catalogErrors)[0]);
+          },
+        });
+      },
+    });
+  },
+});
 
 describe('the portal permission policy in the real backend', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -89,8 +172,13 @@ describe('the portal permission policy in the real backend', () => {
         component('dashboards-other', 'group:default/dashboards-team'),
       ].join('\n---\n'),
     );
+    fs.writeFileSync(
+      path.join(dir, 'templates.yaml'),
+      TEST_TEMPLATES.map(t => JSON.stringify(t)).join('\n---\n'),
+    );
     origin = await startEntityServer();
     const ownership = ownershipFromOrg();
+    const { rules, configuredLocationRules } = catalogRulesFromAppConfig();
 
     backend = await startTestBackend({
       features: [
@@ -100,11 +188,23 @@ describe('the portal permission policy in the real backend', () => {
         catalogModuleTemplateKind,
         scaffolderPlugin,
         scaffolderModuleCloudflare,
+        scaffolderModulePortalCatalog,
+        catalogErrorsListener,
+        // One event bus for all plugins (the mock one is per plugin), as the default service is.
+        createServiceFactory({
+          service: eventsServiceRef,
+          deps: {},
+          factory: () => sharedEvents,
+        }),
         mockServices.rootConfig.factory({
           data: {
             permission: {
               enabled: true,
-              portalPolicy: portalPolicyFromAppConfig(),
+              portalPolicy: {
+                ...portalPolicyFromAppConfig(),
+                // The entity server stands for the organisation the templates publish to.
+                registerableLocations: [origin.baseUrl],
+              },
             },
             backend: origin.readingConfig,
             cloudflare: {
@@ -112,25 +212,20 @@ describe('the portal permission policy in the real backend', () => {
               portalTokenGroups: ['group:default/platform-team'],
             },
             catalog: {
-              rules: [
-                {
-                  allow: ['Component', 'Group', 'User', 'Template', 'Location'],
-                },
-              ],
+              rules,
               locations: [
-                {
-                  type: 'file',
-                  target: path.join(REPO_ROOT, 'examples/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(
-                    REPO_ROOT,
-                    'templates/cloudflare-image-optimizer/template.yaml',
-                  ),
-                },
-                { type: 'file', target: path.join(dir, 'components.yaml') },
-              ],
+                path.join(REPO_ROOT, 'examples/org.yaml'),
+                path.join(
+                  REPO_ROOT,
+                  'templates/cloudflare-image-optimizer/template.yaml',
+                ),
+                path.join(dir, 'components.yaml'),
+                path.join(dir, 'templates.yaml'),
+              ].map(target => ({
+                type: 'file',
+                target,
+                rules: configuredLocationRules,
+              })),
             },
           },
         }),
@@ -192,9 +287,13 @@ describe('the portal permission policy in the real backend', () => {
         res.body.items as Array<{ metadata: { name: string } }>
       ).map(e => e.metadata.name);
       if (
-        ['cloudflare-image-optimizer', 'dashboards-other', 'alice'].every(n =>
-          names.includes(n),
-        )
+        [
+          'cloudflare-image-optimizer',
+          'dashboards-other',
+          'alice',
+          'register-service',
+          'wait-a-minute',
+        ].every(n => names.includes(n))
       )
         break;
       if (Date.now() > deadline)
@@ -235,7 +334,11 @@ describe('the portal permission policy in the real backend', () => {
         .get('/api/catalog/entities/by-query?filter=kind=template')
         .set('Authorization', as(BOB));
       expect(list.status).toBe(200);
-      expect(list.body.items).toEqual([]);
+      const names = list.body.items.map(
+        (t: { metadata: { name: string } }) => t.metadata.name,
+      );
+      expect(names).not.toContain('cloudflare-image-optimizer');
+      expect(names).toContain('register-service');
     });
 
     it('lets a platform-team member start it and refuses to find it for anyone else', async () => {
@@ -346,11 +449,20 @@ describe('the portal permission policy in the real backend', () => {
     });
   });
 
-  describe('catalog locations are deleted only by admins', () => {
-    it('refuses a team member and lets an admin delete a location', async () => {
-      const created = await request(backend.server)
+  describe('catalog locations are registered and deleted only by admins', () => {
+    it('refuses a team member the registration of a location', async () => {
+      const res = await request(backend.server)
         .post('/api/catalog/locations')
         .set('Authorization', as(BOB))
+        .send({ type: 'url', target: origin.urlFor('bobs-location') });
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    });
+
+    it('lets an admin register a location, refuses its deletion to a team member, lets the admin delete it', async () => {
+      const created = await request(backend.server)
+        .post('/api/catalog/locations')
+        .set('Authorization', as(ALICE))
         .send({ type: 'url', target: origin.urlFor('extra-service') });
       expect(created.status).toBe(201);
       const id = created.body.location.id;
@@ -365,7 +477,211 @@ describe('the portal permission policy in the real backend', () => {
         .set('Authorization', as(ALICE));
       expect(alice.status).toBe(204);
     });
+
+    it('refuses a Template or a Group from a registered location, even one an admin registered', async () => {
+      for (const [file, kind] of [
+        ['template.yaml', 'template'],
+        ['group.yaml', 'group'],
+      ]) {
+        const name = `registered-${kind}`;
+        const created = await request(backend.server)
+          .post('/api/catalog/locations')
+          .set('Authorization', as(ALICE))
+          .send({ type: 'url', target: origin.urlFor(name, file) });
+        expect(created.status).toBe(201);
+        // The catalog records why it refused on the location entity that brought the entity in.
+        const message = await waitForProcessingError(
+          `location:default/${locationSpecToMetadataName({
+            type: 'url',
+            target: origin.urlFor(name, file),
+          })}`,
+        );
+        expect(message).toContain(
+          `Entity ${kind}:default/${name} at url:${origin.urlFor(
+            name,
+            file,
+          )}, originated at url:${origin.urlFor(
+            name,
+            file,
+          )}, is not of an allowed kind for that location`,
+        );
+        const res = await request(backend.server)
+          .get(`/api/catalog/entities/by-name/${kind}/default/${name}`)
+          .set('Authorization', as(ALICE));
+        expect(res.status).toBe(404);
+      }
+    });
   });
+
+  describe('templates register the repository they published, as the portal', () => {
+    it("registers a team member's new service through portal:catalog:register", async () => {
+      const task = await startTask(BOB, 'register-service', {
+        url: origin.urlFor('bobs-service'),
+      });
+      expect(await finished(task, BOB)).toBe('completed');
+      const res = await waitForEntity('component/default/bobs-service');
+      expect(res.status).toBe(200);
+    });
+
+    it('refuses a catalog file outside the registerable locations, naming the setting', async () => {
+      const task = await startTask(BOB, 'register-service', {
+        url: 'http://127.0.0.2:9/elsewhere/catalog-info.yaml',
+      });
+      expect(await finished(task, BOB)).toBe('failed');
+      expect(await taskLog(task, BOB)).toContain(
+        `http://127.0.0.2:9/elsewhere/catalog-info.yaml is not under a location the portal registers services from (permission.portalPolicy.registerableLocations: ${origin.baseUrl})`,
+      );
+    });
+  });
+
+  describe('a task belongs to the user who started it', () => {
+    let bobsTask: string;
+    beforeAll(async () => {
+      bobsTask = await startTask(BOB, 'register-service', {
+        url: origin.urlFor('bobs-other-service'),
+      });
+      await finished(bobsTask, BOB);
+    });
+
+    it('lets its creator and an admin read the task and its events', async () => {
+      for (const user of [BOB, ALICE]) {
+        for (const url of [
+          `/api/scaffolder/v2/tasks/${bobsTask}`,
+          `/api/scaffolder/v2/tasks/${bobsTask}/events`,
+        ]) {
+          const res = await request(backend.server)
+            .get(url)
+            .set('Authorization', as(user));
+          expect(`${user} ${url} ${res.status}`).toBe(`${user} ${url} 200`);
+        }
+      }
+    });
+
+    it('refuses anyone else the task, its events and its parameters, and lists only their own tasks', async () => {
+      for (const url of [
+        `/api/scaffolder/v2/tasks/${bobsTask}`,
+        `/api/scaffolder/v2/tasks/${bobsTask}/events`,
+      ]) {
+        const res = await request(backend.server)
+          .get(url)
+          .set('Authorization', as(CAROL));
+        expect(`${url} ${res.status}`).toBe(`${url} 403`);
+        expect(res.text).not.toContain('bobs-other-service');
+      }
+      const ids = async (user: string) =>
+        (
+          await request(backend.server)
+            .get('/api/scaffolder/v2/tasks')
+            .set('Authorization', as(user))
+        ).body.tasks.map((t: { id: string }) => t.id);
+      expect(await ids(CAROL)).toEqual([]);
+      expect(await ids(BOB)).toContain(bobsTask);
+      expect(await ids(ALICE)).toContain(bobsTask);
+    });
+
+    it('lets only its creator or an admin cancel it', async () => {
+      // Cancelling before the first step has started fails inside the scaffolder (500), so each
+      // task is cancelled while it waits.
+      const carols = await startTask(CAROL, 'wait-a-minute', {});
+      await processing(carols);
+      const bob = await request(backend.server)
+        .post(`/api/scaffolder/v2/tasks/${carols}/cancel`)
+        .set('Authorization', as(BOB));
+      expect(bob.status).toBe(403);
+      const carol = await request(backend.server)
+        .post(`/api/scaffolder/v2/tasks/${carols}/cancel`)
+        .set('Authorization', as(CAROL));
+      expect(carol.status).toBe(200);
+      await finished(carols, CAROL);
+      expect(await taskLog(carols, CAROL)).toMatch(/has been cancelled/);
+
+      const another = await startTask(CAROL, 'wait-a-minute', {});
+      await processing(another);
+      const alice = await request(backend.server)
+        .post(`/api/scaffolder/v2/tasks/${another}/cancel`)
+        .set('Authorization', as(ALICE));
+      expect(`${alice.status} ${alice.text}`).toBe(
+        '200 {"status":"cancelled"}',
+      );
+      await finished(another, CAROL);
+      expect(await taskLog(another, CAROL)).toMatch(/has been cancelled/);
+    });
+  });
+
+  async function startTask(
+    user: string,
+    template: string,
+    values: Record<string, string>,
+  ): Promise<string> {
+    const res = await request(backend.server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', as(user))
+      .send({ templateRef: `template:default/${template}`, values });
+    if (res.status !== 201)
+      throw new Error(
+        `starting ${template} answered ${res.status}: ${res.text}`,
+      );
+    return res.body.id;
+  }
+
+  /** Polls the task as `user` until it is no longer open or processing; resolves with its status. */
+  async function finished(id: string, user: string): Promise<string> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await request(backend.server)
+        .get(`/api/scaffolder/v2/tasks/${id}`)
+        .set('Authorization', as(user));
+      const status = res.body.status;
+      if (!['open', 'processing'].includes(status) || Date.now() > deadline)
+        return status;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
+  /** Waits until the task's first step has started. */
+  async function processing(id: string) {
+    const deadline = Date.now() + 30_000;
+    while (!(await taskLog(id, ALICE)).includes('Beginning step')) {
+      if (Date.now() > deadline) throw new Error(`task ${id} never started`);
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
+  async function taskLog(id: string, user: string): Promise<string> {
+    const res = await request(backend.server)
+      .get(`/api/scaffolder/v2/tasks/${id}/events`)
+      .set('Authorization', as(user));
+    return res.body
+      .map((e: { body: { message?: string } }) => e.body.message ?? '')
+      .join('\n');
+  }
+
+  async function waitForEntity(ref: string) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await request(backend.server)
+        .get(`/api/catalog/entities/by-name/${ref}`)
+        .set('Authorization', as(ALICE));
+      if (res.status === 200 || Date.now() > deadline) return res;
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
+
+  /** The first processing error the catalog publishes for an entity, waiting for it. */
+  async function waitForProcessingError(ref: string): Promise<string> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const event = catalogErrors.find(e => e.entity === ref);
+      if (event) return event.errors.map(e => e.message).join('\n');
+      if (Date.now() > deadline)
+        throw new Error(
+          `the catalog published no processing error for ${ref}: ${JSON.stringify(
+            catalogErrors.map(e => [e.entity, e.errors.map(x => x.message)]),
+          )}`,
+        );
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
 });
 
 describe('the local guest setup on the real backend process', () => {

@@ -11,6 +11,25 @@ import {
 } from './testing/catalog';
 import { PRODUCTION_CONFIG, productionEnv } from './testing/production';
 import { startRecoveryOrigin } from './testing/recoveryOrigin';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT } from './testing/backendProcess';
+
+/**
+ * The portal's catalog rules (app-config.yaml) plus one that lets this test's own template
+ * location hold a Template, as a platform team's template location would be configured: without
+ * it the rules refuse a Template registered through the API.
+ */
+function catalogRulesWith(templateUrl: string) {
+  const base = parseYaml(
+    fs.readFileSync(path.join(REPO_ROOT, 'app-config.yaml'), 'utf8'),
+  ) as { catalog: { rules: unknown[] } };
+  return [
+    ...base.catalog.rules,
+    { allow: ['Template'], locations: [{ type: 'url', target: templateUrl }] },
+  ];
+}
 
 /*
  * Three backend processes on one real PostgreSQL, with the production config, as the Deployment
@@ -68,6 +87,7 @@ describe('several backend replicas on one PostgreSQL', () => {
       configFiles: PRODUCTION_CONFIG,
       env: productionEnv(pg),
       config: {
+        catalog: { rules: catalogRulesWith(origin.templateUrl) },
         backend: {
           reading: {
             allow: [

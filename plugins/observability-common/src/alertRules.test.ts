@@ -4,6 +4,7 @@ import {
   prometheusRuleGroups,
   scopedRuleValue,
 } from './alertRules';
+import { PODS_OF_WORKLOADS } from './workload';
 
 describe('ALERT_RULES', () => {
   it('names each alert once, with a severity and a runbook section named after it', () => {
@@ -15,14 +16,22 @@ describe('ALERT_RULES', () => {
     }
   });
 
-  it('groups every value by cluster, namespace and app, joining pod labels with max by', () => {
+  it('ties pods to their service through their Deployment, never through kube_pod_labels', () => {
+    for (const rule of ALERT_RULES) {
+      expect(rule.value).not.toContain('kube_pod_labels');
+    }
     for (const rule of ALERT_RULES.filter(r =>
-      r.value.includes('kube_pod_labels'),
+      r.value.includes('kube_pod_owner'),
     )) {
       expect(rule.value).toContain('by (cluster, namespace, app)');
-      expect(rule.value).not.toMatch(/group_left \(app\)\s+label_replace/);
-      expect(rule.value).toContain('max by (cluster, namespace, pod, app)');
+      expect(rule.value).toContain(PODS_OF_WORKLOADS);
     }
+  });
+
+  it('counts only pods that run or will run, so an evicted pod is left out', () => {
+    expect(PODS_OF_WORKLOADS).toContain(
+      'kube_pod_status_phase{phase=~"Pending|Running|Unknown"} == 1',
+    );
   });
 });
 

@@ -8,12 +8,27 @@
  * Each rule is a value and a comparison rather than one expression, because Grafana evaluates the
  * comparison as a separate threshold step. Values group by `cluster` too: where several clusters
  * send series with a `cluster` label their pods are not summed together, and where the label does
- * not exist grouping by it changes nothing. Pod labels are joined with `max by`, as the dashboard
- * does, so duplicate `kube_pod_labels` series (two kube-state-metrics replicas, a restart) do not
- * break the join.
+ * not exist grouping by it changes nothing.
+ *
+ * Pods are tied to their service through their workload, with series kube-state-metrics exports
+ * with its default settings (no label allowlist, as in kube-prometheus-stack): a pod's
+ * `kube_pod_owner` names its ReplicaSet, the ReplicaSet's `kube_replicaset_owner` its Deployment,
+ * and the Deployment is named after the service (docs/contract.md). Only pods in phase Pending,
+ * Running or Unknown count: an evicted pod (phase Failed) stays in the API until it is deleted
+ * and must not keep a rule firing. Every join takes `max by` the join labels, so duplicate series
+ * (two kube-state-metrics replicas, a restart) do not break it.
  */
 
 import { escapeQueryString } from './escape';
+import { PODS_OF_WORKLOADS } from './workload';
+
+/**
+ * The label that holds the alert's name on the Grafana-managed rules the portal provisions, whose
+ * titles (and so their `alertname`) also name the entity.
+ *
+ * @public
+ */
+export const ALERT_NAME_LABEL = 'portal_alert';
 
 /** @public */
 export interface AlertRuleDefinition {
@@ -26,6 +41,12 @@ export interface AlertRuleDefinition {
   /** How long the condition must hold before the alert fires (pending until then). */
   for?: string;
   severity: 'warning' | 'critical';
+  /**
+   * What a Grafana-managed copy of the rule does when its query returns no series: `ok` (nothing
+   * matches, the service is fine; the default) or `alert` (the rule's input is missing, e.g. no
+   * `up` series because nothing scrapes the pods).
+   */
+  noData?: 'ok' | 'alert';
   /** One line; may use `{{ $labels.<name> }}`. */
   summary: string;
   /** May use `{{ $labels.<name> }}` and `{{ $value }}`. */
@@ -37,9 +58,8 @@ export interface AlertRuleDefinition {
   runbook: string;
 }
 
-/** The pod label app.kubernetes.io/name as `app`, one series per pod. */
-const APP_OF_POD =
-  'max by (cluster, namespace, pod, app) (label_replace(kube_pod_labels{label_app_kubernetes_io_name!=""}, "app", "$1", "label_app_kubernetes_io_name", "(.+)"))';
+/** One series per live pod of a Deployment, labelled with the Deployment's name as `app`. */
+const APP_OF_POD = PODS_OF_WORKLOADS;
 
 /** Sums a per-pod vector by app. */
 const sumByApp = (vector: string) =>
@@ -93,6 +113,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     comparison: { op: '<', threshold: 1 },
     for: '5m',
     severity: 'warning',
+    noData: 'alert',
     summary:
       '{{ $labels.app }} in {{ $labels.namespace }}: /metrics not scraped',
     description: 'Prometheus cannot scrape {{ $labels.pod }}.',

@@ -9,3 +9,4 @@
 export * from './queries';
 export * from './escape';
 export * from './alertRules';
+export * from './workload';

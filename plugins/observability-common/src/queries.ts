@@ -1,4 +1,5 @@
 import { escapeQueryString } from './escape';
+import { podsOfWorkloads } from './workload';
 
 /*
  * The queries of the service overview dashboard. They are written once, with Grafana's template
@@ -16,8 +17,11 @@ import { escapeQueryString } from './escape';
  *
  * Series and labels follow docs/contract.md: the app's own series (and `up`) carry `app`,
  * `namespace`, `pod`, `container`. cAdvisor and kube-state-metrics series are per pod and have no
- * `app` label; they are joined on (namespace, pod) with kube-state-metrics' `kube_pod_labels`,
- * which exposes the pod label app.kubernetes.io/name as `label_app_kubernetes_io_name`.
+ * `app` label; they are joined on (namespace, pod) with the service's live pods, found through
+ * their Deployment (./workload.ts), which needs no kube-state-metrics label allowlist.
+ *
+ * Logs are selected by `namespace` and `service_name`: the one stream label both reference log
+ * agents end up with for a pod labelled app.kubernetes.io/name (docs/observability.md, "Logs").
  */
 
 /** @public */
@@ -60,8 +64,10 @@ export type PanelKey =
   | 'logVolume'
   | 'logs';
 
-const APP_PODS =
-  'max by (namespace, pod) (kube_pod_labels{cluster="$cluster", namespace="$namespace", label_app_kubernetes_io_name="$app"})';
+const APP_PODS = podsOfWorkloads(
+  'cluster="$cluster", namespace="$namespace"',
+  '"$app"',
+);
 
 /** Restricts a per-pod vector to the pods of the app. */
 const forAppPods = (vector: string) =>
@@ -70,7 +76,15 @@ const forAppPods = (vector: string) =>
 const CONTAINERS =
   'cluster="$cluster", namespace="$namespace", container!="", container!="POD"';
 const APP = 'cluster="$cluster", namespace="$namespace", app="$app"';
-const LOG_STREAM = '{namespace="$namespace", app="$app"}';
+/**
+ * The stream label the log queries select the service by. Grafana Alloy through the k8s-monitoring
+ * chart sets `service_name` from the pod label app.kubernetes.io/name; Loki 3 derives
+ * `service_name` from the `app` label the Promtail chart sets from that same pod label.
+ *
+ * @public
+ */
+export const LOG_SERVICE_LABEL = 'service_name';
+const LOG_STREAM = `{namespace="$namespace", ${LOG_SERVICE_LABEL}="$app"}`;
 
 const promql = (
   refId: string,
@@ -296,26 +310,17 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
 ];
 
 /**
- * Template variable queries of the dashboard (Grafana's `label_values` functions, whose first
- * argument is a PromQL selector).
+ * The dashboard's variables that pin its panels to one service. They are text boxes, hidden: the
+ * portal passes their values in the panel URL (`var-cluster`, `var-namespace`, `var-app`), and a
+ * text box keeps the value it was given. A query variable would not: Grafana re-validates it
+ * against its options on every refresh and replaces a value that is not among them by the first
+ * option, or by `''` when there are none (grafana/scenes `MultiValueVariable.ts`,
+ * `getStateUpdateGivenNewOptions`), which switched embedded panels to another service or to a
+ * whole namespace.
  *
  * @public
  */
-export const VARIABLE_QUERIES = {
-  cluster: {
-    query: 'label_values(kube_pod_labels, cluster)',
-    selector: 'kube_pod_labels',
-  },
-  namespace: {
-    query: 'label_values(kube_pod_labels{cluster="$cluster"}, namespace)',
-    selector: 'kube_pod_labels{cluster="$cluster"}',
-  },
-  app: {
-    query:
-      'label_values(kube_pod_labels{cluster="$cluster", namespace="$namespace"}, label_app_kubernetes_io_name)',
-    selector: 'kube_pod_labels{cluster="$cluster", namespace="$namespace"}',
-  },
-} as const;
+export const PINNED_VARIABLES = ['cluster', 'namespace', 'app'] as const;
 
 /** @public */
 export const LOG_STREAM_SELECTOR = LOG_STREAM;
@@ -360,7 +365,8 @@ export function fillVariables(template: string, vars: QueryVariables): string {
       );
     }
   }
-  return template.replace(/\$(\w+)/g, (_match, name: string) => {
+  // `$1` in label_replace is a regex group, not a variable (Grafana leaves it alone too).
+  return template.replace(/\$([A-Za-z_]\w*)/g, (_match, name: string) => {
     if (name === 'cluster') return escapeQueryString(vars.cluster ?? '');
     if (name === 'namespace') return escapeQueryString(vars.namespace);
     if (name === 'app') return escapeQueryString(vars.app);

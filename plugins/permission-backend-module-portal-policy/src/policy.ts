@@ -6,6 +6,7 @@ import {
 import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
+  catalogLocationCreatePermission,
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
@@ -20,9 +21,15 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   createScaffolderActionConditionalDecision,
+  createScaffolderTaskConditionalDecision,
   scaffolderActionConditions,
+  scaffolderTaskConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
-import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  actionExecutePermission,
+  taskCancelPermission,
+  taskReadPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import type { PortalPolicyConfig } from './lib/policyConfig';
 
 /** `anyOf` needs at least one entry; callers return early when there is none. */
@@ -41,7 +48,11 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  *   the catalog does not return it, and the scaffolder cannot find it;
  * - a restricted action runs only for those it allows, whatever template calls it;
  * - an entity can be unregistered (deleted) only by its owners;
- * - catalog locations can be deleted only by admins (a location has no owner to check).
+ * - catalog locations can be registered and deleted only by admins (a location has no owner to
+ *   check, and whatever it registers, a template among them, would act with the portal's
+ *   credentials); the templates register new services through `portal:catalog:register`;
+ * - a scaffolder task (its parameters, log and events) can be read and cancelled only by the user
+ *   who started it.
  *
  * @public
  */
@@ -61,7 +72,7 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const claims = await this.claimsOf(user);
+    const { userEntityRef, claims } = await this.claimsOf(user);
     const has = (allowed: string[]) => allowed.some(ref => claims.has(ref));
     if (has(this.config.admins)) {
       return ALLOW;
@@ -114,21 +125,44 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       );
     }
 
-    if (isPermission(permission, catalogLocationDeletePermission)) {
+    if (
+      isPermission(permission, catalogLocationDeletePermission) ||
+      isPermission(permission, catalogLocationCreatePermission)
+    ) {
       return DENY;
+    }
+
+    if (
+      isPermission(permission, taskReadPermission) ||
+      isPermission(permission, taskCancelPermission)
+    ) {
+      // `createdBy` is the user entity ref the scaffolder stored from the token that started it.
+      return userEntityRef
+        ? createScaffolderTaskConditionalDecision(
+            permission,
+            scaffolderTaskConditions.isTaskOwner({
+              createdBy: [userEntityRef],
+            }),
+          )
+        : DENY;
     }
 
     return ALLOW;
   }
 
-  /** The user's own ref and the groups the catalog lists them in, lower case. */
-  private async claimsOf(user?: PolicyQueryUser): Promise<Set<string>> {
+  /** The user's ref, and their own ref and the groups the catalog lists them in, lower case. */
+  private async claimsOf(
+    user?: PolicyQueryUser,
+  ): Promise<{ userEntityRef?: string; claims: Set<string> }> {
     if (!user) {
-      return new Set();
+      return { claims: new Set() };
     }
     const info = await this.userInfo.getUserInfo(user.credentials);
-    return new Set(
-      info.ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
-    );
+    return {
+      userEntityRef: info.userEntityRef,
+      claims: new Set(
+        info.ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
+      ),
+    };
   }
 }

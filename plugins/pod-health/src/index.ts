@@ -5,7 +5,15 @@
  */
 export { podHealthPlugin, EntityPodHealthCard } from './plugin';
 export { isPodHealthAvailable } from './lib/filter';
-export { summarizePodHealth, podsNeedingEvents, podKey } from './lib/summary';
+// The judgement lives in @internal/plugin-kubernetes-common, shared with the backend checks.
+export {
+  summarizePodHealth,
+  podsNeedingEvents,
+  podKey,
+  RECENT_WINDOW,
+  podSelectorOf,
+  describeClusterError,
+} from '@internal/plugin-kubernetes-common';
 export type {
   HealthStatus,
   LastTermination,
@@ -15,13 +23,14 @@ export type {
   Restarts,
   SummarizeOptions,
   WorkloadHealth,
-} from './lib/summary';
-export type { JobRun, WorkloadChange, WorkloadKind } from './lib/workloads';
-export { RECENT_WINDOW } from './lib/recent';
-export { podSelectorOf } from './lib/podSelector';
-export type { PodSelector } from './lib/podSelector';
-export { describeClusterError } from './lib/clusterErrors';
-export type { ClusterProblem } from './lib/clusterErrors';
-export type { PodProblem, PodProblemKind } from './lib/problems';
-export type { EventObject, PodObject } from './lib/kubernetesObjects';
+  JobRun,
+  WorkloadChange,
+  WorkloadKind,
+  PodSelector,
+  ClusterProblem,
+  PodProblem,
+  PodProblemKind,
+  EventObject,
+  PodObject,
+} from '@internal/plugin-kubernetes-common';
 export { formatAge } from './components/EntityPodHealthCard/format';

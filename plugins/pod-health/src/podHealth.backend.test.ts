@@ -11,21 +11,21 @@ import {
   KubernetesStandIn,
   KubernetesStandInScenario,
   startKubernetesStandIn,
-} from '../testing/kubernetesStandIn';
+} from '@internal/plugin-kubernetes-common/testing';
 import {
   salesDashboard,
   salesDashboardBySelector,
 } from './__fixtures__/entities';
-import { crashLoopLogPaths } from './__fixtures__/responses';
-import type { EventObject } from './lib/kubernetesObjects';
-import { podSelectorOf } from './lib/podSelector';
+import { crashLoopLogPaths } from '@internal/plugin-kubernetes-common/testing';
+import type { EventObject } from '@internal/plugin-kubernetes-common';
+import { podSelectorOf } from '@internal/plugin-kubernetes-common';
 import {
   PodEvents,
   PodHealthSummary,
   podKey,
   podsNeedingEvents,
   summarizePodHealth,
-} from './lib/summary';
+} from '@internal/plugin-kubernetes-common';
 
 /*
  * The real kubernetes backend, pointed at the API stand-in with a service-account token, answers

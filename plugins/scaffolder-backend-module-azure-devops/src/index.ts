@@ -25,4 +25,11 @@ export {
   createClientFactory,
   type ClientFactory,
   type ConnectInput,
+  type PipelineLocation,
 } from './lib/connect';
+export {
+  BRANCH_CONTROL,
+  MAIN_REF,
+  PORTAL_CHECK_NAME,
+} from './lib/branchControl';
+export { API_VERSIONS } from './lib/client';

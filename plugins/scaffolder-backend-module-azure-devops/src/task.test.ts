@@ -13,12 +13,17 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import knexFactory from 'knex';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { fakeAzureDevOps, ORG, PAT, PROJECT } from './__testUtils__/msw';
+import {
+  fakeAzureDevOps,
+  MEMBER,
+  ORG,
+  PAT,
+  PROJECT,
+  USER_TOKEN,
+} from './__testUtils__/msw';
 import scaffolderModuleAzureDevOps from './index';
 
 jest.setTimeout(60_000);
-
-const USER_TOKEN = 'user-pat-Mq7Wz3Rk9Tn5Vb1Lc8Xp4Hd6';
 
 const template = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -34,10 +39,8 @@ const template = {
         id: 'pipeline',
         action: 'azure:pipeline:ensure',
         input: {
-          organization: ORG,
-          project: PROJECT,
+          repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           name: '${{ parameters.name }}',
-          repository: { type: 'azureReposGit', name: '${{ parameters.name }}' },
           token: '${{ secrets.azureDevOpsUserToken }}',
         },
       },
@@ -45,31 +48,26 @@ const template = {
         id: 'authorize',
         action: 'azure:pipeline:authorize',
         input: {
-          organization: ORG,
-          project: PROJECT,
+          repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
-          serviceConnections: ['acr-contoso', 'aks-production'],
+          registryServiceConnection: 'acr-contoso',
+          kubernetesServiceConnection: 'aks-production',
           environment: 'production',
-          token: '${{ secrets.azureDevOpsUserToken }}',
         },
       },
       {
         id: 'validation',
         action: 'azure:repo:build-validation',
         input: {
-          organization: ORG,
-          project: PROJECT,
-          repository: '${{ parameters.name }}',
+          repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
-          token: '${{ secrets.azureDevOpsUserToken }}',
         },
       },
       {
         id: 'run',
         action: 'azure:pipeline:start',
         input: {
-          organization: ORG,
-          project: PROJECT,
+          repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
           token: '${{ secrets.azureDevOpsUserToken }}',
         },
@@ -87,8 +85,8 @@ describe('a scaffolder task of the pipeline steps', () => {
   beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
   afterAll(() => server.close());
 
-  it("runs with the signed-in user's token and keeps it out of the task, its events and its rows", async () => {
-    const { state, handler } = fakeAzureDevOps({ token: USER_TOKEN });
+  it("runs the user's steps with their token and keeps it out of the task, its events and its rows", async () => {
+    const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     // An in-memory SQLite of our own, as templates/tests/dryRun.ts explains.
     const knex = knexFactory({
@@ -155,10 +153,14 @@ describe('a scaffolder task of the pipeline steps', () => {
       ).body;
 
       expect(task.status).toBe('completed');
-      // The stand-in accepts only the user's token: every step used it.
-      expect(state.definitions).toHaveLength(1);
+      // The user (a plain member) created the pipeline and started its run; the portal's
+      // account did what needs administrator roles.
+      expect(state.definitions.map(d => d.createdBy)).toEqual([MEMBER]);
+      expect(state.checks).toHaveLength(3);
       expect(state.policies).toHaveLength(1);
-      expect(state.runs.get(state.definitions[0].id)).toHaveLength(1);
+      expect(
+        state.runs.get(state.definitions[0].id)!.map(r => r.requestedBy),
+      ).toEqual([MEMBER]);
 
       const kept = JSON.stringify({
         task,

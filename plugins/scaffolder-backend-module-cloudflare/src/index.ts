@@ -9,3 +9,4 @@ export {
   WORKER_DEPLOY_ACTION_ID,
   type CloudflareWorkerDeployActionOptions,
 } from './actions/workerDeploy';
+export { routeUrl } from './lib/validation';

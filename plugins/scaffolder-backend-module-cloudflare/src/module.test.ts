@@ -47,12 +47,13 @@ describe('scaffolderModuleCloudflare', () => {
         expect.arrayContaining([
           'scriptName',
           'entityRef',
-          'owner',
           'accountId',
           'allowedOrigins',
           'placement',
         ]),
       );
+      // The owner comes from the catalog entity; an owner input must match it.
+      expect(action.schema.input.required).not.toContain('owner');
       expect(action.schema.input.required).not.toContain('engine');
     } finally {
       await backend.stop();

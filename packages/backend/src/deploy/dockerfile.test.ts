@@ -2,9 +2,10 @@ import { validate as lintDockerfile } from 'dockerfile-utils';
 import { readRepoFile, readYamlDocuments } from './files';
 
 /*
- * The Dockerfile cannot be built here (no Docker engine); these tests lint it and check, instruction
- * by instruction, the properties the image promises: multi-stage, non-root, no dev dependencies, no
- * compilers at run time, native modules built on the runtime's base image.
+ * These tests lint the Dockerfile and check, instruction by instruction, the properties the image
+ * promises: multi-stage, non-root, no dev dependencies, no compilers at run time, native modules
+ * built on the runtime's base image. The image itself is built with buildah and run by
+ * image.test.ts (scripts/test.sh's image steps).
  */
 
 interface Stage {

@@ -7,9 +7,13 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../testing/backendProcess';
 
-/** The measured figures `yarn bench:load --record` writes; requests and limits derive from them. */
+/** The image's figures `yarn bench:image --record` writes; requests and limits derive from them. */
 export interface MeasuredFigures {
   node: string;
+  /** What ran: the built image's entry point (`yarn bench:image`). */
+  measuredFrom: 'image';
+  /** Resident memory of one replica once ready, before any load. */
+  readyResidentMb: number;
   users: number;
   /** Per replica count ("1", "2"): figures per replica under load. */
   replicas: Record<

@@ -94,8 +94,13 @@ describe('the Kubernetes manifests (deploy/kubernetes)', () => {
     expect(container.livenessProbe.httpGet.path).toMatch(/liveness$/);
   });
 
-  it('sizes requests, limits and the start-up budget from the measured figures', () => {
+  it("sizes requests, limits and the start-up budget from the image's measured figures", () => {
     const measured = readMeasuredFigures();
+    // yarn bench:image --record: the built image's entry point, not the development loader.
+    expect(measured.measuredFrom).toBe('image');
+    expect(measured.readyResidentMb).toBeLessThanOrEqual(
+      Math.max(...Object.values(measured.replicas).map(s => s.residentMb)),
+    );
     const scenarios = Object.values(measured.replicas);
     const one = measured.replicas['1'];
     const residentMb = Math.max(...scenarios.map(s => s.residentMb));

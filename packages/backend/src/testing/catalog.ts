@@ -39,32 +39,48 @@ export async function waitForEntities(
   }
 }
 
+/** What the entity server serves at `/<name>/<file>`: one entity of that kind named <name>. */
+const ENTITY_FILES: Record<string, (name: string) => string[]> = {
+  'catalog-info.yaml': name => [
+    'kind: Component',
+    `metadata: { name: ${name} }`,
+    'spec: { type: service, lifecycle: experimental, owner: group:platform-team }',
+  ],
+  'template.yaml': name => [
+    'apiVersion: scaffolder.backstage.io/v1beta3',
+    'kind: Template',
+    `metadata: { name: ${name} }`,
+    'spec: { type: service, owner: group:dashboards-team, steps: [] }',
+  ],
+  'group.yaml': name => [
+    'kind: Group',
+    `metadata: { name: ${name} }`,
+    'spec: { type: team, children: [], members: [bob] }',
+  ],
+};
+
 /**
  * Serves `/<name>/catalog-info.yaml` as a Component named <name> on loopback, so tests can
- * register entities the way users do: by URL. The backend must be allowed to read from it
- * (`readingConfig`).
+ * register entities the way users do: by URL; `/<name>/template.yaml` and `/<name>/group.yaml`
+ * serve a Template and a Group. The backend must be allowed to read from it (`readingConfig`).
  */
 export async function startEntityServer() {
   const server = http.createServer((req, res) => {
-    const name = /^\/([a-z0-9-]+)\/catalog-info\.yaml$/.exec(
-      req.url ?? '',
-    )?.[1];
-    if (!name) {
+    const match = /^\/([a-z0-9-]+)\/([a-z-]+\.yaml)$/.exec(req.url ?? '');
+    const entity = match && ENTITY_FILES[match[2]];
+    if (!match || !entity) {
       res.writeHead(404).end();
       return;
     }
+    const lines = entity(match[1]);
     res
       .writeHead(200, { 'content-type': 'text/yaml' })
       .end(
         [
-          'apiVersion: backstage.io/v1alpha1',
-          'kind: Component',
-          'metadata:',
-          `  name: ${name}`,
-          'spec:',
-          '  type: service',
-          '  lifecycle: experimental',
-          '  owner: group:platform-team',
+          ...(lines[0].startsWith('apiVersion')
+            ? []
+            : ['apiVersion: backstage.io/v1alpha1']),
+          ...lines,
           '',
         ].join('\n'),
       );
@@ -73,7 +89,9 @@ export async function startEntityServer() {
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     readingConfig: { reading: { allow: [{ host }] } },
-    urlFor: (name: string) => `http://${host}/${name}/catalog-info.yaml`,
+    baseUrl: `http://${host}/`,
+    urlFor: (name: string, file = 'catalog-info.yaml') =>
+      `http://${host}/${name}/${file}`,
     stop: () => new Promise(resolve => server.close(resolve)),
   };
 }

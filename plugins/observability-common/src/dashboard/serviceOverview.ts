@@ -13,9 +13,8 @@ import {
   DashboardBuilder,
   DashboardCursorSync,
   DatasourceVariableBuilder,
-  QueryVariableBuilder,
-  VariableRefresh,
-  VariableSort,
+  TextBoxVariableBuilder,
+  VariableHide,
   type Dashboard,
   type Panel,
 } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -28,8 +27,8 @@ import {
   DASHBOARD_PANELS,
   DashboardPanel,
   DashboardQuery,
+  PINNED_VARIABLES,
   PanelKey,
-  VARIABLE_QUERIES,
 } from '../queries';
 
 /** Uid of the generated dashboard; app-config's `dashboardUid` points at it. */
@@ -138,19 +137,17 @@ function panel(def: DashboardPanel): cog.Builder<Panel> {
   }
 }
 
-/** A dashboard variable filled by its query in `VARIABLE_QUERIES`, refreshed with the time range. */
-function queryVariable(
-  name: keyof typeof VARIABLE_QUERIES,
-  label: string,
-): QueryVariableBuilder {
-  const { query } = VARIABLE_QUERIES[name];
-  return new QueryVariableBuilder(name)
-    .label(label)
-    .datasource(PROMETHEUS)
-    .query(query)
-    .definition(query)
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.AlphabeticalAsc);
+/**
+ * A variable that pins the panels to the service the URL names (`var-<name>`): a hidden text box,
+ * which keeps its value on every refresh (see PINNED_VARIABLES).
+ */
+function pinnedVariable(
+  name: (typeof PINNED_VARIABLES)[number],
+): TextBoxVariableBuilder {
+  return new TextBoxVariableBuilder(name)
+    .label(name)
+    .hide(VariableHide.HideVariable)
+    .defaultValue('');
 }
 
 /** Builds the service overview dashboard. */
@@ -159,7 +156,8 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .uid(SERVICE_OVERVIEW_UID)
     .description(
       "One service's pods, resources, app metrics and logs. The portal's Observability tab " +
-        'embeds its panels with the namespace and app of the catalog entity.',
+        'embeds its panels with the cluster, namespace and app of the catalog entity; open it ' +
+        'from the entity page, which passes them in the URL.',
     )
     .tags(['golden-path', 'generated'])
     .readonly()
@@ -177,9 +175,9 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .withVariable(
       new DatasourceVariableBuilder('loki').label('Loki').type('loki'),
     )
-    .withVariable(queryVariable('cluster', 'Cluster'))
-    .withVariable(queryVariable('namespace', 'Namespace'))
-    .withVariable(queryVariable('app', 'App'));
+    .withVariable(pinnedVariable('cluster'))
+    .withVariable(pinnedVariable('namespace'))
+    .withVariable(pinnedVariable('app'));
   for (const def of DASHBOARD_PANELS) {
     builder.withPanel(panel(def));
   }

@@ -2,82 +2,179 @@
  * @jest-environment node
  */
 /*
- * Evaluates every PromQL expression of the dashboard on a real Prometheus server (Debian's
- * `prometheus` package), with the variables filled in as the plugin fills them. Prometheus scrapes
- * a local exporter that serves the series docs/contract.md promises: kube-state-metrics and
- * cAdvisor series per pod, and the app's own series with the `app` label added by the scrape
- * config. Each query must succeed and return data for the app, and only for the app.
+ * Evaluates every PromQL expression of the dashboard, and the alert rules' expressions, on a real
+ * Prometheus server (Debian's `prometheus` package) fed series shaped as a default
+ * kube-prometheus-stack stores them (../__testUtils__/kubePrometheusStack.ts): kube-state-metrics
+ * without a label allowlist and cAdvisor behind `honorLabels: true` ServiceMonitors, and the app
+ * scraped through the template's PodMonitor as the operator turns it into a scrape job. Each
+ * query must return data for the app, and only for the app.
  */
-import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import http from 'http';
 import { AddressInfo } from 'net';
-import { tmpdir } from 'os';
 import { join } from 'path';
+import { readFileSync, writeFileSync } from 'fs';
+import { parse, stringify } from 'yaml';
 import {
+  ALERT_RULES,
   DASHBOARD_PANELS,
-  VARIABLE_QUERIES,
   fillVariables,
+  prometheusExpression,
 } from '@internal/plugin-observability-common';
 import {
-  findPrometheus,
+  TestPrometheus,
   freePort,
-  getJson,
   sleep,
+  startPrometheus,
 } from '../__testUtils__/prometheus';
+import {
+  KPS_RELEASE,
+  KubernetesPod,
+  PodMonitor,
+  kubernetesJobs,
+  kubernetesSeries,
+  podMonitorJobs,
+  podTargetGroup,
+} from '../__testUtils__/kubePrometheusStack';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
+
+/** The PodMonitor labels the service template's form gives by default. */
+const TEMPLATE_PODMONITOR_LABELS: Record<string, string> = parse(
+  readFileSync(
+    join(
+      __dirname,
+      '../../../../templates/python-dashboard-service/template.yaml',
+    ),
+    'utf8',
+  ),
+).spec.parameters.find((page: any) => page.properties?.podMonitorLabels)
+  .properties.podMonitorLabels.default;
 
 const NAMESPACE = 'dashboards';
 const APP = 'sales-dashboard';
-const APP_PODS = [`${APP}-7d9f8b6c5-abcde`, `${APP}-7d9f8b6c5-fghij`];
-const OTHER_POD = 'other-app-5c6d7e8f9-zzzzz';
+const RS = `${APP}-7d9f8b6c5`;
+const APP_PODS = [`${RS}-abcde`, `${RS}-fghij`];
+
+/** The template's PodMonitor (templates/python-dashboard-service), with the given labels. */
+function podMonitorOf(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+): PodMonitor {
+  return {
+    metadata: {
+      name,
+      namespace,
+      labels: { 'app.kubernetes.io/name': name, ...labels },
+    },
+    spec: {
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      podMetricsEndpoints: [
+        {
+          port: 'metrics',
+          path: '/metrics',
+          relabelings: [
+            {
+              sourceLabels: [
+                '__meta_kubernetes_pod_label_app_kubernetes_io_name',
+              ],
+              targetLabel: 'app',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 let scrapes = 0;
 
-/** kube-state-metrics and cAdvisor series for two pods of the app and one of another app. */
-function kubernetesSeries(): string {
-  scrapes += 1;
-  const lines: string[] = [];
-  const pods = [
-    ...APP_PODS.map(pod => ({ pod, app: APP })),
-    { pod: OTHER_POD, app: 'other-app' },
+/** The pods: the app's two healthy ones, and the failing and evicted cases of other services. */
+function pods(): KubernetesPod[] {
+  const n = scrapes;
+  return [
+    ...APP_PODS.map(pod => ({
+      namespace: NAMESPACE,
+      pod,
+      replicaSet: RS,
+      phase: 'Running' as const,
+      ready: true,
+      restarts: 1,
+      workingSetBytes: 104857600,
+      cpuSeconds: n * 0.1,
+    })),
+    {
+      namespace: NAMESPACE,
+      pod: 'other-app-5c6d7e8f9-zzzzz',
+      replicaSet: 'other-app-5c6d7e8f9',
+      phase: 'Running',
+      ready: true,
+      restarts: 0,
+      workingSetBytes: 1,
+      cpuSeconds: n,
+    },
+    // broken: never ready, restarting on every scrape, at 99 % of its memory limit, /metrics down.
+    {
+      namespace: 'failing',
+      pod: 'broken-6d5c4b3a2-x',
+      replicaSet: 'broken-6d5c4b3a2',
+      phase: 'Running',
+      ready: false,
+      restarts: n,
+      workingSetBytes: Math.round(536870912 * 0.99),
+      cpuSeconds: n * 0.01,
+    },
+    // cart: two ready pods and an evicted one (phase Failed) nobody deleted.
+    ...['a', 'b'].map(x => ({
+      namespace: 'shop',
+      pod: `cart-6f7d8c9b-${x}`,
+      replicaSet: 'cart-6f7d8c9b',
+      phase: 'Running' as const,
+      ready: true,
+      restarts: 0,
+      workingSetBytes: 1048576,
+      cpuSeconds: n * 0.01,
+    })),
+    {
+      namespace: 'shop',
+      pod: 'cart-6f7d8c9b-evicted',
+      replicaSet: 'cart-6f7d8c9b',
+      phase: 'Failed',
+      ready: false,
+      restarts: 0,
+    },
   ];
-  for (const { pod, app } of pods) {
-    const l = `namespace="${NAMESPACE}",pod="${pod}"`;
-    lines.push(`kube_pod_labels{${l},label_app_kubernetes_io_name="${app}"} 1`);
-    lines.push(`kube_pod_status_ready{${l},condition="true"} 1`);
-    lines.push(`kube_pod_status_ready{${l},condition="false"} 0`);
-    lines.push(
-      `kube_pod_container_status_restarts_total{${l},container="app"} 1`,
-    );
-    const c = `${l},container="app"`;
-    lines.push(
-      `kube_pod_container_resource_requests{${c},resource="cpu",unit="core"} 0.25`,
-    );
-    lines.push(
-      `kube_pod_container_resource_limits{${c},resource="cpu",unit="core"} 0.5`,
-    );
-    lines.push(
-      `kube_pod_container_resource_requests{${c},resource="memory",unit="byte"} 268435456`,
-    );
-    lines.push(
-      `kube_pod_container_resource_limits{${c},resource="memory",unit="byte"} 536870912`,
-    );
-    lines.push(`container_cpu_usage_seconds_total{${c}} ${scrapes * 0.1}`);
-    // The pod-level cgroup series that the queries must leave out.
-    lines.push(
-      `container_cpu_usage_seconds_total{${l},container=""} ${scrapes * 10}`,
-    );
-    lines.push(`container_memory_working_set_bytes{${c}} 104857600`);
-  }
-  // The same app in two more clusters, one pod each, with a `cluster` label.
-  for (const cluster of ['east', 'west']) {
-    const l = `cluster="${cluster}",namespace="${NAMESPACE}",pod="${APP}-${cluster}"`;
-    lines.push(`kube_pod_labels{${l},label_app_kubernetes_io_name="${APP}"} 1`);
-    lines.push(`kube_pod_status_ready{${l},condition="true"} 1`);
-  }
-  return `${lines.join('\n')}\n`;
+}
+
+const REPLICA_SETS = [
+  { namespace: NAMESPACE, replicaSet: RS, deployment: APP },
+  {
+    namespace: NAMESPACE,
+    replicaSet: 'other-app-5c6d7e8f9',
+    deployment: 'other-app',
+  },
+  {
+    namespace: 'failing',
+    replicaSet: 'broken-6d5c4b3a2',
+    deployment: 'broken',
+  },
+  { namespace: 'shop', replicaSet: 'cart-6f7d8c9b', deployment: 'cart' },
+];
+
+/** The same app in two more clusters, one pod each, from a kube-state-metrics with `cluster`. */
+function clusterSeries(): string {
+  return ['east', 'west']
+    .flatMap(cluster => {
+      const l = `cluster="${cluster}",namespace="${NAMESPACE}"`;
+      const pod = `${RS}-${cluster}`;
+      return [
+        `kube_replicaset_owner{${l},replicaset="${RS}",owner_kind="Deployment",owner_name="${APP}"} 1`,
+        `kube_pod_owner{${l},pod="${pod}",owner_kind="ReplicaSet",owner_name="${RS}"} 1`,
+        `kube_pod_status_phase{${l},pod="${pod}",phase="Running"} 1`,
+        `kube_pod_status_ready{${l},pod="${pod}",condition="true"} 1`,
+      ];
+    })
+    .join('\n');
 }
 
 /** The app's own exporter (prometheus_client), without Kubernetes labels. */
@@ -99,86 +196,95 @@ function appSeries(): string {
 }
 
 let exporter: http.Server;
-let prometheus: ChildProcess;
-let prometheusLog = '';
-let dataDir: string;
-let baseUrl: string;
+let prometheus: TestPrometheus;
 
 async function query(expr: string): Promise<any> {
-  return getJson(`${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  return prometheus.query(expr);
 }
 
 beforeAll(async () => {
-  const binary = findPrometheus();
   exporter = http.createServer((req, res) => {
     res.setHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(req.url === '/kubernetes' ? kubernetesSeries() : appSeries());
+    if (req.url === '/kube-state-metrics') {
+      scrapes += 1;
+      res.end(
+        `${
+          kubernetesSeries(pods(), REPLICA_SETS).kubeStateMetrics
+        }${clusterSeries()}\n`,
+      );
+    } else if (req.url === '/metrics/cadvisor') {
+      res.end(kubernetesSeries(pods(), REPLICA_SETS).cadvisor);
+    } else {
+      res.end(appSeries());
+    }
   });
   await new Promise<void>(r => exporter.listen(0, '127.0.0.1', r));
   const exporterAddress = `127.0.0.1:${
     (exporter.address() as AddressInfo).port
   }`;
+  // Where nothing listens: the broken pod's /metrics.
+  const closedAddress = `127.0.0.1:${await freePort()}`;
 
-  dataDir = mkdtempSync(join(tmpdir(), 'observability-prometheus-'));
-  const configFile = join(dataDir, 'prometheus.yml');
-  // The app job gets the labels the cluster's scrape config copies from the pod (contract.md).
-  const appTargets = APP_PODS.map(
-    pod => `
-      - targets: ['${exporterAddress}']
-        labels:
-          __metrics_path__: /app/${pod}
-          app: ${APP}
-          namespace: ${NAMESPACE}
-          pod: ${pod}
-          container: app`,
-  ).join('');
-  writeFileSync(
-    configFile,
-    `global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: kubernetes
-    honor_labels: true
-    metrics_path: /kubernetes
-    static_configs:
-      - targets: ['${exporterAddress}']
-  - job_name: app
-    static_configs:${appTargets}
-`,
-  );
+  const target = (
+    namespace: string,
+    pod: string,
+    app: string,
+    phase: KubernetesPod['phase'],
+    address = exporterAddress,
+  ) =>
+    podTargetGroup({
+      address,
+      namespace,
+      pod,
+      container: 'app',
+      portName: 'metrics',
+      phase,
+      labels: {
+        'app.kubernetes.io/name': app,
+        'backstage.io/kubernetes-id': app,
+      },
+    });
+  const sd = [
+    ...APP_PODS.map(pod => target(NAMESPACE, pod, APP, 'Running')),
+    target('failing', 'broken-6d5c4b3a2-x', 'broken', 'Running', closedAddress),
+    target('shop', 'cart-6f7d8c9b-a', 'cart', 'Running'),
+    target('shop', 'cart-6f7d8c9b-b', 'cart', 'Running'),
+    target('shop', 'cart-6f7d8c9b-evicted', 'cart', 'Failed', closedAddress),
+    target(NAMESPACE, 'unselected-1-x', 'unselected', 'Running'),
+  ];
+  const release = TEMPLATE_PODMONITOR_LABELS;
+  const podMonitors = [
+    podMonitorOf(NAMESPACE, APP, release),
+    podMonitorOf('failing', 'broken', release),
+    podMonitorOf('shop', 'cart', release),
+    // Without the release label: the stack's Prometheus does not select it.
+    podMonitorOf(NAMESPACE, 'unselected', {}),
+  ];
 
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(
-    binary,
-    [
-      `--config.file=${configFile}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--storage.tsdb.path=${join(dataDir, 'data')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prometheus.stdout!.on('data', d => (prometheusLog += d));
-  prometheus.stderr!.on('data', d => (prometheusLog += d));
+  prometheus = await startPrometheus({
+    config: dir => {
+      const sdFile = join(dir, 'pods.json');
+      writeFileSync(sdFile, JSON.stringify(sd));
+      return stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s' },
+        scrape_configs: [
+          ...kubernetesJobs(exporterAddress),
+          ...podMonitorJobs(podMonitors, sdFile),
+        ],
+      });
+    },
+  });
 
-  // Ready once every target has been scraped a few times, so rate() has samples to work on.
+  // Ready once the targets have been scraped a few times, so rate() has samples to work on.
   const deadline = Date.now() + 45_000;
   for (;;) {
-    if (prometheus.exitCode !== null) {
-      throw new Error(
-        `prometheus exited with ${prometheus.exitCode}:\n${prometheusLog}`,
-      );
-    }
-    try {
-      const res = await query('min(count_over_time(up[1m]))');
-      if (Number(res.data?.result?.[0]?.value?.[1]) >= 5) break;
-    } catch {
-      // not listening yet
-    }
+    const res = await query(
+      'min(count_over_time(up{job="kube-state-metrics"}[1m])) and min(count_over_time(up{app="sales-dashboard"}[1m]))',
+    );
+    if (Number(res.data?.result?.[0]?.value?.[1]) >= 5) break;
     if (Date.now() > deadline) {
       throw new Error(
-        `prometheus did not scrape the exporter in time:\n${prometheusLog}`,
+        `prometheus did not scrape the exporter in time:\n${prometheus.log()}`,
       );
     }
     await sleep(500);
@@ -186,13 +292,8 @@ scrape_configs:
 });
 
 afterAll(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    const exited = new Promise(r => prometheus.once('exit', r));
-    prometheus.kill('SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   await new Promise(r => (exporter ? exporter.close(r) : r(undefined)));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const vars = {
@@ -225,15 +326,6 @@ describe('dashboard PromQL on a real Prometheus', () => {
     },
   );
 
-  it.each(Object.entries(VARIABLE_QUERIES))(
-    'variable %s selects series',
-    async (_name, v) => {
-      const res = await query(fillVariables(v.selector, vars));
-      expect(res.status).toBe('success');
-      expect(res.data.result.length).toBeGreaterThan(0);
-    },
-  );
-
   const value = async (expr: string) => {
     const res = await query(fillVariables(expr, vars));
     expect(res.status).toBe('success');
@@ -256,16 +348,8 @@ describe('dashboard PromQL on a real Prometheus', () => {
       const res = await query(fillVariables(ready, { ...vars, cluster }));
       expect(Number(res.data.result[0].value[1])).toBe(1);
     }
-    // No cluster chosen (the label does not exist): only the series without it.
+    // No cluster given (the label does not exist): only the series without it.
     expect(await value(ready)).toBe(2);
-    const clusters = await query(VARIABLE_QUERIES.cluster.selector);
-    expect(
-      [
-        ...new Set(
-          clusters.data.result.map((r: any) => r.metric.cluster ?? '(none)'),
-        ),
-      ].sort(),
-    ).toEqual(['(none)', 'east', 'west']);
   });
 
   it('sums requests and limits of the app containers', async () => {
@@ -288,5 +372,42 @@ describe('dashboard PromQL on a real Prometheus', () => {
     const res = await query(attack);
     expect(res.status).toBe('success');
     expect(res.data.result).toEqual([]);
+  });
+
+  it("gives PodMonitors by default the label a kube-prometheus-stack release's Prometheus selects", () => {
+    expect(TEMPLATE_PODMONITOR_LABELS).toEqual({ release: KPS_RELEASE });
+  });
+
+  it('returns nothing for a PodMonitor the stack does not select (no release label)', async () => {
+    const res = await query('up{app="unselected"}');
+    expect(res.data.result).toEqual([]);
+    expect((await query('up{app="sales-dashboard"}')).data.result).toHaveLength(
+      2,
+    );
+  });
+});
+
+describe('alert rules on kube-prometheus-stack series', () => {
+  const firing = async (alert: string) => {
+    const rule = ALERT_RULES.find(r => r.alert === alert)!;
+    const res = await query(prometheusExpression(rule));
+    expect(res.status).toBe('success');
+    return res.data.result
+      .map((r: any) => `${r.metric.namespace}/${r.metric.app}`)
+      .sort();
+  };
+
+  it.each(ALERT_RULES.map(r => r.alert))(
+    '%s holds for the failing pod only',
+    async alert => {
+      expect(await firing(alert)).toEqual(['failing/broken']);
+    },
+  );
+
+  it('does not count an evicted pod beside healthy ones as not ready', async () => {
+    const rule = ALERT_RULES.find(r => r.alert === 'ServicePodsNotReady')!;
+    const res = await query(rule.value);
+    const cart = res.data.result.find((r: any) => r.metric.app === 'cart');
+    expect(Number(cart.value[1])).toBe(0);
   });
 });

@@ -52,12 +52,33 @@ describe('alerting rules', () => {
 });
 
 describe('Grafana provisioning', () => {
+  const datasourcesOf = (file: string) =>
+    parse(read(`provisioning/datasources/${file}`)).datasources;
+
+  /**
+   * Grafana's check of provisioned data sources (grafana/grafana
+   * `pkg/services/provisioning/datasources/config_reader.go`, validateDefaultUniqueness): at most
+   * one default per organisation, else "Only one datasource per organization can be marked as
+   * default" and provisioning fails; and one data source per name.
+   */
+  const grafanaAccepts = (datasources: any[]) =>
+    datasources.filter(d => d.isDefault).length <= 1 &&
+    new Set(datasources.map(d => d.name)).size === datasources.length;
+
+  /** The data source kube-prometheus-stack's Grafana provisions itself (chart 88.5.3 values). */
+  const KPS_DATASOURCE = {
+    name: 'Prometheus',
+    uid: 'prometheus',
+    type: 'prometheus',
+    isDefault: true,
+  };
+
   it('provisions the Prometheus and Loki data sources under the names app-config selects', () => {
-    const { datasources } = parse(read('provisioning/datasources/portal.yaml'));
-    expect(datasources.map((d: any) => `${d.type}:${d.name}`)).toEqual([
-      'prometheus:Prometheus',
-      'loki:Loki',
-    ]);
+    expect(
+      [...datasourcesOf('prometheus.yaml'), ...datasourcesOf('loki.yaml')].map(
+        (d: any) => `${d.type}:${d.name}`,
+      ),
+    ).toEqual(['prometheus:Prometheus', 'loki:Loki']);
     const appConfig = parse(
       // The config the browser tests run the provisioned dashboards with.
       readFileSync(resolve(REPO_ROOT, 'e2e/app-config.e2e.yaml'), 'utf8'),
@@ -68,6 +89,54 @@ describe('Grafana provisioning', () => {
         loki: 'Loki',
       });
     }
+  });
+
+  it("sends Loki's tenant header, which Loki's chart (auth_enabled: true) requires", () => {
+    const [loki] = datasourcesOf('loki.yaml');
+    expect(loki.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
+    // The value is a secret field, from Grafana's environment.
+    expect(loki.secureJsonData.httpHeaderValue1).toBe('${LOKI_TENANT}');
+  });
+
+  it("adds no second default data source to kube-prometheus-stack's Grafana", () => {
+    expect(
+      grafanaAccepts([KPS_DATASOURCE, ...datasourcesOf('loki.yaml')]),
+    ).toBe(true);
+    // The check can fail: the earlier shipped Prometheus data source, a second default.
+    expect(
+      grafanaAccepts([KPS_DATASOURCE, { ...KPS_DATASOURCE, name: 'Other' }]),
+    ).toBe(false);
+    for (const file of ['loki.yaml', 'prometheus.yaml']) {
+      expect(datasourcesOf(file).every((d: any) => d.isDefault === false)).toBe(
+        true,
+      );
+    }
+  });
+
+  it("gives kube-prometheus-stack Helm values (docs) that add the shipped Loki data source to the chart's Grafana", () => {
+    const docs = readFileSync(
+      resolve(REPO_ROOT, 'docs/observability.md'),
+      'utf8',
+    );
+    const block = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map(m => parse(m[1]))
+      .find(values => values?.grafana?.additionalDataSources);
+    expect(block).toBeDefined();
+    const added = block.grafana.additionalDataSources;
+    const [loki] = datasourcesOf('loki.yaml');
+    expect(added).toEqual([
+      expect.objectContaining({
+        name: loki.name,
+        uid: loki.uid,
+        type: 'loki',
+        jsonData: expect.objectContaining({
+          httpHeaderName1: 'X-Scope-OrgID',
+        }),
+        secureJsonData: { httpHeaderValue1: expect.any(String) },
+      }),
+    ]);
+    expect(grafanaAccepts([KPS_DATASOURCE, ...added])).toBe(true);
+    expect(block.grafana['grafana.ini'].security.allow_embedding).toBe(true);
   });
 
   it('loads dashboards from files, read-only', () => {
@@ -86,8 +155,10 @@ describe('Grafana provisioning', () => {
       return match?.[1] ?? '';
     };
     expect(section('security')).toMatch(/^allow_embedding = true$/m);
-    expect(section('security')).toMatch(/^cookie_samesite = none$/m);
-    expect(section('security')).toMatch(/^cookie_secure = true$/m);
+    // SameSite=None does not carry a session into a cross-site iframe in Safari or Firefox:
+    // the default (lax) is kept, which works same-site.
+    expect(section('security')).not.toMatch(/^cookie_samesite/m);
+    expect(ini).not.toMatch(/^viewers_can_edit/m); // removed in Grafana 12
     expect(section('auth\\.anonymous')).toMatch(/^enabled = true$/m);
     expect(section('auth\\.anonymous')).toMatch(/^org_role = Viewer$/m);
   });
@@ -133,11 +204,18 @@ describe('app-config', () => {
       );
       // What GrafanaClient requests, below each instance's proxyPath, and the alerts route.
       const expected: Record<string, string> = {};
-      for (const instance of instances) {
+      // One endpoint per dashboard uid the tab reads (the instance's dashboardUid), none for a
+      // prefix that would reach every dashboard.
+      for (const instance of instances as Array<{
+        url: string;
+        proxyPath: string;
+        dashboardUid?: string;
+      }>) {
+        const uid = instance.dashboardUid ?? 'service-overview';
         expected[`${instance.proxyPath}/health`] = `${instance.url}/api/health`;
         expected[
-          `${instance.proxyPath}/dashboards/uid`
-        ] = `${instance.url}/api/dashboards/uid`;
+          `${instance.proxyPath}/dashboards/uid/${uid}`
+        ] = `${instance.url}/api/dashboards/uid/${uid}`;
       }
       const alertsPath = config.observability.alerts?.proxyPath;
       if (alertsPath) {
@@ -165,7 +243,11 @@ describe('app-config', () => {
           /\/api\/?$|datasources|\/ds\/|query/,
         );
         expect(endpoint.target).toMatch(
-          /\/api\/(health|dashboards\/uid|prometheus\/grafana\/api\/v1\/alerts|v1\/alerts)$/,
+          /\/api\/(health|dashboards\/uid\/[A-Za-z0-9_-]+|prometheus\/grafana\/api\/v1\/alerts|v1\/alerts)$/,
+        );
+        // Every endpoint rewrites what is below it to its one path.
+        expect(Object.keys((endpoint as any).pathRewrite ?? {})).toHaveLength(
+          1,
         );
       }
     },

@@ -20,18 +20,30 @@ describe('service overview dashboard', () => {
     expect(stored).toEqual(json);
   });
 
-  it('has the data source, namespace and app variables', () => {
+  it('has the data source variables, and cluster, namespace and app as hidden text boxes', () => {
     const variables = json.templating.list.map(
       (v: any) => `${v.type}:${v.name}`,
     );
     expect(variables).toEqual([
       'datasource:datasource',
       'datasource:loki',
-      'query:cluster',
-      'query:namespace',
-      'query:app',
+      'textbox:cluster',
+      'textbox:namespace',
+      'textbox:app',
     ]);
     expect(json.uid).toBe(SERVICE_OVERVIEW_UID);
+  });
+
+  it('pins cluster, namespace and app: no variable has options a refresh could switch the value to', () => {
+    // A text box keeps the URL's value; query and custom variables are re-validated against
+    // their options on refresh (grafana/scenes MultiValueVariable), which could replace it.
+    for (const name of ['cluster', 'namespace', 'app']) {
+      const variable = json.templating.list.find((v: any) => v.name === name);
+      expect(variable).toMatchObject({ type: 'textbox', hide: 2 });
+      expect(variable.skipUrlSync).toBe(false);
+      expect(variable.refresh).toBeUndefined();
+      expect(variable.datasource).toBeUndefined();
+    }
   });
 
   it('has no refresh of its own, so the portal turning refresh off is not overridden', () => {

@@ -53,6 +53,21 @@ describe('parseAlerts', () => {
     ).toEqual(['pending', 'firing', 'firing']);
   });
 
+  it("names a portal Grafana rule's alert by its plain name, not by the title that names the entity", () => {
+    const [parsed] = parseAlerts({
+      status: 'success',
+      data: {
+        alerts: [
+          alert({
+            alertname: 'ServiceMetricsDown (component:default/sales-dashboard)',
+            portal_alert: 'ServiceMetricsDown',
+          }),
+        ],
+      },
+    });
+    expect(parsed.name).toBe('ServiceMetricsDown');
+  });
+
   it.each([
     [{}],
     [{ status: 'error' }],

@@ -5,6 +5,7 @@
  * RouteGetGrafanaAlertStatuses (grafana/grafana pkg/api/docs/clients/go/docs/PrometheusApi.md), whose
  * alert instances have the states Alerting, Pending, Normal, NoData and Error.
  */
+import { ALERT_NAME_LABEL } from '@internal/plugin-observability-common';
 
 /**
  * One active alert as the API lists it: pending (condition true, `for` not yet elapsed) or firing.
@@ -64,12 +65,15 @@ export function parseAlerts(body: unknown): ActiveAlert[] {
     } else {
       return [];
     }
-    if (!labels.alertname) {
+    // The portal's Grafana rules name the entity in their title (Grafana 11 wants titles unique
+    // per folder) and keep the plain alert name in ALERT_NAME_LABEL.
+    const name = labels[ALERT_NAME_LABEL] ?? labels.alertname;
+    if (!name) {
       return [];
     }
     return [
       {
-        name: labels.alertname,
+        name,
         state,
         severity: labels.severity,
         summary: annotations.summary,

@@ -22,9 +22,24 @@ describe('resolveTarget', () => {
       target: {
         instance: settings.instances[0],
         dashboardUid: 'service-overview',
+        cluster: '',
         namespace: 'dashboards',
         app: 'sales-dashboard',
       },
+    });
+  });
+
+  it('takes the cluster from observability/cluster, and refuses one that is not a label value', () => {
+    const entity = (cluster: string) =>
+      makeEntity({
+        'backstage.io/kubernetes-id': 'a',
+        'backstage.io/kubernetes-namespace': 'b',
+        'observability/cluster': cluster,
+      });
+    const ok = resolveTarget(entity('east'), settings);
+    expect(ok.type === 'ok' && ok.target.cluster).toBe('east');
+    expect(resolveTarget(entity('x"} or vector(1)'), settings)).toMatchObject({
+      type: 'invalid-annotations',
     });
   });
 

@@ -19,6 +19,7 @@ export const ANNOTATIONS = {
   kubernetesLabelSelector: 'backstage.io/kubernetes-label-selector',
   grafanaInstance: 'observability/grafana-instance',
   grafanaDashboard: 'observability/grafana-dashboard',
+  cluster: 'observability/cluster',
 } as const;
 
 /**
@@ -39,6 +40,8 @@ export const isObservabilityAvailable: (entity: Entity) => boolean =
 export interface ObservabilityTarget {
   instance: GrafanaInstance;
   dashboardUid: string;
+  /** The `cluster` label value the panels are pinned to (empty: series without one). */
+  cluster: string;
   namespace: string;
   app: string;
 }
@@ -143,6 +146,17 @@ export function resolveTarget(
       )} is not a Grafana dashboard uid`,
     );
   }
+  const clusterAnnotation = annotations[ANNOTATIONS.cluster];
+  if (
+    clusterAnnotation !== undefined &&
+    !isKubernetesLabelValue(clusterAnnotation)
+  ) {
+    problems.push(
+      `${ANNOTATIONS.cluster} ${JSON.stringify(
+        clusterAnnotation,
+      )} is not a label value`,
+    );
+  }
   if (problems.length > 0 || service.type !== 'ok') {
     return { type: 'invalid-annotations', problems };
   }
@@ -160,6 +174,7 @@ export function resolveTarget(
     target: {
       instance,
       dashboardUid: dashboardAnnotation ?? instance.dashboardUid,
+      cluster: clusterAnnotation ?? instance.cluster,
       namespace,
       app,
     },

@@ -27,6 +27,7 @@ describe('readGrafanaSettings', () => {
       name: 'eu',
       url: 'https://grafana.eu.example.com/sub',
       orgId: 3,
+      cluster: '',
       dashboardUid: 'eu-overview',
       proxyPath: '/grafana-eu/api',
       datasources: { prometheus: 'Prometheus', loki: 'Loki' },

@@ -1,5 +1,8 @@
 import { Config } from '@backstage/config';
-import { isGrafanaUid } from '@internal/plugin-observability-common';
+import {
+  isGrafanaUid,
+  isKubernetesLabelValue,
+} from '@internal/plugin-observability-common';
 
 /**
  * One configured Grafana instance, normalized.
@@ -11,6 +14,11 @@ export interface GrafanaInstance {
   /** Base URL without a trailing slash. */
   url: string;
   orgId: number;
+  /**
+   * The `cluster` label value of this Grafana's series, passed as `var-cluster`; empty (the
+   * default) matches series without the label.
+   */
+  cluster: string;
   dashboardUid: string;
   proxyPath: string;
   datasources: {
@@ -70,6 +78,14 @@ export function readGrafanaSettings(config: Config): GrafanaSettings {
         )} must be a plain absolute path`,
       );
     }
+    const cluster = instance.getOptionalString('cluster') ?? '';
+    if (cluster !== '' && !isKubernetesLabelValue(cluster)) {
+      throw new Error(
+        `observability.grafana instance ${name}: cluster ${JSON.stringify(
+          cluster,
+        )} is not a label value (letters, digits, '-', '_' and '.', at most 63)`,
+      );
+    }
     const orgId = instance.getOptionalNumber('orgId') ?? 1;
     if (!Number.isInteger(orgId) || orgId < 1) {
       throw new Error(
@@ -80,6 +96,7 @@ export function readGrafanaSettings(config: Config): GrafanaSettings {
       name,
       url,
       orgId,
+      cluster,
       dashboardUid,
       proxyPath: proxyPath.replace(/\/+$/, ''),
       datasources: {

@@ -21,7 +21,7 @@ describe('GRAFANA_CONNECT_SNIPPET', () => {
     const endpoints = snippet.proxy.endpoints;
     expect(Object.keys(endpoints).sort()).toEqual([
       '/grafana/alerts',
-      '/grafana/api/dashboards/uid',
+      '/grafana/api/dashboards/uid/service-overview',
       '/grafana/api/health',
     ]);
     for (const endpoint of Object.values<any>(endpoints)) {

@@ -20,8 +20,9 @@ proxy:
       target: http://localhost:3030/api/health
       pathRewrite: { '^/api/proxy/grafana/api/health.*$': '' }
       allowedMethods: [GET]
-    /grafana/api/dashboards/uid:
-      target: http://localhost:3030/api/dashboards/uid
+    /grafana/api/dashboards/uid/service-overview:
+      target: http://localhost:3030/api/dashboards/uid/service-overview
+      pathRewrite: { '^/api/proxy/grafana/api/dashboards/uid/service-overview.*$': '' }
       allowedMethods: [GET]
     /grafana/alerts:
       target: http://localhost:3030/api/prometheus/grafana/api/v1/alerts

@@ -12,6 +12,7 @@ import { parseQuery } from './__testUtils__/parse';
 const target: ObservabilityTarget = {
   instance: localInstance,
   dashboardUid: 'service-overview',
+  cluster: '',
   namespace: 'dashboards',
   app: 'sales-dashboard',
 };
@@ -31,6 +32,7 @@ describe('buildPanelUrl', () => {
       orgId: '1',
       'var-datasource': 'Prometheus',
       'var-loki': 'Loki',
+      'var-cluster': '',
       'var-namespace': 'dashboards',
       'var-app': 'sales-dashboard',
       panelId: '5',
@@ -39,6 +41,17 @@ describe('buildPanelUrl', () => {
       theme: 'dark',
       refresh: '30s',
     });
+  });
+
+  it('passes the cluster the instance or the entity names', () => {
+    const url = new URL(
+      buildPanelUrl({ ...target, cluster: 'east' }, 5, {
+        theme: 'dark',
+        timeRange: '6h',
+        refresh: 'off',
+      }),
+    );
+    expect(url.searchParams.get('var-cluster')).toBe('east');
   });
 
   it('leaves refresh out when it is off', () => {
@@ -129,7 +142,7 @@ describe('buildExploreUrl', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.matchers).toEqual([
       { name: 'namespace', op: '=', value: 'dashboards' },
-      { name: 'app', op: '=', value: app },
+      { name: 'service_name', op: '=', value: app },
     ]);
   });
 

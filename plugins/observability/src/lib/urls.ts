@@ -78,6 +78,8 @@ function dashboardParams(target: ObservabilityTarget): Array<[string, string]> {
     ['orgId', String(instance.orgId)],
     ['var-datasource', instance.datasources.prometheus],
     ['var-loki', instance.datasources.loki],
+    // All three always: the dashboard's text boxes keep exactly what the URL gives them.
+    ['var-cluster', target.cluster],
     ['var-namespace', target.namespace],
     ['var-app', target.app],
   ];
@@ -143,6 +145,7 @@ export function buildExploreUrl(
       ? instance.datasources.loki
       : instance.datasources.prometheus;
   const expr = fillVariables(query.expr, {
+    cluster: target.cluster,
     namespace: target.namespace,
     app: target.app,
     range: timeRange,

@@ -3,18 +3,19 @@ import useAsync from 'react-use/esm/useAsync';
 import type { Entity } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  kubernetesApiRef,
   kubernetesProxyApiRef,
   useKubernetesObjects,
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
-import type { EventObject } from '../lib/kubernetesObjects';
+import type { EventObject } from '@internal/plugin-kubernetes-common';
 import {
   PodEvents,
   PodHealthSummary,
   podKey,
   podsNeedingEvents,
   summarizePodHealth,
-} from '../lib/summary';
+} from '@internal/plugin-kubernetes-common';
 
 /** How often the card refreshes, like the Kubernetes tab does. */
 const REFRESH_MS = 30_000;
@@ -27,6 +28,8 @@ export interface PodHealthState {
   /** The whole request failed (the kubernetes backend is down or refused it). */
   error?: string;
   summary?: PodHealthSummary;
+  /** The portal has no Kubernetes cluster configured: no pods says nothing about the service. */
+  noClusters?: boolean;
 }
 
 /**
@@ -39,6 +42,13 @@ export function usePodHealth(entity: Entity): PodHealthState {
     REFRESH_MS,
   );
   const proxyApi = useApi(kubernetesProxyApiRef);
+  const kubernetesApi = useApi(kubernetesApiRef);
+  // The clusters the kubernetes backend knows (GET /api/kubernetes/clusters); when it cannot say,
+  // the card keeps to what the objects show.
+  const { value: clusters } = useAsync(
+    () => kubernetesApi.getClusters().catch(() => undefined),
+    [kubernetesApi],
+  );
 
   const { value: events } = useAsync(async () => {
     if (!kubernetesObjects) return {};
@@ -75,5 +85,5 @@ export function usePodHealth(entity: Entity): PodHealthState {
     [kubernetesObjects, events],
   );
 
-  return { loading, error, summary };
+  return { loading, error, summary, noClusters: clusters?.length === 0 };
 }

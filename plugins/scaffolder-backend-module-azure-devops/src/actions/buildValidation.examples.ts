@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Run the pipeline on every pull request into main',
+    description:
+      'Run the pipeline on every pull request into main (Azure Repos; nothing to do for GitHub)',
     example: yaml.stringify({
       steps: [
         {
@@ -11,9 +12,8 @@ export const examples: TemplateExample[] = [
           action: 'azure:repo:build-validation',
           name: 'Validate pull requests',
           input: {
-            organization: 'contoso',
-            project: 'dashboards',
-            repository: 'sales-dashboard',
+            repoUrl:
+              'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
             pipelineId: "${{ steps['pipeline'].output.pipelineId }}",
             branch: 'main',
           },

@@ -6,6 +6,7 @@ import {
   connectWithPat,
   fakeAzureDevOps,
   ORG,
+  PAT,
   PROJECT,
 } from '../__testUtils__/msw';
 import { expectNoToken } from '../__testUtils__/secrets';
@@ -15,9 +16,7 @@ import {
 } from './buildValidation';
 
 const input = {
-  organization: ORG,
-  project: PROJECT,
-  repository: 'sales-dashboard',
+  repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
   pipelineId: 101,
   branch: 'main',
   displayName: 'Build and test',
@@ -51,7 +50,7 @@ describe('azure:repo:build-validation', () => {
           repositoryId,
           refName: 'refs/heads/main',
           policyType: BUILD_VALIDATION_POLICY_TYPE,
-          'api-version': '7.1-preview.1',
+          'api-version': '7.1',
         },
       },
       {
@@ -105,7 +104,13 @@ describe('azure:repo:build-validation', () => {
     await expect(
       action.handler(
         createTestActionContext({
-          input: { ...input, repository: 'sales-dashbaord' },
+          input: {
+            ...input,
+            repoUrl: input.repoUrl.replace(
+              'sales-dashboard',
+              'sales-dashbaord',
+            ),
+          },
         }).ctx as any,
       ),
     ).rejects.toThrow(
@@ -128,6 +133,94 @@ describe('azure:repo:build-validation', () => {
       action.handler(createTestActionContext({ input }).ctx as any),
     ).rejects.toThrow(
       /\(403\).*"Code: Read, write, & manage".*TF401027: You need the Git 'EditPolicies' permission/,
+    );
+  });
+
+  it('adds nothing for a GitHub repository, whose pull requests run the pipeline from its pr: trigger', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    const run = createTestActionContext({
+      input: {
+        ...input,
+        repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
+        organization: ORG,
+        project: PROJECT,
+      },
+    });
+
+    await action.handler(run.ctx as any);
+
+    expect(state.requests).toEqual([]);
+    expect(run.outputs).toEqual({ policyId: 0, created: false });
+  });
+
+  it('says who must grant "Edit policies" when the portal\'s account is only a project member (403)', async () => {
+    // The PAT's user is in Contributors, not Project Administrators: it may not edit policies.
+    const { state, handler } = fakeAzureDevOps({
+      token: undefined,
+      identities: [{ name: 'Portal service account', token: PAT }],
+    });
+    server.use(handler);
+
+    await expect(
+      action.handler(createTestActionContext({ input }).ctx as any),
+    ).rejects.toThrow(
+      `It needs the "Edit policies" permission on the repository 'sales-dashboard' (Project settings > Repositories > sales-dashboard > Security): ` +
+        "ask a project administrator to give the portal's service account (the user of AZURE_DEVOPS_TOKEN) that role, then run the template again. " +
+        "Azure DevOps said: TF401027: You need the Git 'EditPolicies' permission to perform this action.",
+    );
+    expect(state.policies).toEqual([]);
+  });
+
+  it('finds its policy on a later page of the policy list and adds none', async () => {
+    const { state, handler } = fakeAzureDevOps({ pageSize: 1 });
+    server.use(handler);
+    const repositoryId = state.repositories[0].id;
+    const scope = [
+      { repositoryId, refName: 'refs/heads/main', matchKind: 'exact' },
+    ];
+    state.policies.push(
+      {
+        id: 1,
+        isEnabled: true,
+        isBlocking: true,
+        type: { id: BUILD_VALIDATION_POLICY_TYPE },
+        settings: { buildDefinitionId: 55, scope },
+        createdBy: 'Another team',
+      },
+      {
+        id: 2,
+        isEnabled: true,
+        isBlocking: true,
+        type: { id: BUILD_VALIDATION_POLICY_TYPE },
+        settings: { buildDefinitionId: 101, scope },
+        createdBy: 'Portal service account',
+      },
+    );
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(run.outputs).toEqual({ policyId: 2, created: false });
+    expect(
+      calls(state)
+        .filter(c => c.path === 'git/policy/configurations')
+        .map(c => c.query.continuationToken),
+    ).toEqual([undefined, '1']);
+  });
+
+  it('leaves an optional policy of its pipeline as it is, and warns that pull requests can complete without a run', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(createTestActionContext({ input }).ctx as any);
+    state.policies[0].isBlocking = false;
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(state.policies).toHaveLength(1);
+    expect(run.logLines.join('\n')).toContain(
+      "warn: The build-validation policy 101 on refs/heads/main of 'sales-dashboard' is optional",
     );
   });
 });

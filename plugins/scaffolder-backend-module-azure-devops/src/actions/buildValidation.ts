@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { commonInput, pipelineIdInput } from '../lib/inputs';
+import { locationInput, pipelineIdInput } from '../lib/inputs';
 import { examples } from './buildValidation.examples';
 
 /** The action's id. */
@@ -18,6 +18,8 @@ export const BUILD_VALIDATION_POLICY_TYPE =
 /** A policy configuration as Policy Configurations - List answers. */
 interface PolicyConfiguration {
   id: number;
+  isEnabled?: boolean;
+  isBlocking?: boolean;
   type: { id: string };
   settings?: { buildDefinitionId?: number };
 }
@@ -36,7 +38,8 @@ async function repositoryId(client: AzureDevOpsClient, name: string) {
 /**
  * Creates `azure:repo:build-validation`: a branch policy on an Azure Repos branch that runs the
  * pipeline on every pull request into it and blocks completion until the run passes. Azure Repos
- * ignores a YAML `pr:` trigger; this policy is what validates pull requests there.
+ * ignores a YAML `pr:` trigger; this policy is what validates pull requests there. For a GitHub
+ * repository it does nothing. Always runs with the portal's token.
  * @public
  */
 export function createAzureBuildValidationAction(options: {
@@ -45,14 +48,12 @@ export function createAzureBuildValidationAction(options: {
   return createTemplateAction({
     id: BUILD_VALIDATION_ACTION_ID,
     description:
-      'Adds a build-validation branch policy to an Azure Repos branch, so pull requests into it run the pipeline. Running it again finds the policy and adds none.',
+      'Adds a build-validation branch policy to an Azure Repos branch, so pull requests into it run the pipeline (a GitHub repository needs none: its pull requests trigger the pipeline). Runs with the portal’s token. Running it again finds the policy and adds none.',
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        ...commonInput,
-        repository: z =>
-          z.string().min(1).describe('The Azure Repos repository name.'),
+        ...locationInput,
         pipelineId: pipelineIdInput,
         branch: z =>
           z
@@ -75,10 +76,22 @@ export function createAzureBuildValidationAction(options: {
     },
     async handler(ctx) {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
-      const { repository, pipelineId } = ctx.input;
+      const { pipelineId } = ctx.input;
+      const where = options.connect.locate(ctx.input);
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
       const displayName = ctx.input.displayName ?? DEFAULT_DISPLAY_NAME;
       const refName = `refs/heads/${branch}`;
+
+      if (where.repository.type === 'gitHub') {
+        // Azure Repos ignores a YAML `pr:` trigger; GitHub honours it, so there is no policy to add.
+        ctx.logger.info(
+          `GitHub repository '${where.repository.name}' runs the pipeline on pull requests from its pr: trigger; no branch policy needed`,
+        );
+        ctx.output('policyId', 0);
+        ctx.output('created', false);
+        return;
+      }
+      const repository = where.repository.name;
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -89,16 +102,15 @@ export function createAzureBuildValidationAction(options: {
         return;
       }
 
-      const client = await options.connect.client(ctx.input);
+      // The portal's token: "Edit policies" is a Project Administrators' permission, not a member's.
+      const client = await options.connect.client(where);
 
       const result = await ctx.checkpoint({
         key: `azure-build-validation-${client.organization}-${client.project}-${repository}-${branch}-${pipelineId}`,
         fn: async () => {
           const repoId = await repositoryId(client, repository);
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/policy-configurations/get?view=azure-devops-rest-7.1
-          const existing = await client.request<{
-            value: PolicyConfiguration[];
-          }>({
+          const existing = await client.requestAll<PolicyConfiguration>({
             method: 'GET',
             path: 'git/policy/configurations',
             apiVersion: API_VERSIONS.gitPolicy,
@@ -116,6 +128,16 @@ export function createAzureBuildValidationAction(options: {
             p => p.settings?.buildDefinitionId === pipelineId,
           );
           if (same) {
+            if (same.isEnabled === false || same.isBlocking === false) {
+              // Someone made it optional or turned it off; the portal leaves policies it finds alone.
+              ctx.logger.warn(
+                `The build-validation policy ${
+                  same.id
+                } on ${refName} of '${repository}' is ${
+                  same.isEnabled === false ? 'disabled' : 'optional'
+                }: pull requests can complete without a passing run. Make it required in the branch policies of ${branch} if that was not intended.`,
+              );
+            }
             return { policyId: same.id, created: false };
           }
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/policy/configurations/create?view=azure-devops-rest-7.1
@@ -140,6 +162,7 @@ export function createAzureBuildValidationAction(options: {
             context: {
               operation: `add the build-validation policy on ${refName} of '${repository}'`,
               scope: 'policy',
+              role: `the "Edit policies" permission on the repository '${repository}' (Project settings > Repositories > ${repository} > Security)`,
             },
           });
           return { policyId: policy.id, created: true };

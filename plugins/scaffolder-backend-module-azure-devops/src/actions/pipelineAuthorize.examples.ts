@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Let the pipeline push with the registry connection, deploy with the Kubernetes connection, and record deployments in an environment',
+      'Let the pipeline push with the registry connection, deploy with the Kubernetes connection, and record deployments in an environment; only runs of main may use the three',
     example: yaml.stringify({
       steps: [
         {
@@ -12,10 +12,11 @@ export const examples: TemplateExample[] = [
           action: 'azure:pipeline:authorize',
           name: 'Authorize the pipeline',
           input: {
-            organization: 'contoso',
-            project: 'dashboards',
+            repoUrl:
+              'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
             pipelineId: "${{ steps['pipeline'].output.pipelineId }}",
-            serviceConnections: ['acr-contoso', 'aks-production'],
+            registryServiceConnection: 'acr-contoso',
+            kubernetesServiceConnection: 'aks-production',
             environment: 'production',
           },
         },

@@ -10,16 +10,38 @@ import {
   PROJECT,
 } from '../__testUtils__/msw';
 import { expectNoToken } from '../__testUtils__/secrets';
+import { simulateRun } from '../../testing/azureDevOpsStandIn';
+import {
+  BRANCH_CONTROL,
+  MAIN_REF,
+  PORTAL_CHECK_NAME,
+} from '../lib/branchControl';
 import { createAzurePipelineAuthorizeAction } from './pipelineAuthorize';
 
 const input = {
-  organization: ORG,
-  project: PROJECT,
+  repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
   pipelineId: 101,
-  serviceConnections: ['acr-contoso', 'aks-production'],
+  registryServiceConnection: 'acr-contoso',
+  kubernetesServiceConnection: 'aks-production',
   environment: 'production',
   environmentDescription: 'Created by the portal.',
 };
+
+const branchCheckBody = (type: string, id: string, name: string) => ({
+  type: BRANCH_CONTROL.type,
+  settings: {
+    definitionRef: BRANCH_CONTROL.definitionRef,
+    displayName: PORTAL_CHECK_NAME,
+    inputs: {
+      allowedBranches: MAIN_REF,
+      ensureProtectionOfBranch: 'false',
+      allowUnknownStatusBranch: 'false',
+    },
+    retryInterval: 5,
+  },
+  resource: { type, id, name },
+  timeout: 1440,
+});
 
 describe('azure:pipeline:authorize', () => {
   const server = setupServer();
@@ -28,7 +50,7 @@ describe('azure:pipeline:authorize', () => {
     connect: connectWithPat(),
   });
 
-  it('creates the missing environment and authorizes the pipeline on both connections and on it', async () => {
+  it('creates the missing environment, allows only main to use the connections and the environment, then authorizes the pipeline on them', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     const run = createTestActionContext({ input });
@@ -36,6 +58,24 @@ describe('azure:pipeline:authorize', () => {
     await action.handler(run.ctx as any);
 
     const [acr, aks] = state.serviceConnections;
+    const protect = (type: string, id: string, name: string) => [
+      {
+        method: 'GET',
+        path: 'pipelines/checks/configurations',
+        query: {
+          resourceType: type,
+          resourceId: id,
+          $expand: 'settings',
+          'api-version': '7.1-preview.1',
+        },
+      },
+      {
+        method: 'POST',
+        path: 'pipelines/checks/configurations',
+        query: { 'api-version': '7.1-preview.1' },
+        body: branchCheckBody(type, id, name),
+      },
+    ];
     const permissions = (type: string, id: string) => [
       {
         method: 'GET',
@@ -55,26 +95,26 @@ describe('azure:pipeline:authorize', () => {
         path: 'serviceendpoint/endpoints',
         query: {
           endpointNames: 'acr-contoso,aks-production',
-          'api-version': '7.1-preview.4',
+          'api-version': '7.1',
         },
       },
       {
         method: 'GET',
         path: 'distributedtask/environments',
-        query: { name: 'production', 'api-version': '7.1-preview.1' },
+        query: { name: 'production', 'api-version': '7.1' },
       },
       {
         method: 'POST',
         path: 'distributedtask/environments',
-        query: { 'api-version': '7.1-preview.1' },
+        query: { 'api-version': '7.1' },
         body: { name: 'production', description: 'Created by the portal.' },
       },
+      ...protect('endpoint', acr.id, 'acr-contoso'),
+      ...protect('endpoint', aks.id, 'aks-production'),
+      ...protect('environment', '1', 'production'),
       ...permissions('endpoint', acr.id),
       ...permissions('endpoint', aks.id),
       ...permissions('environment', '1'),
-    ]);
-    expect(state.environments).toEqual([
-      { id: 1, name: 'production', description: 'Created by the portal.' },
     ]);
     expect(run.outputs).toEqual({
       environmentId: 1,
@@ -85,11 +125,53 @@ describe('azure:pipeline:authorize', () => {
         "service connection 'aks-production'",
         "environment 'production'",
       ],
+      protected: [
+        "service connection 'acr-contoso'",
+        "service connection 'aks-production'",
+        "environment 'production'",
+      ],
     });
     expectNoToken(run);
   });
 
-  it('changes nothing when run again: the environment exists and the pipeline is authorized', async () => {
+  it('lets a run of main use what it deploys with and refuses a pull-request run, whatever its YAML', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(createTestActionContext({ input }).ctx as any);
+    const stages = [
+      {
+        name: 'Deploy',
+        resources: [
+          { type: 'endpoint' as const, name: 'acr-contoso' },
+          { type: 'endpoint' as const, name: 'aks-production' },
+          { type: 'environment' as const, name: 'production' },
+        ],
+      },
+    ];
+
+    expect(
+      simulateRun(state, { pipelineId: 101, sourceBranch: MAIN_REF, stages })
+        .result,
+    ).toBe('succeeded');
+    const pr = simulateRun(state, {
+      pipelineId: 101,
+      sourceBranch: 'refs/pull/7/merge',
+      stages,
+    });
+    expect(pr.result).toBe('failed');
+    expect(pr.stages[0].messages).toEqual(
+      [
+        "service connection 'acr-contoso'",
+        "service connection 'aks-production'",
+        "environment 'production'",
+      ].map(
+        label =>
+          `Check '${PORTAL_CHECK_NAME}' on the ${label} failed: refs/pull/7/merge is not one of the allowed branches (refs/heads/main).`,
+      ),
+    );
+  });
+
+  it('changes nothing when run again: the environment, the checks and the permissions are there', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     await action.handler(createTestActionContext({ input }).ctx as any);
@@ -100,17 +182,99 @@ describe('azure:pipeline:authorize', () => {
 
     expect(calls(state).filter(c => c.method !== 'GET')).toEqual([]);
     expect(state.environments).toHaveLength(1);
+    expect(state.checks).toHaveLength(3);
     expect(again.outputs).toMatchObject({
       environmentId: 1,
       environmentCreated: false,
       authorized: [],
+      protected: [],
     });
     expect(again.logLines.join('\n')).toContain('was already authorized');
   });
 
-  it('leaves a resource open to all pipelines alone and uses an existing environment', async () => {
+  it("adds its check next to another team's checks and leaves those as they are", async () => {
+    const { state, handler } = fakeAzureDevOps();
+    const aks = state.serviceConnections[1];
+    const theirs = {
+      id: 7,
+      type: BRANCH_CONTROL.type,
+      settings: {
+        displayName: 'Release branches',
+        definitionRef: BRANCH_CONTROL.definitionRef,
+        inputs: { allowedBranches: 'refs/heads/release/*' },
+      },
+      resource: { type: 'endpoint', id: aks.id, name: aks.name },
+      createdBy: 'Cluster team',
+    };
+    state.checks.push(structuredClone(theirs));
+    server.use(handler);
+
+    await action.handler(createTestActionContext({ input }).ctx as any);
+
+    expect(state.checks.filter(c => c.resource.id === aks.id)).toEqual([
+      theirs,
+      expect.objectContaining({
+        settings: expect.objectContaining({ displayName: PORTAL_CHECK_NAME }),
+      }),
+    ]);
+    expect(
+      calls(state).filter(
+        c => c.method === 'PATCH' && c.path.startsWith('pipelines/checks'),
+      ),
+    ).toEqual([]);
+  });
+
+  it("stops, naming the resource and what to ask, when the portal's check was changed to allow other branches", async () => {
     const { state, handler } = fakeAzureDevOps({
-      environments: ['production'],
+      environments: [
+        { name: 'production', administrators: ['Portal service account'] },
+      ],
+    });
+    server.use(handler);
+    await action.handler(createTestActionContext({ input }).ctx as any);
+    const environmentCheck = state.checks.find(
+      c => c.resource.type === 'environment',
+    )!;
+    environmentCheck.settings.inputs!.allowedBranches = 'refs/heads/*';
+
+    await expect(
+      action.handler(createTestActionContext({ input }).ctx as any),
+    ).rejects.toThrow(
+      `The check '${PORTAL_CHECK_NAME}' on the environment 'production' was changed to allow 'refs/heads/*', so pull-request runs could push or deploy with it. ` +
+        "The portal does not change checks: ask an administrator of the environment 'production' to set its allowed branches back to refs/heads/main",
+    );
+  });
+
+  it('says what to ask an administrator when the portal may not add the check to an environment it does not administer (403)', async () => {
+    // Project Administrators hold only the Creator role on environments someone else created.
+    const { state, handler } = fakeAzureDevOps({
+      environments: [{ name: 'production', administrators: ['Ops lead'] }],
+    });
+    server.use(handler);
+
+    await expect(
+      action.handler(createTestActionContext({ input }).ctx as any),
+    ).rejects.toThrow(
+      "Azure DevOps refused the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) permission to add the branch-control check allowing only refs/heads/main " +
+        "to the environment 'production' (403) in project 'dashboards' of organization 'contoso'. The token needs the scope \"Pipeline Resources: Use & manage\". " +
+        "It needs the Administrator role on the environment 'production' (Pipelines > Environments > production > Security), which manages its approvals and checks " +
+        '(or ask them to add a Branch control check with allowed branches refs/heads/main themselves): ask a project administrator to give ' +
+        "the portal's service account (the user of AZURE_DEVOPS_TOKEN) that role, then run the template again. " +
+        'Azure DevOps said: Portal service account needs the Administrator role on the environment production.',
+    );
+    // Nothing was authorized that a pull request could then use unprotected.
+    expect(
+      calls(state).filter(
+        c => c.method === 'PATCH' && c.path.includes('/environment/'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('leaves a resource open to all pipelines alone and uses an existing environment of another letter case', async () => {
+    const { state, handler } = fakeAzureDevOps({
+      environments: [
+        { name: 'Production', administrators: ['Portal service account'] },
+      ],
     });
     const acr = state.serviceConnections[0];
     state.permissions.set(`endpoint/${acr.id}`, {
@@ -125,13 +289,34 @@ describe('azure:pipeline:authorize', () => {
 
     expect(
       calls(state)
-        .filter(c => c.method !== 'GET')
+        .filter(c => c.method === 'PATCH')
         .map(c => `${c.method} ${c.path}`),
     ).toEqual([
       `PATCH pipelines/pipelinepermissions/endpoint/${state.serviceConnections[1].id}`,
       'PATCH pipelines/pipelinepermissions/environment/1',
     ]);
     expect(run.outputs.environmentCreated).toBe(false);
+  });
+
+  it('refuses connections swapped between registry and Kubernetes, naming each wrong type', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({
+          input: {
+            ...input,
+            registryServiceConnection: 'aks-production',
+            kubernetesServiceConnection: 'acr-contoso',
+          },
+        }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      "'aks-production' is a service connection of type 'kubernetes', not Docker Registry; " +
+        "'acr-contoso' is a service connection of type 'dockerregistry', not Kubernetes.",
+    );
+    expect(state.environments).toEqual([]);
   });
 
   it('lists the service connections the project does not have and how to add them', async () => {
@@ -141,55 +326,35 @@ describe('azure:pipeline:authorize', () => {
     await expect(
       action.handler(
         createTestActionContext({
-          input: {
-            ...input,
-            serviceConnections: ['acr-contoso', 'aks-staging'],
-          },
+          input: { ...input, kubernetesServiceConnection: 'aks-staging' },
         }).ctx as any,
       ),
     ).rejects.toThrow(
-      "Project 'dashboards' of organization 'contoso' has no service connection named 'aks-staging'. " +
+      "Project 'dashboards' of organization 'contoso' has no service connection named 'aks-staging', or it is not ready yet. " +
         'A project administrator creates it once (Project settings > Service connections; see docs/azure-devops.md), or correct the name in the form.',
     );
     expect(state.environments).toEqual([]);
   });
 
-  it('names the resource and the scope when authorizing is forbidden (403)', async () => {
-    const { state, handler } = fakeAzureDevOps({
-      environments: ['production'],
-    });
-    state.failures.push({
-      method: 'PATCH',
-      path: /^pipelines\/pipelinepermissions\/environment\//,
-      status: 403,
-      message:
-        'Access denied. The user needs Administer permissions on environment production.',
-    });
-    server.use(handler);
-
-    await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
-    ).rejects.toThrow(
-      "The Azure DevOps token may not authorize pipeline 101 on the environment 'production' (403) in project 'dashboards' of organization 'contoso': " +
-        'it needs the scope "Pipeline Resources: Use & manage", and its user needs that permission in the project. ' +
-        'Azure DevOps said: Access denied. The user needs Administer permissions on environment production.',
-    );
-  });
-
-  it('reports a conflict creating the environment (409) with Azure DevOps’ message', async () => {
+  it('authorizes the GitHub connection of a GitHub repository without restricting it to main', async () => {
     const { state, handler } = fakeAzureDevOps();
-    state.failures.push({
-      method: 'POST',
-      path: /^distributedtask\/environments$/,
-      status: 409,
-      message: 'Environment production already exists in current project.',
-    });
     server.use(handler);
+    const run = createTestActionContext({
+      input: {
+        ...input,
+        repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
+        organization: ORG,
+        project: PROJECT,
+        githubServiceConnection: 'github-contoso',
+      },
+    });
 
-    await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
-    ).rejects.toThrow(
-      /create the environment 'production' because of a conflict \(409\).*Azure DevOps said: Environment production already exists in current project\./,
+    await action.handler(run.ctx as any);
+
+    const github = state.serviceConnections[2];
+    expect(run.outputs.authorized).toContain(
+      "service connection 'github-contoso'",
     );
+    expect(state.checks.map(c => c.resource.id)).not.toContain(github.id);
   });
 });

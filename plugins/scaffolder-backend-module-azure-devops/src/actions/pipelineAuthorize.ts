@@ -1,8 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ensureBranchControl, ProtectedResource } from '../lib/branchControl';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { commonInput, pipelineIdInput } from '../lib/inputs';
-import { findServiceConnections } from '../lib/lookups';
+import { locationInput, pipelineIdInput } from '../lib/inputs';
+import { ConnectionKind, findServiceConnections } from '../lib/lookups';
 import { examples } from './pipelineAuthorize.examples';
 
 /** The action's id. */
@@ -24,22 +25,13 @@ interface ResourcePipelinePermissions {
   pipelines?: { id: number; authorized: boolean }[];
 }
 
-/** A protected resource the pipeline uses. */
-interface Resource {
-  /** `endpoint` or `environment`, as the permissions API names them. */
-  type: 'endpoint' | 'environment';
-  id: string;
-  /** For messages: `service connection 'acr'`. */
-  label: string;
-}
-
 async function ensureEnvironment(
   client: AzureDevOpsClient,
   name: string,
   description: string,
 ): Promise<{ environment: Environment; created: boolean }> {
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/distributedtask/environments/list?view=azure-devops-rest-7.1
-  const found = await client.request<{ value: Environment[] }>({
+  const found = await client.requestAll<Environment>({
     method: 'GET',
     path: 'distributedtask/environments',
     apiVersion: API_VERSIONS.environments,
@@ -64,6 +56,7 @@ async function ensureEnvironment(
     context: {
       operation: `create the environment '${name}'`,
       scope: 'environments',
+      role: 'the Creator role on environments (Pipelines > Environments > Security)',
     },
   });
   return { environment, created: true };
@@ -72,7 +65,7 @@ async function ensureEnvironment(
 /** Authorizes the pipeline on one resource unless it (or every pipeline) is already. */
 async function authorize(
   client: AzureDevOpsClient,
-  resource: Resource,
+  resource: ProtectedResource,
   pipelineId: number,
 ): Promise<boolean> {
   const path = `pipelines/pipelinepermissions/${
@@ -103,6 +96,9 @@ async function authorize(
     context: {
       operation: `authorize pipeline ${pipelineId} on the ${resource.label}`,
       scope: 'permissions',
+      // "Azure Pipelines requires the administrator role to open access to a protected resource"
+      // (learn.microsoft.com/azure/devops/pipelines/library/add-resource-protection).
+      role: `the Administrator role on the ${resource.label} (${resource.settingsPath} > Security)`,
     },
   });
   return true;
@@ -110,8 +106,11 @@ async function authorize(
 
 /**
  * Creates `azure:pipeline:authorize`: lets a pipeline use the service connections and the
- * environment its YAML names, creating the environment when the project has none of that name.
- * Resources the pipeline may use already are left alone.
+ * environment its YAML names (creating the environment when the project has none of that name),
+ * and protects the registry and Kubernetes connections and the environment with the portal's
+ * branch-control check, so that only runs of main can use them, whatever a pull request changes in
+ * the YAML. Always runs with the portal's token: both need the Administrator role on the resources,
+ * which project members do not have.
  * @public
  */
 export function createAzurePipelineAuthorizeAction(options: {
@@ -120,18 +119,35 @@ export function createAzurePipelineAuthorizeAction(options: {
   return createTemplateAction({
     id: PIPELINE_AUTHORIZE_ACTION_ID,
     description:
-      'Authorizes a pipeline on service connections and on an environment (created when missing), so its first run does not wait for someone to permit it.',
+      "Authorizes a pipeline on its service connections and environment (created when missing), and adds a branch-control check allowing only main to the registry and Kubernetes connections and the environment. Runs with the portal's token.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        ...commonInput,
+        ...locationInput,
         pipelineId: pipelineIdInput,
-        serviceConnections: z =>
+        registryServiceConnection: z =>
           z
-            .array(z.string().min(1))
+            .string()
             .min(1)
-            .describe('Names of the service connections the pipeline uses.'),
+            .describe(
+              'The Docker Registry service connection the pipeline pushes with.',
+            ),
+        kubernetesServiceConnection: z =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'The Kubernetes service connection the pipeline deploys with.',
+            ),
+        githubServiceConnection: z =>
+          z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              'For a GitHub repository: the GitHub service connection the pipeline reads it through; authorized, not restricted to main (pull-request runs read through it).',
+            ),
         environment: z =>
           z
             .string()
@@ -158,58 +174,90 @@ export function createAzurePipelineAuthorizeAction(options: {
             .describe(
               'The resources this step authorized; empty when all were already.',
             ),
+        protected: z =>
+          z
+            .array(z.string())
+            .describe(
+              'The resources this step added the branch-control check to; empty when all had it.',
+            ),
       },
     },
     async handler(ctx) {
-      const { pipelineId, serviceConnections, environment } = ctx.input;
+      const { pipelineId, environment } = ctx.input;
+      const where = options.connect.locate(ctx.input);
+      const wanted: { name: string; kind: ConnectionKind }[] = [
+        { name: ctx.input.registryServiceConnection, kind: 'registry' },
+        { name: ctx.input.kubernetesServiceConnection, kind: 'kubernetes' },
+        ...(where.repository.type === 'gitHub' &&
+        ctx.input.githubServiceConnection
+          ? [
+              {
+                name: ctx.input.githubServiceConnection,
+                kind: 'github' as const,
+              },
+            ]
+          : []),
+      ];
 
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Would authorize pipeline ${pipelineId} on the service connections ${serviceConnections
-            .map(n => `'${n}'`)
+          `Would authorize pipeline ${pipelineId} on the service connections ${wanted
+            .map(w => `'${w.name}'`)
             .join(
               ', ',
-            )} and on the environment '${environment}' (created when missing)`,
+            )} and on the environment '${environment}' (created when missing), and allow only main to use the registry and Kubernetes connections and the environment`,
         );
         ctx.output('environmentId', 0);
         ctx.output(
           'environmentUrl',
-          options.connect.webUrl(ctx.input, '_environments'),
+          options.connect.webUrl(where, '_environments'),
         );
         ctx.output('environmentCreated', false);
         ctx.output('authorized', []);
+        ctx.output('protected', []);
         return;
       }
 
-      const client = await options.connect.client(ctx.input);
+      const client = await options.connect.client(where);
 
       const result = await ctx.checkpoint({
         key: `azure-authorize-${client.organization}-${
           client.project
-        }-${pipelineId}-${environment}-${serviceConnections.join(',')}`,
+        }-${pipelineId}-${environment}-${wanted.map(w => w.name).join(',')}`,
         fn: async () => {
-          const connections = await findServiceConnections(
-            client,
-            serviceConnections,
-          );
+          const connections = await findServiceConnections(client, wanted);
           const env = await ensureEnvironment(
             client,
             environment,
             ctx.input.environmentDescription ?? DEFAULT_ENVIRONMENT_DESCRIPTION,
           );
-          const resources: Resource[] = [
-            ...connections.map(c => ({
+          const resources = [
+            ...connections.map((c, i) => ({
               type: 'endpoint' as const,
               id: c.id,
+              name: c.name,
               label: `service connection '${c.name}'`,
+              settingsPath: `Project settings > Service connections > ${c.name}`,
+              // Pull-request runs read the repository through the GitHub connection.
+              mainOnly: wanted[i].kind !== 'github',
             })),
             {
               type: 'environment' as const,
               id: String(env.environment.id),
+              name: env.environment.name,
               label: `environment '${env.environment.name}'`,
+              settingsPath: `Pipelines > Environments > ${env.environment.name}`,
+              mainOnly: true,
             },
           ];
           const authorized: string[] = [];
+          const protectedResources: string[] = [];
+          // Protect first: the pipeline is never allowed a resource that a pull request could use.
+          for (const resource of resources.filter(r => r.mainOnly)) {
+            if (await ensureBranchControl(client, resource)) {
+              protectedResources.push(resource.label);
+            }
+          }
           for (const resource of resources) {
             if (await authorize(client, resource, pipelineId)) {
               authorized.push(resource.label);
@@ -219,6 +267,7 @@ export function createAzurePipelineAuthorizeAction(options: {
             environmentId: env.environment.id,
             environmentCreated: env.created,
             authorized,
+            protected: protectedResources,
           };
         },
       });
@@ -233,6 +282,13 @@ export function createAzurePipelineAuthorizeAction(options: {
             )}`
           : `Pipeline ${pipelineId} was already authorized on every service connection and the environment`,
       );
+      ctx.logger.info(
+        result.protected.length > 0
+          ? `Only runs of main may now use the ${result.protected.join(
+              ', ',
+            )} (branch-control check)`
+          : 'The registry and Kubernetes connections and the environment already allowed only runs of main',
+      );
       ctx.output('environmentId', result.environmentId);
       ctx.output(
         'environmentUrl',
@@ -240,6 +296,7 @@ export function createAzurePipelineAuthorizeAction(options: {
       );
       ctx.output('environmentCreated', result.environmentCreated);
       ctx.output('authorized', result.authorized);
+      ctx.output('protected', result.protected);
     },
   });
 }

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Find or create the pipeline of an Azure Repos repository',
+    description:
+      "Find or create the pipeline of an Azure Repos repository, in the repository's own project",
     example: yaml.stringify({
       steps: [
         {
@@ -11,10 +12,9 @@ export const examples: TemplateExample[] = [
           action: 'azure:pipeline:ensure',
           name: 'Create the pipeline',
           input: {
-            organization: 'contoso',
-            project: 'dashboards',
+            repoUrl:
+              'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
             name: 'sales-dashboard',
-            repository: { type: 'azureReposGit', name: 'sales-dashboard' },
           },
         },
       ],
@@ -22,7 +22,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Find or create the pipeline of a GitHub repository, read through a GitHub service connection, with the signed-in user’s token',
+      'Find or create the pipeline of a GitHub repository in an Azure DevOps project, read through a GitHub service connection, with the signed-in user’s token',
     example: yaml.stringify({
       steps: [
         {
@@ -30,16 +30,13 @@ export const examples: TemplateExample[] = [
           action: 'azure:pipeline:ensure',
           name: 'Create the pipeline',
           input: {
+            repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
             organization: 'contoso',
             project: 'dashboards',
             name: 'sales-dashboard',
             folder: '\\dashboards',
-            repository: {
-              type: 'gitHub',
-              name: 'contoso/sales-dashboard',
-              serviceConnection: 'github-contoso',
-            },
-            token: '${{ secrets.USER_OAUTH_TOKEN }}',
+            githubServiceConnection: 'github-contoso',
+            token: '${{ secrets.azureDevOpsUserToken }}',
           },
         },
       ],

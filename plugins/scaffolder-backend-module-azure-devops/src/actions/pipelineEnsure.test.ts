@@ -6,30 +6,29 @@ import {
   calls,
   connectWithPat,
   fakeAzureDevOps,
+  MEMBER,
   ORG,
   PAT,
   PROJECT,
+  USER_TOKEN,
 } from '../__testUtils__/msw';
 import { expectNoToken } from '../__testUtils__/secrets';
 import { createAzurePipelineEnsureAction } from './pipelineEnsure';
 
 const azureInput = {
-  organization: ORG,
-  project: PROJECT,
+  repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
   name: 'sales-dashboard',
   folder: '\\',
   yamlPath: 'azure-pipelines.yml',
-  repository: { type: 'azureReposGit' as const, name: 'sales-dashboard' },
 };
 
 const githubInput = {
   ...azureInput,
+  repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
+  organization: ORG,
+  project: PROJECT,
   folder: '/dashboards/',
-  repository: {
-    type: 'gitHub' as const,
-    name: 'contoso/sales-dashboard',
-    serviceConnection: 'github-contoso',
-  },
+  githubServiceConnection: 'github-contoso',
 };
 
 describe('azure:pipeline:ensure', () => {
@@ -115,7 +114,7 @@ describe('azure:pipeline:ensure', () => {
         path: 'serviceendpoint/endpoints',
         query: {
           endpointNames: 'github-contoso',
-          'api-version': '7.1-preview.4',
+          'api-version': '7.1',
         },
       },
       {
@@ -168,7 +167,10 @@ describe('azure:pipeline:ensure', () => {
       createTestActionContext({
         input: {
           ...azureInput,
-          repository: { type: 'azureReposGit', name: 'legacy-sales' },
+          repoUrl: azureInput.repoUrl.replace(
+            'sales-dashboard',
+            'legacy-sales',
+          ),
         },
       }).ctx as any,
     );
@@ -180,7 +182,7 @@ describe('azure:pipeline:ensure', () => {
     );
   });
 
-  it('says the token was refused (401) with Azure DevOps’ message and what to set', async () => {
+  it("says the portal's token was refused (401), which scope the call needs and what to set", async () => {
     const { handler } = fakeAzureDevOps();
     server.use(handler);
     const wrong = createAzurePipelineEnsureAction({
@@ -189,13 +191,31 @@ describe('azure:pipeline:ensure', () => {
     const run = createTestActionContext({ input: azureInput });
 
     await expect(wrong.handler(run.ctx as any)).rejects.toThrow(
-      "Azure DevOps did not accept the token (401) when trying to look up the pipeline 'sales-dashboard': it is missing, expired or revoked. " +
-        "Set AZURE_DEVOPS_TOKEN to a personal access token of project 'dashboards' of organization 'contoso' with the scopes listed in docs/azure-devops.md. " +
+      "Azure DevOps did not accept the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) (401) when trying to look up the pipeline 'sales-dashboard' " +
+        "in project 'dashboards' of organization 'contoso'. AZURE_DEVOPS_TOKEN is missing this call's scope \"Build: Read & execute\", has expired or was revoked: " +
+        'give the portal a personal access token of its service account with the scopes listed in docs/azure-devops.md. ' +
         'Azure DevOps said: TF400813: The user is not authorized to access this resource.',
     );
   });
 
-  it('names the missing scope when creating is forbidden (403)', async () => {
+  it("says the signed-in user's token was refused (401) and tells the user to sign in again, not to set AZURE_DEVOPS_TOKEN", async () => {
+    const { handler } = fakeAzureDevOps();
+    server.use(handler);
+    const run = createTestActionContext({
+      input: {
+        ...azureInput,
+        token: 'eyJhbGciOiJub25lIn0.eyJleHAiOjF9.ZXhwaXJlZA',
+      },
+    });
+
+    const failure = action.handler(run.ctx as any);
+    await expect(failure).rejects.toThrow(
+      /^Azure DevOps did not accept the signed-in user's Azure DevOps token \(401\) when trying to look up the pipeline 'sales-dashboard'.*Sign in to Microsoft again/,
+    );
+    await expect(failure).rejects.not.toThrow(/set AZURE_DEVOPS_TOKEN/);
+  });
+
+  it('names the identity, the scope and who grants the permission when creating is forbidden (403)', async () => {
     const { state, handler } = fakeAzureDevOps();
     state.failures.push({
       method: 'POST',
@@ -209,8 +229,9 @@ describe('azure:pipeline:ensure', () => {
     await expect(
       action.handler(createTestActionContext({ input: azureInput }).ctx as any),
     ).rejects.toThrow(
-      "The Azure DevOps token may not create the pipeline 'sales-dashboard' (403) in project 'dashboards' of organization 'contoso': " +
-        'it needs the scope "Build: Read & execute", and its user needs that permission in the project. ' +
+      "Azure DevOps refused the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) permission to create the pipeline 'sales-dashboard' (403) in project 'dashboards' " +
+        "of organization 'contoso'. The token needs the scope \"Build: Read & execute\". Ask a project administrator of 'dashboards' to give the portal's service account " +
+        '(the user of AZURE_DEVOPS_TOKEN) that permission, then run the template again. ' +
         'Azure DevOps said: TF215106: Access denied. The user needs Edit build pipeline permissions for pipeline sales-dashboard.',
     );
   });
@@ -222,13 +243,33 @@ describe('azure:pipeline:ensure', () => {
     await expect(
       action.handler(
         createTestActionContext({
-          input: { ...azureInput, project: 'dashbords' },
+          input: {
+            ...azureInput,
+            repoUrl: azureInput.repoUrl.replace('dashboards', 'dashbords'),
+          },
         }).ctx as any,
       ),
     ).rejects.toThrow(
-      "Azure DevOps found nothing when trying to look up the pipeline 'sales-dashboard' (404): check that project 'dashbords' of organization 'contoso' exists " +
-        "and that the token's user can see it. Azure DevOps said: TF200016: The following project does not exist: dashbords.",
+      "Azure DevOps found nothing when trying to look up the pipeline 'sales-dashboard' (404) with the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN): " +
+        "check that project 'dashbords' of organization 'contoso' exists and that the token's user can see it. " +
+        'Azure DevOps said: TF200016: The following project does not exist: dashbords.',
     );
+  });
+
+  it('finds a pipeline whose name and folder differ only in letter case, as Azure DevOps does, and creates none', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(
+      createTestActionContext({
+        input: { ...azureInput, name: 'Sales-Dashboard' },
+      }).ctx as any,
+    );
+
+    const again = createTestActionContext({ input: azureInput });
+    await action.handler(again.ctx as any);
+
+    expect(state.definitions).toHaveLength(1);
+    expect(again.outputs.created).toBe(false);
   });
 
   it('explains a conflict (409) and how to resolve it', async () => {
@@ -259,30 +300,54 @@ describe('azure:pipeline:ensure', () => {
         createTestActionContext({
           input: {
             ...githubInput,
-            repository: {
-              ...githubInput.repository,
-              serviceConnection: 'github-fabrikam',
-            },
+            githubServiceConnection: 'github-fabrikam',
           },
         }).ctx as any,
       ),
     ).rejects.toThrow(
-      "Project 'dashboards' of organization 'contoso' has no service connection named 'github-fabrikam'.",
+      "Project 'dashboards' of organization 'contoso' has no service connection named 'github-fabrikam'",
     );
   });
 
-  it("calls with the signed-in user's token, as Bearer, when the template passes one", async () => {
-    const userToken = 'eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl';
-    const { state, handler } = fakeAzureDevOps({ token: userToken });
+  it('refuses a GitHub connection name that is a connection of another type, naming the type', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({
+          input: { ...githubInput, githubServiceConnection: 'ACR-contoso' },
+        }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      "'acr-contoso' is a service connection of type 'dockerregistry', not GitHub. Name a connection of the right type in the form",
+    );
+    expect(state.definitions).toEqual([]);
+  });
+
+  it('asks for the Azure DevOps project of a GitHub repository when it is not given', async () => {
+    const { organization: _o, project: _p, ...input } = githubInput;
+    await expect(
+      action.handler(createTestActionContext({ input }).ctx as any),
+    ).rejects.toThrow(
+      "The pipeline of GitHub repository 'contoso/sales-dashboard' lives in an Azure DevOps project the repository URL does not name: give the step the inputs organization and project.",
+    );
+  });
+
+  it('creates the pipeline as the signed-in user, a plain project member, when the template passes their token', async () => {
+    const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     const run = createTestActionContext({
-      input: { ...azureInput, token: userToken },
+      input: { ...githubInput, token: USER_TOKEN },
     });
 
     await action.handler(run.ctx as any);
 
-    expect(state.definitions).toHaveLength(1);
-    expectNoToken(run, [userToken, PAT]);
+    expect(state.definitions.map(d => d.createdBy)).toEqual([MEMBER]);
+    expect(new Set(state.requests.map(r => r.identity))).toEqual(
+      new Set([MEMBER]),
+    );
+    expectNoToken(run, [USER_TOKEN, PAT]);
   });
 
   it('makes no request in a dry run', async () => {
@@ -298,5 +363,21 @@ describe('azure:pipeline:ensure', () => {
       pipelineUrl: `${BASE_URL}/${ORG}/${PROJECT}/_build`,
       created: false,
     });
+  });
+
+  it('refuses to take over a pipeline of the same repository that runs another YAML file', async () => {
+    const { handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(
+      createTestActionContext({
+        input: { ...azureInput, yamlPath: 'ci/build.yml' },
+      }).ctx as any,
+    );
+
+    await expect(
+      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+    ).rejects.toThrow(
+      "The pipeline 'sales-dashboard' in \\ of project 'dashboards' runs 'ci/build.yml', not 'azure-pipelines.yml'.",
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
-import type { ClientFactory } from '../lib/connect';
-import { commonInput } from '../lib/inputs';
+import type { ClientFactory, PipelineLocation } from '../lib/connect';
+import { locationInput, tokenInput } from '../lib/inputs';
 import { findServiceConnections } from '../lib/lookups';
 import { examples } from './pipelineEnsure.examples';
 
@@ -39,10 +39,14 @@ interface EnsuredPipeline {
   created: boolean;
 }
 
-/** Where the pipeline's YAML lives. */
+/** Where the pipeline's YAML lives: the repository, and for GitHub the connection it reads through. */
 export type PipelineRepository =
   | { type: 'azureReposGit'; name: string }
   | { type: 'gitHub'; name: string; serviceConnection: string };
+
+/** Folder paths compare as Azure DevOps compares them: without regard to case. */
+const sameText = (a?: string, b?: string) =>
+  (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 /**
  * Folder paths as the build API stores them: backslashes, leading backslash, no trailing one.
@@ -75,14 +79,18 @@ async function findDefinition(
   folder: string,
 ): Promise<BuildDefinition | undefined> {
   // https://learn.microsoft.com/en-us/rest/api/azure/devops/build/definitions/list?view=azure-devops-rest-7.1
-  const found = await client.request<{ value: BuildDefinition[] }>({
+  const found = await client.requestAll<BuildDefinition>({
     method: 'GET',
     path: 'build/definitions',
     apiVersion: API_VERSIONS.build,
     query: { name, path: folder, includeAllProperties: 'true' },
     context: { operation: `look up the pipeline '${name}'`, scope: 'build' },
   });
-  return found.value.find(d => d.name === name && d.path === folder);
+  // The filters are patterns and folders ("under this folder"), and names are not case-sensitive:
+  // keep the one definition of this name in exactly this folder.
+  return found.value.find(
+    d => sameText(d.name, name) && sameText(d.path, folder),
+  );
 }
 
 async function repositoryParameters(
@@ -103,13 +111,28 @@ async function repositoryParameters(
     return { id: repo.id, name: repo.name, type: 'azureReposGit' };
   }
   const [connection] = await findServiceConnections(client, [
-    repository.serviceConnection,
+    { name: repository.serviceConnection, kind: 'github' },
   ]);
   return {
     fullName: repository.name,
     connection: { id: connection.id },
     type: 'gitHub',
   };
+}
+
+function pipelineRepository(
+  where: PipelineLocation,
+  serviceConnection?: string,
+): PipelineRepository {
+  if (where.repository.type === 'azureReposGit') {
+    return where.repository;
+  }
+  if (!serviceConnection) {
+    throw new InputError(
+      `The pipeline of GitHub repository '${where.repository.name}' reads it through a GitHub service connection: give the step githubServiceConnection.`,
+    );
+  }
+  return { ...where.repository, serviceConnection };
 }
 
 /**
@@ -124,12 +147,13 @@ export function createAzurePipelineEnsureAction(options: {
   return createTemplateAction({
     id: PIPELINE_ENSURE_ACTION_ID,
     description:
-      "Finds or creates a YAML pipeline on a repository's pipeline file (Azure Repos, or GitHub through a service connection). Running it again for the same repository creates nothing.",
+      "Finds or creates a YAML pipeline on a repository's pipeline file (Azure Repos, or GitHub through a service connection), with the signed-in user's token when given. Running it again for the same repository creates nothing.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        ...commonInput,
+        ...locationInput,
+        token: tokenInput,
         name: z =>
           z
             .string()
@@ -149,31 +173,14 @@ export function createAzurePipelineEnsureAction(options: {
             .string()
             .default(DEFAULT_YAML_PATH)
             .describe("The pipeline file's path in the repository."),
-        repository: z =>
+        githubServiceConnection: z =>
           z
-            .discriminatedUnion('type', [
-              z.object({
-                type: z.literal('azureReposGit'),
-                name: z
-                  .string()
-                  .min(1)
-                  .describe('The repository name in the project.'),
-              }),
-              z.object({
-                type: z.literal('gitHub'),
-                name: z
-                  .string()
-                  .regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/repository')
-                  .describe('The GitHub repository as owner/repository.'),
-                serviceConnection: z
-                  .string()
-                  .min(1)
-                  .describe(
-                    'The name of the GitHub service connection the pipeline reads through.',
-                  ),
-              }),
-            ])
-            .describe('The repository that holds the pipeline file.'),
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              'For a GitHub repository: the name of the GitHub service connection the pipeline reads it through.',
+            ),
       },
       output: {
         pipelineId: z =>
@@ -185,7 +192,12 @@ export function createAzurePipelineEnsureAction(options: {
     },
     async handler(ctx) {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
-      const { name, repository } = ctx.input;
+      const { name } = ctx.input;
+      const where = options.connect.locate(ctx.input);
+      const repository = pipelineRepository(
+        where,
+        ctx.input.githubServiceConnection,
+      );
       const yamlPath = ctx.input.yamlPath ?? DEFAULT_YAML_PATH;
       const folder = normalizeFolder(ctx.input.folder ?? DEFAULT_FOLDER);
 
@@ -194,12 +206,15 @@ export function createAzurePipelineEnsureAction(options: {
           `Would find or create the pipeline '${name}' in ${folder} on ${repository.type} repository '${repository.name}' (${yamlPath})`,
         );
         ctx.output('pipelineId', 0);
-        ctx.output('pipelineUrl', options.connect.webUrl(ctx.input, '_build'));
+        ctx.output('pipelineUrl', options.connect.webUrl(where, '_build'));
         ctx.output('created', false);
         return;
       }
 
-      const client = await options.connect.client(ctx.input);
+      const client = await options.connect.client({
+        ...where,
+        token: ctx.input.token,
+      });
 
       const result = await ctx.checkpoint<EnsuredPipeline>({
         key: `azure-pipeline-${client.organization}-${client.project}-${folder}-${name}`,
@@ -213,6 +228,16 @@ export function createAzurePipelineEnsureAction(options: {
                     existing.repository?.name ?? '?'
                   }', ` +
                   `not '${repository.name}'. Rename or delete that pipeline in Azure DevOps, or choose another service name.`,
+              );
+            }
+            const file = existing.process?.yamlFilename;
+            if (
+              file &&
+              !sameText(file.replace(/^\//, ''), yamlPath.replace(/^\//, ''))
+            ) {
+              throw new InputError(
+                `The pipeline '${name}' in ${folder} of project '${client.project}' runs '${file}', not '${yamlPath}'. ` +
+                  `Point it at ${yamlPath} in Azure DevOps (Edit > Settings), or delete it so the template creates it again.`,
               );
             }
             return {

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Start the first run of the pipeline on main',
+    description:
+      'Start the first run of the pipeline on main, as the signed-in user when the form has their token',
     example: yaml.stringify({
       steps: [
         {
@@ -11,9 +12,10 @@ export const examples: TemplateExample[] = [
           action: 'azure:pipeline:start',
           name: 'Start the first run',
           input: {
-            organization: 'contoso',
-            project: 'dashboards',
+            repoUrl:
+              'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
             pipelineId: "${{ steps['pipeline'].output.pipelineId }}",
+            token: '${{ secrets.azureDevOpsUserToken }}',
           },
         },
       ],

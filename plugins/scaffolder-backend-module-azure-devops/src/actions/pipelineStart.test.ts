@@ -6,8 +6,10 @@ import {
   calls,
   connectWithPat,
   fakeAzureDevOps,
+  MEMBER,
   ORG,
   PROJECT,
+  USER_TOKEN,
 } from '../__testUtils__/msw';
 import { expectNoToken } from '../__testUtils__/secrets';
 import { createAzurePipelineStartAction } from './pipelineStart';
@@ -24,8 +26,7 @@ describe('azure:pipeline:start', () => {
     return fake.state;
   }
   const input = {
-    organization: ORG,
-    project: PROJECT,
+    repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
     pipelineId: 101,
     branch: 'main',
   };
@@ -96,6 +97,45 @@ describe('azure:pipeline:start', () => {
       ),
     ).rejects.toThrow(
       'Azure DevOps found nothing when trying to list the runs of pipeline 999 (404)',
+    );
+  });
+
+  it('starts the run as the signed-in user, a plain member, so the run is requested for them', async () => {
+    const state = withPipeline();
+    await action.handler(
+      createTestActionContext({ input: { ...input, token: USER_TOKEN } })
+        .ctx as any,
+    );
+    expect(state.runs.get(101)!.map(r => r.requestedBy)).toEqual([MEMBER]);
+  });
+
+  it('reports the latest of several runs, whatever order Azure DevOps lists them in', async () => {
+    const state = withPipeline();
+    state.runs
+      .get(101)!
+      .push(
+        { id: 5, name: '5', state: 'completed', result: 'failed' },
+        { id: 9, name: '9', state: 'completed', result: 'succeeded' },
+      );
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(run.outputs).toMatchObject({ runId: 9, started: false });
+    expect(run.logLines.join('\n')).toContain('Latest run 9 (succeeded)');
+  });
+
+  it('says the first run failed and what to do when the pipeline has only a failed run', async () => {
+    const state = withPipeline();
+    state.runs
+      .get(101)!
+      .push({ id: 5, name: '5', state: 'completed', result: 'failed' });
+    const run = createTestActionContext({ input });
+
+    await action.handler(run.ctx as any);
+
+    expect(run.logLines.join('\n')).toContain(
+      'Latest run 5 (failed): https://dev.azure.com/contoso/dashboards/_build/results?buildId=5 — fix what failed and run the pipeline again in Azure DevOps',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { commonInput, pipelineIdInput } from '../lib/inputs';
+import { locationInput, pipelineIdInput, tokenInput } from '../lib/inputs';
 import { examples } from './pipelineStart.examples';
 
 /** The action's id. */
@@ -15,6 +15,8 @@ interface Run {
   id: number;
   name?: string;
   state?: string;
+  /** Set once completed: `succeeded`, `failed`, `canceled`. */
+  result?: string;
   _links?: { web?: { href?: string } };
 }
 
@@ -35,7 +37,8 @@ export function createAzurePipelineStartAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        ...commonInput,
+        ...locationInput,
+        token: tokenInput,
         pipelineId: pipelineIdInput,
         branch: z =>
           z
@@ -55,18 +58,23 @@ export function createAzurePipelineStartAction(options: {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
       const { pipelineId } = ctx.input;
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
+      const where = options.connect.locate(ctx.input);
 
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Would start the first run of pipeline ${pipelineId} on ${branch}`,
         );
         ctx.output('runId', 0);
-        ctx.output('runUrl', options.connect.webUrl(ctx.input, '_build'));
+        ctx.output('runUrl', options.connect.webUrl(where, '_build'));
         ctx.output('started', false);
         return;
       }
 
-      const client = await options.connect.client(ctx.input);
+      // As the user when the form passes their token: the run is theirs ("requested for").
+      const client = await options.connect.client({
+        ...where,
+        token: ctx.input.token,
+      });
 
       const result = await ctx.checkpoint({
         key: `azure-pipeline-run-${client.organization}-${client.project}-${pipelineId}`,
@@ -81,8 +89,11 @@ export function createAzurePipelineStartAction(options: {
               scope: 'build',
             },
           });
-          // Runs come newest first.
-          const latest = runs.value[0];
+          // The reference documents no order: the latest run is the one with the highest id.
+          const latest = runs.value.reduce<Run | undefined>(
+            (a, r) => (!a || r.id > a.id ? r : a),
+            undefined,
+          );
           const run =
             latest ??
             // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/runs/run-pipeline?view=azure-devops-rest-7.1
@@ -106,6 +117,7 @@ export function createAzurePipelineStartAction(options: {
               run._links?.web?.href ??
               client.webUrl(`_build/results?buildId=${run.id}`),
             started: !latest,
+            latestState: latest ? latest.result ?? latest.state ?? '' : '',
           };
         },
       });
@@ -113,7 +125,15 @@ export function createAzurePipelineStartAction(options: {
       ctx.logger.info(
         result.started
           ? `Started run ${result.runId} of pipeline ${pipelineId} on ${branch}: ${result.runUrl}`
-          : `Pipeline ${pipelineId} has run before; started none. Latest run ${result.runId}: ${result.runUrl}`,
+          : `Pipeline ${pipelineId} has run before; started none. Latest run ${
+              result.runId
+            }${result.latestState ? ` (${result.latestState})` : ''}: ${
+              result.runUrl
+            }${
+              result.latestState === 'failed'
+                ? ' — fix what failed and run the pipeline again in Azure DevOps'
+                : ''
+            }`,
       );
       ctx.output('runId', result.runId);
       ctx.output('runUrl', result.runUrl);

@@ -3,8 +3,18 @@ import type { z as zod } from 'zod/v3';
 // Names as Azure DevOps allows them, kept strict so nothing odd reaches a URL path.
 const ORGANIZATION = /^[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?$/;
 
-/** Input fields every action of this module takes. */
-export const commonInput = {
+/**
+ * Where the pipeline is: the repository URL, as `publish:azure` and `publish:github` take it, and,
+ * for a GitHub repository only, the Azure DevOps organization and project of its pipeline.
+ */
+export const locationInput = {
+  repoUrl: (z: typeof zod) =>
+    z
+      .string()
+      .min(1)
+      .describe(
+        "The repository, as the publish actions take it: `dev.azure.com?organization=<org>&project=<project>&repo=<name>` (the pipeline lives in the repository's project) or `github.com?owner=<owner>&repo=<name>`.",
+      ),
   organization: (z: typeof zod) =>
     z
       .string()
@@ -12,23 +22,29 @@ export const commonInput = {
         ORGANIZATION,
         'must be an Azure DevOps organization name: letters, digits and hyphens',
       )
+      .optional()
       .describe(
-        'The Azure DevOps organization, as in dev.azure.com/<organization>.',
+        'For a GitHub repository: the Azure DevOps organization of its pipeline, as in dev.azure.com/<organization>. An Azure Repos repository uses its own.',
       ),
   project: (z: typeof zod) =>
     z
       .string()
       .min(1)
       .max(64)
-      .describe('The Azure DevOps project the pipeline lives in.'),
-  token: (z: typeof zod) =>
-    z
-      .string()
       .optional()
       .describe(
-        "A token to call Azure DevOps with, e.g. the signed-in user's from `secrets`; the PAT of integrations.azure otherwise. Pass it only through `secrets`.",
+        'For a GitHub repository: the Azure DevOps project of its pipeline. An Azure Repos repository uses its own.',
       ),
 };
+
+/** The signed-in user's token, taken by the steps a plain project member may do. */
+export const tokenInput = (z: typeof zod) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      "The signed-in user's Azure DevOps token, from `secrets` (never a value); the portal's AZURE_DEVOPS_TOKEN when empty.",
+    );
 
 /** The pipeline id input of the actions that act on an existing pipeline. */
 export const pipelineIdInput = (z: typeof zod) =>

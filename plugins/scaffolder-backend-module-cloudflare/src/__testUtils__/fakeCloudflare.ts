@@ -24,7 +24,34 @@ export interface ReceivedRequest {
 export interface FakeRoute {
   id: string;
   pattern: string;
-  script?: string;
+  script?: string | null;
+}
+
+/** A Custom Domain: https://developers.cloudflare.com/api/resources/workers/subresources/domains/methods/list/ */
+export interface FakeDomain {
+  id: string;
+  hostname: string;
+  service: string;
+  zone_id: string;
+  zone_name: string;
+  environment: string;
+}
+
+/** One version of a script, as `GET .../versions/{version_id}` returns it (secrets with their text kept here only). */
+export interface FakeVersion {
+  id: string;
+  number: number;
+  annotations: Record<string, string>;
+  metadata: Record<string, unknown>;
+  bindings: Array<Record<string, any>>;
+}
+
+/** A script: its tags (script-level settings) and its versions. */
+export interface FakeScript {
+  tags: string[];
+  /** The metadata of the last upload. */
+  metadata: Record<string, unknown>;
+  versions: FakeVersion[];
 }
 
 /** What the stand-in Cloudflare account holds. */
@@ -32,12 +59,34 @@ export interface FakeCloudflareState {
   token: string;
   accountId: string;
   zoneId: string;
+  /** The zone's name (`example.com`); a route must be on a host of it. */
+  zoneName: string;
   /** The account's workers.dev subdomain; undefined when it never registered one. */
   accountSubdomain?: string;
-  scripts: Map<string, { tags: string[]; metadata: Record<string, unknown> }>;
+  scripts: Map<string, FakeScript>;
   workersDev: Map<string, boolean>;
   routes: FakeRoute[];
-  deployments: Map<string, Array<{ id: string; created_on: string }>>;
+  domains: FakeDomain[];
+  /** Per script, newest last; each serves one version at 100 %. */
+  deployments: Map<
+    string,
+    Array<{
+      id: string;
+      created_on: string;
+      version_id: string;
+      source: string;
+    }>
+  >;
+  /**
+   * Deploys a new version the way `wrangler deploy`, `wrangler secret put` or a dashboard edit
+   * does: the bindings change, the script's tags stay, and the version has no `workers/tag`.
+   */
+  deployOutside: (
+    script: string,
+    change: (
+      bindings: Array<Record<string, any>>,
+    ) => Array<Record<string, any>>,
+  ) => void;
   /** Names of the account's R2 buckets, which `r2_bucket` bindings may name. */
   r2Buckets: Set<string>;
   requests: ReceivedRequest[];
@@ -75,19 +124,27 @@ export function createFakeCloudflare(options: {
   token: string;
   accountId: string;
   zoneId: string;
+  /** Default `example.com`. */
+  zoneName?: string;
   accountSubdomain?: string;
   r2Buckets?: string[];
 }): { state: FakeCloudflareState; handlers: HttpHandler[] } {
   const state: FakeCloudflareState = {
     ...options,
+    zoneName: options.zoneName ?? 'example.com',
     r2Buckets: new Set(options.r2Buckets ?? []),
     scripts: new Map(),
     workersDev: new Map(),
     routes: [],
+    domains: [],
     deployments: new Map(),
     requests: [],
+    deployOutside: () => {
+      throw new Error('set below');
+    },
   };
   let sequence = 0;
+  const hex32 = (n: number) => n.toString(16).padStart(32, '0');
 
   const record = async (request: Request, parts?: ReceivedPart[]) => {
     const url = new URL(request.url);
@@ -132,15 +189,54 @@ export function createFakeCloudflare(options: {
     return undefined;
   };
 
-  const deploy = (script: string) => {
+  /** A new version, deployed at once to 100 % (what an upload through `PUT .../scripts/{name}` does). */
+  const addVersion = (
+    script: string,
+    version: Omit<FakeVersion, 'id' | 'number'>,
+  ) => {
     sequence += 1;
+    const entry = state.scripts.get(script)!;
+    const created: FakeVersion = {
+      id: `version-${sequence}`,
+      number: entry.versions.length + 1,
+      ...version,
+    };
+    entry.versions.push(created);
     const list = state.deployments.get(script) ?? [];
     list.push({
       id: `deployment-${sequence}`,
       created_on: new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString(),
+      version_id: created.id,
+      source: String(version.metadata.source ?? 'api'),
     });
     state.deployments.set(script, list);
+    return created;
   };
+
+  state.deployOutside = (script, change) => {
+    const current = state.scripts.get(script)!;
+    const last = current.versions[current.versions.length - 1];
+    addVersion(script, {
+      annotations: { 'workers/triggered_by': 'secret' },
+      metadata: { ...last?.metadata, source: 'wrangler' },
+      bindings: change([...(last?.bindings ?? [])]),
+    });
+  };
+
+  /** The documented tag limits (count, characters) the stand-in enforces, cited in lib/ownership.ts. */
+  const tagProblem = (tags: unknown): Response | undefined => {
+    if (!Array.isArray(tags)) return undefined;
+    if (tags.length > 8) {
+      return cfError(400, 10021, 'A script may have at most 8 tags');
+    }
+    if (tags.some(t => typeof t !== 'string' || /[,&]/.test(t))) {
+      return cfError(400, 10021, 'Tags may not contain "," or "&"');
+    }
+    return undefined;
+  };
+
+  const notFound = () =>
+    cfError(404, 10007, 'This Worker does not exist on your account.');
 
   const scriptBase = `${API}/accounts/:accountId/workers/scripts/:script`;
 
@@ -178,24 +274,140 @@ export function createFakeCloudflare(options: {
           );
         }
       }
+      const denied2 = tagProblem(metadata.tags);
+      if (denied2) return denied2;
       const script = String(params.script);
-      state.scripts.set(script, { tags: metadata.tags ?? [], metadata });
-      deploy(script);
+      const existing = state.scripts.get(script);
+      // `keep_bindings`: "List of binding types to keep from previous_upload"
+      // (https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/).
+      const previous = existing?.versions[existing.versions.length - 1];
+      const given: Array<Record<string, any>> = metadata.bindings ?? [];
+      const kept = (previous?.bindings ?? []).filter(
+        b =>
+          (metadata.keep_bindings ?? []).includes(b.type) &&
+          !given.some(g => g.name === b.name),
+      );
+      // An upload without `tags` keeps the tags the script has: the docs do not say; the README
+      // lists it among what one real call would settle (the action always sends its tags).
+      const entry: FakeScript = existing ?? {
+        tags: [],
+        metadata: {},
+        versions: [],
+      };
+      entry.tags = metadata.tags ?? entry.tags;
+      entry.metadata = metadata;
+      state.scripts.set(script, entry);
+      addVersion(script, {
+        annotations: {
+          ...(metadata.annotations ?? {}),
+          'workers/triggered_by': 'upload',
+        },
+        metadata: { source: 'api' },
+        bindings: [...given, ...kept],
+      });
       return ok({ id: script, etag: `etag-${sequence}`, startup_time_ms: 3 });
     }),
+
+    // "Create Worker" claims a name: a second create of the same name is refused. The docs give
+    // no status or code for that case; 409 is assumed (README, "Not run against Cloudflare").
+    // https://developers.cloudflare.com/api/resources/workers/subresources/beta/subresources/workers/methods/create/
+    http.post(
+      `${API}/accounts/:accountId/workers/workers`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { accountId: String(params.accountId) });
+        if (denied) return denied;
+        const body = (await request.json()) as {
+          name: string;
+          tags?: string[];
+        };
+        const denied2 = tagProblem(body.tags);
+        if (denied2) return denied2;
+        if (state.scripts.has(body.name)) {
+          return cfError(
+            409,
+            10008,
+            `A Worker named '${body.name}' already exists.`,
+          );
+        }
+        sequence += 1;
+        state.scripts.set(body.name, {
+          tags: body.tags ?? [],
+          metadata: {},
+          versions: [],
+        });
+        return ok({
+          id: hex32(sequence),
+          name: body.name,
+          tags: body.tags ?? [],
+          created_on: new Date().toISOString(),
+        });
+      },
+    ),
+
+    // PATCH .../script-settings replaces the settings it is given, here `tags`:
+    // https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/settings/methods/edit/
+    http.patch(`${scriptBase}/script-settings`, async ({ request, params }) => {
+      await record(request);
+      const denied = guard(request, { accountId: String(params.accountId) });
+      if (denied) return denied;
+      const script = state.scripts.get(String(params.script));
+      if (!script) return notFound();
+      const body = (await request.json()) as { tags?: string[] };
+      const denied2 = tagProblem(body.tags);
+      if (denied2) return denied2;
+      if (body.tags !== undefined) {
+        script.tags = body.tags ?? [];
+      }
+      return ok({ tags: script.tags, logpush: false, tail_consumers: null });
+    }),
+
+    // GET .../versions/{version_id}: secret bindings come back with their name and type only.
+    // https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/versions/methods/get/
+    http.get(
+      `${scriptBase}/versions/:versionId`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { accountId: String(params.accountId) });
+        if (denied) return denied;
+        const version = state.scripts
+          .get(String(params.script))
+          ?.versions.find(v => v.id === params.versionId);
+        if (!version) {
+          return cfError(404, 10007, 'Version not found');
+        }
+        return ok({
+          id: version.id,
+          number: version.number,
+          metadata: version.metadata,
+          annotations: version.annotations,
+          resources: {
+            bindings: version.bindings.map(b =>
+              b.type === 'secret_text' ? { type: b.type, name: b.name } : b,
+            ),
+          },
+        });
+      },
+    ),
+
+    // GET /accounts/{account_id}/workers/domains:
+    // https://developers.cloudflare.com/api/resources/workers/subresources/domains/methods/list/
+    http.get(
+      `${API}/accounts/:accountId/workers/domains`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied = guard(request, { accountId: String(params.accountId) });
+        if (denied) return denied;
+        return ok(state.domains);
+      },
+    ),
 
     http.get(`${scriptBase}/script-settings`, async ({ request, params }) => {
       await record(request);
       const denied = guard(request, { accountId: String(params.accountId) });
       if (denied) return denied;
       const script = state.scripts.get(String(params.script));
-      if (!script) {
-        return cfError(
-          404,
-          10007,
-          'This Worker does not exist on your account.',
-        );
-      }
+      if (!script) return notFound();
       return ok({ tags: script.tags, logpush: false, tail_consumers: null });
     }),
 
@@ -239,13 +451,17 @@ export function createFakeCloudflare(options: {
       await record(request);
       const denied = guard(request, { accountId: String(params.accountId) });
       if (denied) return denied;
+      if (!state.scripts.has(String(params.script))) return notFound();
+      // "The first deployment in the list is the latest deployment actively serving traffic":
+      // https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/deployments/methods/list/
       const list = state.deployments.get(String(params.script)) ?? [];
       return ok({
         deployments: [...list].reverse().map(d => ({
-          ...d,
-          source: 'api',
+          id: d.id,
+          created_on: d.created_on,
+          source: d.source,
           strategy: 'percentage',
-          versions: [{ percentage: 100, version_id: `${d.id}-version` }],
+          versions: [{ percentage: 100, version_id: d.version_id }],
         })),
       });
     }),
@@ -270,7 +486,22 @@ export function createFakeCloudflare(options: {
           pattern: string;
           script?: string;
         };
-        if (state.routes.some(r => r.pattern === body.pattern)) {
+        // Host matching is case-insensitive for routes created since 15 October 2023:
+        // https://developers.cloudflare.com/workers/configuration/routing/routes/
+        const same = (p: string) =>
+          p.replace(/^https?:\/\//i, '').toLowerCase();
+        // "Route patterns must include your zone" (same page): the host is the zone or below it.
+        const host = same(body.pattern)
+          .split('/')[0]
+          .replace(/^\*\.?/, '');
+        if (host !== state.zoneName && !host.endsWith(`.${state.zoneName}`)) {
+          return cfError(
+            400,
+            10022,
+            `The route pattern ${body.pattern} is not on the zone ${state.zoneName}.`,
+          );
+        }
+        if (state.routes.some(r => same(r.pattern) === same(body.pattern))) {
           return cfError(
             409,
             10020,
@@ -279,7 +510,7 @@ export function createFakeCloudflare(options: {
         }
         sequence += 1;
         const route = {
-          id: `route-${sequence}`,
+          id: hex32(sequence),
           pattern: body.pattern,
           script: body.script,
         };

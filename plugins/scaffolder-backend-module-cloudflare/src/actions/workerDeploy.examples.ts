@@ -18,7 +18,6 @@ export const examples: TemplateExample[] = [
             accountId: '0123456789abcdef0123456789abcdef',
             allowedOrigins: ['assets.example.com'],
             signUrls: true,
-            signingKeySecret: 'signingKey',
             placement: {
               type: 'route',
               zoneId: 'fedcba9876543210fedcba9876543210',

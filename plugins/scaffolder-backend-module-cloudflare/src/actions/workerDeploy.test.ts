@@ -14,9 +14,12 @@ import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-u
 import { loadBuiltWorker } from '../__testUtils__/workerBundle';
 import contract from '@internal/image-worker/contract';
 import { createCloudflareWorkerDeployAction } from './workerDeploy';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { SigningKeyVault } from '../lib/signingKeys';
+import { identityTags } from '../lib/ownership';
 
 const TOKEN = 'cf-token-7Hq2xZ9pLmN4vR8sT1wY';
-const SIGNING_KEY = 'sign-key-Qw3eR5tY7uI9oP1aS3dF';
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const ZONE = 'fedcba9876543210fedcba9876543210';
 const SCRIPT_PATH = `/accounts/${ACCOUNT}/workers/scripts/shop-images`;
@@ -25,6 +28,28 @@ const PLATFORM = 'group:default/platform-team';
 const WEB = 'group:default/web-team';
 const ALICE = { ref: 'user:default/alice', memberOf: [PLATFORM] };
 const WENDY = { ref: 'user:default/wendy', memberOf: [WEB] };
+
+/** A Worker entity as the image optimizer template registers it. */
+const workerEntity = (name: string, owner: string, uid = `uid-of-${name}`) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    uid,
+    annotations: {
+      'cloudflare.com/worker-name': name,
+      'cloudflare.com/account-id': ACCOUNT,
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner },
+});
+const SHOP = workerEntity('shop-images', PLATFORM);
+const SHOP_IDENTITY = {
+  entityRef: 'component:default/shop-images',
+  uid: 'uid-of-shop-images',
+  owner: PLATFORM,
+};
 
 /** The portal's token for platform-team, web-team's own token; platform-team may take over. */
 const accessConfig = (tokens: { portal?: string; web?: string } = {}) => ({
@@ -89,10 +114,36 @@ describe('cloudflare:worker:deploy', () => {
     server.use(...fake.handlers);
   });
 
-  const makeAction = (config: object = accessConfig()) =>
+  let vault: SigningKeyVault;
+  beforeEach(() => {
+    const store = new Map<string, unknown>();
+    vault = new SigningKeyVault({
+      cache: {
+        get: async (k: string) => store.get(k),
+        set: async (k: string, v: unknown) => {
+          store.set(k, v);
+        },
+        delete: async (k: string) => {
+          store.delete(k);
+        },
+        withOptions: () => {
+          throw new Error('unused');
+        },
+      } as any,
+    });
+  });
+
+  const makeAction = (
+    config: object = accessConfig(),
+    entities: object[] = [SHOP],
+  ) =>
     createCloudflareWorkerDeployAction({
       config: new ConfigReader(config),
       retry: { delaysMs: [10, 20, 40], sleep },
+      catalog: catalogServiceMock({ entities: entities as any }),
+      signingKeys: vault,
+      signingKeyUrl: async id => `http://portal/reveal/${id}`,
+      entityWait: { timeoutMs: 0 },
     });
 
   async function run(
@@ -103,19 +154,23 @@ describe('cloudflare:worker:deploy', () => {
       checkpoints?: Map<string, JsonValue | void>;
       config?: object;
       user?: { ref: string; memberOf: string[] } | null;
+      entities?: object[];
     } = {},
   ) {
     const test = createTestActionContext({
       input: input as any,
-      secrets: opts.secrets ?? { signingKey: SIGNING_KEY },
+      secrets: opts.secrets ?? {},
       isDryRun: opts.isDryRun,
       user: opts.user === null ? undefined : opts.user ?? ALICE,
       checkpoints: opts.checkpoints,
     });
+    const user = opts.user === null ? undefined : opts.user ?? ALICE;
+    (test.ctx as any).getInitiatorCredentials = async () =>
+      mockCredentials.user(user?.ref);
     let error: Error | undefined;
     try {
       // Built per run, as the backend builds it at start-up from its config.
-      await makeAction(opts.config).handler(test.ctx as any);
+      await makeAction(opts.config, opts.entities).handler(test.ctx as any);
     } catch (e) {
       error = e as Error;
     }
@@ -157,10 +212,19 @@ describe('cloudflare:worker:deploy', () => {
           { type: 'plain_text', name: 'MAX_SOURCE_BYTES', text: '10000000' },
           { type: 'plain_text', name: 'MAX_PIXELS', text: '16000000' },
           { type: 'plain_text', name: 'ORIGIN_TIMEOUT_MS', text: '5000' },
-          { type: 'secret_text', name: 'SIGNING_KEY', text: SIGNING_KEY },
+          {
+            type: 'secret_text',
+            name: 'SIGNING_KEY',
+            text: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+          },
         ]),
       );
       expect(metadata.bindings).toHaveLength(6);
+      expect(metadata.annotations).toEqual({
+        'workers/tag': expect.stringMatching(/^portal-[0-9a-f]{32}$/),
+        'workers/message': 'Deployed by the portal (cloudflare:worker:deploy)',
+      });
+      expect(metadata.tags).toEqual(identityTags(SHOP_IDENTITY));
 
       const moduleParts = parts.filter(p => p.name !== 'metadata');
       expect(moduleParts).toHaveLength(bundle.modules.length);
@@ -207,6 +271,7 @@ describe('cloudflare:worker:deploy', () => {
         engine: 'cloudflare',
         url: 'https://images.example.com/',
         deploymentId: deployments[deployments.length - 1].id,
+        signingKeyUrl: expect.stringMatching(/^http:\/\/portal\/reveal\//),
       });
     });
 
@@ -266,10 +331,14 @@ describe('cloudflare:worker:deploy', () => {
       const before = cf.requests.length;
       const retried = await run(routeInput, { checkpoints });
       expect(retried.error).toBeUndefined();
-      // Only the read of the current deployment id goes out again.
+      // Only reads go out again: the marks, and the version serving traffic.
       expect(
         cf.requests.slice(before).map(r => `${r.method} ${r.path}`),
-      ).toEqual([`GET ${SCRIPT_PATH}/deployments`]);
+      ).toEqual([
+        `GET ${SCRIPT_PATH}/script-settings`,
+        `GET ${SCRIPT_PATH}/deployments`,
+        expect.stringMatching(`^GET ${SCRIPT_PATH}/versions/`),
+      ]);
       expect(retried.outputs.deploymentId).toBeDefined();
     });
 
@@ -295,36 +364,70 @@ describe('cloudflare:worker:deploy', () => {
       expect(cf.routes).toHaveLength(1);
     });
 
-    it('keeps tags set by others and replaces only its own deploy tag', async () => {
+    it('keeps tags set by others and writes its own: entity, uid, owner and the route it created', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
-      const firstTag = cf.scripts.get('shop-images')!.tags[0];
-      cf.scripts.get('shop-images')!.tags.push('team:shop');
+      cf.scripts.get('shop-images')!.tags.unshift('team:shop');
       expect(
         (await run({ ...routeInput, engine: 'wasm' })).error,
       ).toBeUndefined();
-      const tags = cf.scripts.get('shop-images')!.tags;
-      expect(tags).toHaveLength(4);
-      expect(tags).toContain('team:shop');
-      expect(tags).not.toContain(firstTag);
-      expect(tags).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^deploy-[0-9a-f]{32}$/),
-          'backstage-entity=component:default/shop-images',
-          `backstage-route=${ZONE}/images.example.com/*`,
-        ]),
-      );
+      expect(cf.scripts.get('shop-images')!.tags).toEqual([
+        'team:shop',
+        ...identityTags(SHOP_IDENTITY),
+        `backstage-route=${ZONE}/${cf.routes[0].id}`,
+      ]);
     });
 
-    it('uploads again when only the signing key changes', async () => {
+    it('keeps the signing key on a redeploy and generates a new one only when asked', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
+      const again = await run({
+        ...routeInput,
+        allowedOrigins: ['x.example.com'],
+      });
+      expect(again.error).toBeUndefined();
+      expect(again.outputs.signingKeyUrl).toBeUndefined();
       expect(
-        (
-          await run(routeInput, {
-            secrets: { signingKey: `${SIGNING_KEY}-rotated` },
-          })
-        ).error,
-      ).toBeUndefined();
+        JSON.parse(
+          uploads()[1]
+            .parts!.find(p => p.name === 'metadata')!
+            .bytes.toString(),
+        ),
+      ).toMatchObject({
+        keep_bindings: ['secret_text'],
+      });
+      const versions = cf.scripts.get('shop-images')!.versions;
+      const keyOf = (v: { bindings: Array<Record<string, any>> }) =>
+        v.bindings.find(b => b.name === 'SIGNING_KEY')?.text;
+      expect(keyOf(versions[1])).toBe(keyOf(versions[0]));
+
+      const rotated = await run({
+        ...routeInput,
+        allowedOrigins: ['x.example.com'],
+        rotateSigningKey: true,
+      });
+      expect(rotated.error).toBeUndefined();
+      expect(rotated.outputs.signingKeyUrl).toBeDefined();
+      expect(uploads()).toHaveLength(3);
+      expect(keyOf(versions[2])).not.toBe(keyOf(versions[0]));
+    });
+
+    it('deploys again when the version serving traffic was changed outside the portal', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      // e.g. `wrangler deploy` or a dashboard edit: tags stay, the running version has no portal tag.
+      cf.deployOutside('shop-images', bindings =>
+        bindings.map(b =>
+          b.name === 'ALLOWED_ORIGINS' ? { ...b, text: 'evil.example.net' } : b,
+        ),
+      );
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
       expect(uploads()).toHaveLength(2);
+      expect(logLines.join('\n')).toContain('was not deployed by the portal');
+      const versions = cf.scripts.get('shop-images')!.versions;
+      expect(
+        versions[versions.length - 1].bindings.find(
+          b => b.name === 'ALLOWED_ORIGINS',
+        )?.text,
+      ).toBe('assets.example.com,cdn.example.com');
     });
   });
 
@@ -478,12 +581,34 @@ describe('cloudflare:worker:deploy', () => {
 
     it('names an unknown account', async () => {
       const other = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-      const { error } = await run({ ...routeInput, accountId: other });
+      const entity = workerEntity('shop-images', PLATFORM);
+      entity.metadata.annotations['cloudflare.com/account-id'] = other;
+      const { error } = await run(
+        { ...routeInput, accountId: other },
+        { entities: [entity] },
+      );
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(`account '${other}' was not found`);
       expect(error?.message).toContain(
         'perhaps your object identifier is invalid',
       );
+    });
+
+    it('refuses an entity whose annotations name another script or account, before calling Cloudflare', async () => {
+      const { error } = await run({ ...routeInput, scriptName: 'blog-images' });
+      expect(error?.message).toBe(
+        `The catalog entity component:default/shop-images describes the Worker 'shop-images' in account ${ACCOUNT} (annotations cloudflare.com/worker-name, cloudflare.com/account-id), not 'blog-images' in account ${ACCOUNT}: deploy the Worker its entity names`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('refuses an entity the catalog does not have, before calling Cloudflare', async () => {
+      const { error } = await run(routeInput, { entities: [] });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'The catalog has no entity component:default/shop-images that you may read',
+      );
+      expect(cf.requests).toEqual([]);
     });
 
     it('names an unknown zone', async () => {
@@ -547,11 +672,6 @@ describe('cloudflare:worker:deploy', () => {
         { ...devInput, owner: 'user:default/alice' },
         /must be a group/,
       ],
-      [
-        'signed URLs without the key secret',
-        { ...devInput, signUrls: true },
-        /no secret 'signingKey'/,
-      ],
     ])(
       'refuses %s before calling Cloudflare',
       async (_name, input, message) => {
@@ -571,6 +691,7 @@ describe('cloudflare:worker:deploy', () => {
           secrets: {},
           user: WENDY,
           config: accessConfig({ portal: 'portal-token-Qm2v8', web: TOKEN }),
+          entities: [workerEntity('shop-images', WEB)],
         },
       );
       expect(error).toBeUndefined();
@@ -596,7 +717,11 @@ describe('cloudflare:worker:deploy', () => {
       const other = 'group:default/data-team';
       const { error } = await run(
         { ...devInput, owner: other },
-        { secrets: {}, user: { ref: 'user:default/dan', memberOf: [other] } },
+        {
+          secrets: {},
+          user: { ref: 'user:default/dan', memberOf: [other] },
+          entities: [workerEntity('shop-images', other)],
+        },
       );
       expect(error?.name).toBe('InputError');
       expect(error?.message).toBe(
@@ -608,7 +733,12 @@ describe('cloudflare:worker:deploy', () => {
     it('says which variable to set when a group token is empty', async () => {
       const { error } = await run(
         { ...devInput, owner: WEB },
-        { secrets: {}, user: WENDY, config: accessConfig({ web: '' }) },
+        {
+          secrets: {},
+          user: WENDY,
+          config: accessConfig({ web: '' }),
+          entities: [workerEntity('shop-images', WEB)],
+        },
       );
       expect(error?.message).toContain(
         `The Cloudflare token of ${WEB} is empty`,
@@ -620,7 +750,7 @@ describe('cloudflare:worker:deploy', () => {
       const { error } = await run(devInput, { secrets: {}, user: WENDY });
       expect(error?.name).toBe('NotAllowedError');
       expect(error?.message).toContain(
-        `Only members of ${PLATFORM} may deploy its Workers`,
+        `Only members of ${PLATFORM}, which owns component:default/shop-images in the catalog, may deploy its Worker`,
       );
       expect(cf.requests).toEqual([]);
     });
@@ -636,11 +766,15 @@ describe('cloudflare:worker:deploy', () => {
 
   describe('ownership guard', () => {
     it('refuses to overwrite a script the portal did not deploy, and uploads nothing', async () => {
-      cf.scripts.set('shop-images', { tags: ['team:other'], metadata: {} });
+      cf.scripts.set('shop-images', {
+        tags: ['team:other'],
+        metadata: {},
+        versions: [],
+      });
       const { error } = await run(routeInput);
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(
-        `Worker script 'shop-images' already exists in account ${ACCOUNT} and was not deployed by the portal`,
+        `Worker script 'shop-images' in account ${ACCOUNT} already exists and was not deployed by the portal`,
       );
       expect(uploads()).toEqual([]);
       expect(writes()).toEqual([]);
@@ -650,6 +784,7 @@ describe('cloudflare:worker:deploy', () => {
       cf.scripts.set('shop-images', {
         tags: ['backstage-entity=component:default/blog-images'],
         metadata: {},
+        versions: [],
       });
       const { error } = await run(routeInput);
       expect(error?.message).toContain(
@@ -659,16 +794,19 @@ describe('cloudflare:worker:deploy', () => {
     });
 
     it('takes over such a script for a member of a takeover group who asks for it', async () => {
-      cf.scripts.set('shop-images', { tags: ['team:other'], metadata: {} });
+      cf.scripts.set('shop-images', {
+        tags: ['team:other'],
+        metadata: {},
+        versions: [],
+      });
       const { error, logLines } = await run({ ...routeInput, takeover: true });
       expect(error).toBeUndefined();
       expect(uploads()).toHaveLength(1);
-      expect(cf.scripts.get('shop-images')!.tags).toEqual(
-        expect.arrayContaining([
-          'team:other',
-          'backstage-entity=component:default/shop-images',
-        ]),
-      );
+      expect(cf.scripts.get('shop-images')!.tags).toEqual([
+        'team:other',
+        ...identityTags(SHOP_IDENTITY),
+        `backstage-route=${ZONE}/${cf.routes[0].id}`,
+      ]);
       expect(logLines.join('\n')).toContain(
         "Taking over Worker script 'shop-images'",
       );
@@ -723,6 +861,134 @@ describe('cloudflare:worker:deploy', () => {
     });
   });
 
+  describe('claims and routes of other Workers', () => {
+    it('lets only one of two tasks that create the same name at once claim it', async () => {
+      const web = workerEntity('shop-images', WEB, 'uid-of-web-shop');
+      // Both tasks read "no such script" before either claims it.
+      let reads = 0;
+      let release: () => void = () => {};
+      const bothRead = new Promise<void>(resolve => {
+        release = resolve;
+      });
+      server.use(
+        http.get(
+          `${API}${SCRIPT_PATH}/script-settings`,
+          async () => {
+            reads += 1;
+            if (reads === 2) release();
+            await bothRead;
+            return cfError(
+              404,
+              10007,
+              'This Worker does not exist on your account.',
+            );
+          },
+          { once: true },
+        ),
+        http.get(
+          `${API}${SCRIPT_PATH}/script-settings`,
+          async () => {
+            reads += 1;
+            if (reads === 2) release();
+            await bothRead;
+            return cfError(
+              404,
+              10007,
+              'This Worker does not exist on your account.',
+            );
+          },
+          { once: true },
+        ),
+      );
+      const [platform, other] = await Promise.all([
+        run(routeInput),
+        run(
+          {
+            ...routeInput,
+            owner: WEB,
+            placement: { ...routeInput.placement, pattern: 'b.example.com/*' },
+          },
+          {
+            user: WENDY,
+            entities: [web],
+            config: accessConfig({ web: TOKEN }),
+          },
+        ),
+      ]);
+      const errors = [platform.error, other.error].filter(Boolean);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(
+        /Worker script 'shop-images' in account \w+ (was deployed for an earlier catalog entity|belongs)/,
+      );
+      expect(
+        cf.requests.filter(
+          r => r.method === 'POST' && r.path.endsWith('/workers/workers'),
+        ),
+      ).toHaveLength(2);
+      expect(uploads()).toHaveLength(1);
+      expect(cf.routes).toHaveLength(1);
+    });
+
+    it.each([
+      ['a less specific route', '*.example.com/*'],
+      ['a more specific route', 'images.example.com/thumbs/*'],
+      [
+        'the same route with another case and a scheme',
+        'https://Images.example.com/*',
+      ],
+    ])(
+      'refuses a route that overlaps %s of another Worker, naming it, before anything is written',
+      async (_what, pattern) => {
+        cf.routes.push({ id: 'f'.repeat(32), pattern, script: 'shop-site' });
+        const { error } = await run(routeInput);
+        expect(error?.name).toBe('InputError');
+        expect(error?.message).toMatch(
+          new RegExp(
+            `(R|r)oute '${pattern.replace(
+              /[.*/]/g,
+              c => `\\${c}`,
+            )}'.*the Worker script 'shop-site'`,
+          ),
+        );
+        expect(writes()).toEqual([]);
+      },
+    );
+
+    it('leaves routes of other hosts and paths alone', async () => {
+      cf.routes.push(
+        { id: 'e'.repeat(32), pattern: 'images.example.net/*', script: 'x' },
+        { id: 'f'.repeat(32), pattern: 'www.example.com/*', script: 'y' },
+      );
+      expect((await run(routeInput)).error).toBeUndefined();
+    });
+
+    it("refuses a route on a host another Worker's Custom Domain serves, naming it", async () => {
+      cf.domains.push({
+        id: 'd'.repeat(32),
+        hostname: 'images.example.com',
+        service: 'cdn-router',
+        zone_id: ZONE,
+        zone_name: 'example.com',
+        environment: 'production',
+      });
+      const { error } = await run(routeInput);
+      expect(error?.message).toContain(
+        "The Custom Domain images.example.com serves the Worker script 'cdn-router', and a route on that host would take its requests",
+      );
+      expect(writes()).toEqual([]);
+    });
+
+    it('refuses a script whose other tags leave no room for the portal, before uploading', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      cf.scripts.get('shop-images')!.tags.unshift('a', 'b', 'c', 'd');
+      const { error } = await run({ ...routeInput, engine: 'wasm' });
+      expect(error?.message).toContain(
+        "would have 9 tags, over Cloudflare's limit of 8",
+      );
+      expect(uploads()).toHaveLength(1);
+    });
+  });
+
   describe('moving the Worker', () => {
     it('removes the route the portal created when the route changes', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
@@ -738,14 +1004,42 @@ describe('cloudflare:worker:deploy', () => {
       const deletes = cf.requests.filter(r => r.method === 'DELETE');
       expect(deletes).toHaveLength(1);
       expect(deletes[0].path).toMatch(
-        new RegExp(`^/zones/${ZONE}/workers/routes/route-\\d+$`),
+        new RegExp(`^/zones/${ZONE}/workers/routes/[0-9a-f]{32}$`),
       );
       expect(logLines.join('\n')).toContain(
         `Previous route images.example.com/* in zone ${ZONE}: removed`,
       );
-      expect(cf.scripts.get('shop-images')!.tags).toContain(
-        `backstage-route=${ZONE}/img.example.com/*`,
+      expect(cf.scripts.get('shop-images')!.tags).toEqual([
+        ...identityTags(SHOP_IDENTITY),
+        `backstage-route=${ZONE}/${cf.routes[0].id}`,
+      ]);
+    });
+
+    it('marks a route only once it exists, so the run after a failed route step still removes the old one', async () => {
+      expect((await run(routeInput)).error).toBeUndefined();
+      const oldRoute = cf.routes[0];
+      // The new route is refused after the upload: its host is outside the zone.
+      const failed = await run({
+        ...routeInput,
+        placement: { ...routeInput.placement, pattern: 'typo.example.net/*' },
+      });
+      expect(failed.error?.message).toContain(
+        'The route pattern typo.example.net/* is not on the zone example.com',
       );
+      expect(cf.scripts.get('shop-images')!.tags).toContain(
+        `backstage-route=${ZONE}/${oldRoute.id}`,
+      );
+
+      const fixed = await run({
+        ...routeInput,
+        placement: { ...routeInput.placement, pattern: 'img.example.com/*' },
+      });
+      expect(fixed.error).toBeUndefined();
+      expect(cf.routes.map(r => r.pattern)).toEqual(['img.example.com/*']);
+      expect(cf.scripts.get('shop-images')!.tags).toEqual([
+        ...identityTags(SHOP_IDENTITY),
+        `backstage-route=${ZONE}/${cf.routes[0].id}`,
+      ]);
     });
 
     it('removes the old route when the Worker moves to workers.dev', async () => {
@@ -816,11 +1110,15 @@ describe('cloudflare:worker:deploy', () => {
       const { bindings } = metadataOf(uploads()[0]);
       expect(bindings).toHaveLength(7);
       expect(bindings.slice(-2)).toEqual([
-        { type: 'secret_text', name: 'SIGNING_KEY', text: SIGNING_KEY },
         {
           type: 'r2_bucket',
           name: 'DERIVATIVES',
           bucket_name: 'image-derivatives',
+        },
+        {
+          type: 'secret_text',
+          name: 'SIGNING_KEY',
+          text: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         },
       ]);
     });
@@ -900,10 +1198,7 @@ describe('cloudflare:worker:deploy', () => {
     ])(
       'picks the engine for %s when none is given',
       async (_n, input, engine) => {
-        const { error } = await run(
-          { ...input, engine: undefined },
-          { secrets: { signingKey: SIGNING_KEY } },
-        );
+        const { error } = await run({ ...input, engine: undefined }, {});
         expect(error).toBeUndefined();
         const metadata = JSON.parse(
           uploads()[0]
@@ -955,52 +1250,77 @@ describe('cloudflare:worker:deploy', () => {
   });
 
   describe('secrets', () => {
-    const leaks = (texts: string[]) =>
-      texts.filter(t => t.includes(TOKEN) || t.includes(SIGNING_KEY));
-
-    it('keeps the token and the signing key out of every log line, output and error', async () => {
-      // Cloudflare echoing the credentials back is the worst case for an error message.
-      const echo = `token ${TOKEN} and key ${SIGNING_KEY} rejected`;
-      const runs = [
-        await run(routeInput),
-        await run(routeInput, { isDryRun: true }),
-        await (async () => {
-          server.use(
-            http.put(`${API}${SCRIPT_PATH}`, () => cfError(400, 10021, echo), {
-              once: true,
-            }),
-          );
-          return run({
-            ...routeInput,
-            allowedOrigins: ['changed.example.com'],
-          });
-        })(),
-        await (async () => {
-          server.use(
-            http.get(`${API}/zones/${ZONE}/workers/routes`, () =>
-              cfError(500, 10000, echo),
-            ),
-          );
-          return run({ ...routeInput, allowedOrigins: ['again.example.com'] });
-        })(),
-      ];
-
-      // The failing runs really did carry the credentials in the API's answer.
-      expect(runs[2].error?.message).toContain('*** and key *** rejected');
-      expect(runs[3].error?.message).toContain('*** and key *** rejected');
-      for (const r of runs) {
-        expect(leaks(r.logLines)).toEqual([]);
-        expect(leaks([JSON.stringify(r.outputs)])).toEqual([]);
-        expect(leaks([r.error?.message ?? '', r.error?.stack ?? ''])).toEqual(
-          [],
-        );
-      }
-      // ... while the secret did reach Cloudflare where it belongs.
-      expect(
-        uploads()[0]
-          .parts!.find(p => p.name === 'metadata')!
+    const secretOf = (index: number) =>
+      JSON.parse(
+        uploads()
+          [index].parts!.find(p => p.name === 'metadata')!
           .bytes.toString(),
-      ).toContain(SIGNING_KEY);
+      ).bindings.find((b: { name: string }) => b.name === 'SIGNING_KEY')?.text;
+    const revealIdOf = (outputs: Record<string, unknown>) =>
+      String(outputs.signingKeyUrl).split('/').pop()!;
+
+    it('generates the signing key, stores it only as the Worker secret, and shows it once to the user who ran the task', async () => {
+      const { error, outputs, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      const key = secretOf(0);
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(JSON.stringify({ outputs, logLines })).not.toContain(key);
+
+      const id = revealIdOf(outputs);
+      expect(await vault.take(id, WENDY.ref)).toBeUndefined();
+      expect(await vault.take(id, ALICE.ref)).toBe(key);
+      expect(await vault.take(id, ALICE.ref)).toBeUndefined();
+    });
+
+    it('keeps the tokens and the generated key out of every log line, output and error', async () => {
+      // Cloudflare echoing the credentials back is the worst case for an error message.
+      server.use(
+        http.put(
+          `${API}${SCRIPT_PATH}`,
+          async ({ request }) => {
+            const form = await request.formData();
+            const metadata = JSON.parse(
+              await (form.get('metadata') as File).text(),
+            );
+            const key = metadata.bindings.find(
+              (b: { name: string }) => b.name === 'SIGNING_KEY',
+            ).text;
+            cf.requests.push({
+              method: 'PUT',
+              path: SCRIPT_PATH,
+              authorization: request.headers.get('authorization'),
+              parts: [
+                {
+                  name: 'metadata',
+                  type: 'application/json',
+                  bytes: Buffer.from(JSON.stringify(metadata)),
+                },
+              ],
+            });
+            return cfError(
+              400,
+              10021,
+              `token ${TOKEN} and key ${key} rejected`,
+            );
+          },
+          { once: true },
+        ),
+      );
+      const failed = await run(routeInput);
+      const key = secretOf(0);
+      expect(failed.error?.message).toContain('*** and key *** rejected');
+      const ok = await run(routeInput, {});
+      const dry = await run(routeInput, { isDryRun: true });
+      for (const r of [failed, ok, dry]) {
+        const text = JSON.stringify({
+          log: r.logLines,
+          outputs: r.outputs,
+          error: [r.error?.message, r.error?.stack],
+        });
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain(key);
+        expect(text).not.toContain(secretOf(uploads().length - 1));
+      }
     });
   });
 });

@@ -23,15 +23,22 @@ import {
   resolveApiToken,
   userClaims,
 } from '../lib/access';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError } from '@backstage/errors';
 import { checkInput } from '../lib/input';
 import { runDeploySteps } from '../lib/steps';
+import {
+  defaultEntityWait,
+  findEntity,
+  identityOf,
+  type EntityWait,
+} from '../lib/entity';
+import type { WorkerIdentity } from '../lib/ownership';
+import type { SigningKeyVault } from '../lib/signingKeys';
 import { examples } from './workerDeploy.examples';
 
 /** The action's id. */
 export const WORKER_DEPLOY_ACTION_ID = 'cloudflare:worker:deploy';
-
-/** The task secret the action reads the URL-signing key from unless the input names another. */
-export const DEFAULT_SIGNING_KEY_SECRET = 'signingKey';
 
 /** Options of {@link createCloudflareWorkerDeployAction}. @public */
 export interface CloudflareWorkerDeployActionOptions {
@@ -43,6 +50,14 @@ export interface CloudflareWorkerDeployActionOptions {
   createClient?: (apiToken: string) => Cloudflare;
   /** Retry pauses for rate limits and server errors; shortened in tests. */
   retry?: Partial<RetryOptions>;
+  /** The catalog, read with the task user's credentials: who owns the Worker's entity now. */
+  catalog: CatalogService;
+  /** Keeps a generated signing key until its user has seen it once. */
+  signingKeys: SigningKeyVault;
+  /** The URL where the user sees a generated key, for a reveal id. */
+  signingKeyUrl: (revealId: string) => Promise<string>;
+  /** How long to wait for an entity that was just registered; shortened in tests. */
+  entityWait?: Partial<EntityWait>;
 }
 
 /**
@@ -56,13 +71,17 @@ export function createCloudflareWorkerDeployAction(
   const readBundle = options.readWorkerBundle ?? readBuiltWorker;
   const createClient = options.createClient ?? createCloudflareClient;
   const retry: RetryOptions = { ...defaultRetryOptions, ...options.retry };
+  const entityWait: EntityWait = {
+    ...defaultEntityWait,
+    ...options.entityWait,
+  };
   // Read once at start-up, so that a wrong setting stops the backend with a message naming it.
   const access = readAccessConfig(options.config);
 
   return createTemplateAction({
     id: WORKER_DEPLOY_ACTION_ID,
     description:
-      'Deploys the image-optimizing Worker (built from worker/) to Cloudflare with the token of its owner group, on a zone route or on workers.dev. Updates only a script the portal deployed for the same catalog entity. Re-running with the same input changes nothing.',
+      'Deploys the image-optimizing Worker (built from worker/) of a catalog entity to Cloudflare with the token of the group that owns the entity now, on a zone route or on workers.dev. Only members of that group may run it; it claims a new name with a create-only call and updates only a script the portal deployed for the same entity and owner. Re-running with the same input changes nothing.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -79,13 +98,14 @@ export function createCloudflareWorkerDeployAction(
           z
             .string()
             .describe(
-              'The catalog entity the Worker is deployed for, e.g. `component:default/shop-images`. Written on the script as a tag; only a script carrying the same tag is ever updated',
+              'The catalog entity the Worker is deployed for, e.g. `component:default/shop-images`. It must be in the catalog (the action waits a minute for one just registered), with the annotations cloudflare.com/worker-name and cloudflare.com/account-id naming this script and account. Its ref, uid and owner are written on the script as tags',
             ),
         owner: z =>
           z
             .string()
+            .optional()
             .describe(
-              'The group that owns the Worker, e.g. `group:default/web-team`. Its token from `cloudflare.teamTokens` is used (or the portal token, for groups in `cloudflare.portalTokenGroups`); whoever runs the task must be a member',
+              "Optional: the group that owns the Worker, e.g. `group:default/web-team`; it must be the entity's spec.owner. The owner's token from `cloudflare.teamTokens` is used (or the portal token, for groups in `cloudflare.portalTokenGroups`); whoever runs the task must be a member",
             ),
         accountId: z =>
           z
@@ -157,14 +177,14 @@ export function createCloudflareWorkerDeployAction(
             .boolean()
             .optional()
             .describe(
-              'Require signed URLs: sets the SIGNING_KEY secret from the task secret named by signingKeySecret. When false or left out, the Worker has no SIGNING_KEY',
+              'Require signed URLs: the portal generates the SIGNING_KEY secret when the Worker has none, keeps it on redeploys, and shows a new key once through the output signingKeyUrl. When false or left out, the Worker has no SIGNING_KEY',
             ),
-        signingKeySecret: z =>
+        rotateSigningKey: z =>
           z
-            .string()
+            .boolean()
             .optional()
             .describe(
-              `Name of the task secret (a Secret form field) holding the URL-signing key; default \`${DEFAULT_SIGNING_KEY_SECRET}\``,
+              'With signUrls: generate a new signing key even when the Worker has one (the old one stops working at once)',
             ),
         derivativesBucket: z =>
           z
@@ -203,7 +223,7 @@ export function createCloudflareWorkerDeployAction(
             .boolean()
             .optional()
             .describe(
-              'Replace a script or route that the portal did not deploy for this entity. Only members of `cloudflare.takeoverGroups` may set it',
+              "Replace a script or route that the portal did not deploy for this entity and owner. Only for members of `cloudflare.takeoverGroups` who are also members of the entity's owner group",
             ),
       },
       output: {
@@ -219,49 +239,84 @@ export function createCloudflareWorkerDeployAction(
             .string()
             .optional()
             .describe('Id of the Worker deployment now serving'),
+        signingKeyUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Set when a new signing key was generated: where the user who ran the task reads it, once, within 15 minutes. Not the key itself',
+            ),
       },
     },
     async handler(ctx) {
       const { input } = ctx;
-      const signingKeySecret =
-        input.signingKeySecret || DEFAULT_SIGNING_KEY_SECRET;
-      const signingKey = input.signUrls
-        ? ctx.secrets?.[signingKeySecret]
-        : undefined;
       // Every credential in reach, used or not, is kept out of logs and errors.
-      const hidden = [
+      const hidden: Array<string | undefined> = [
         access.portalToken,
         ...access.teamTokens.values(),
-        ctx.secrets?.[signingKeySecret],
       ];
       const log = (message: string) => ctx.logger.info(redact(message, hidden));
 
       try {
-        const request = checkInput(input, signingKey, signingKeySecret);
+        const request = checkInput(input);
         const claims = userClaims(ctx.user);
-        if (ctx.user?.entity || !ctx.isDryRun) {
-          checkMayDeployFor(access, request.owner, claims);
-          if (input.takeover) {
-            checkMayTakeOver(access, claims);
-          }
+        const hasUser = Boolean(ctx.user?.entity);
+        if (input.takeover && (hasUser || !ctx.isDryRun)) {
+          checkMayTakeOver(access, claims);
+        }
+        const entity = await findEntity({
+          catalog: options.catalog,
+          entityRef: request.entityRef,
+          credentials: await ctx.getInitiatorCredentials(),
+          // A dry run of the image optimizer has registered nothing: nothing to wait for.
+          wait: ctx.isDryRun ? { ...entityWait, timeoutMs: 0 } : entityWait,
+        });
+        let identity: WorkerIdentity;
+        if (entity) {
+          identity = identityOf({
+            entity,
+            scriptName: input.scriptName,
+            accountId: input.accountId,
+            inputOwner: request.owner,
+          });
+        } else if (ctx.isDryRun && request.owner) {
+          log(
+            `Dry run: ${request.entityRef} is not in the catalog yet; a real run waits for it and takes its owner from it`,
+          );
+          identity = {
+            entityRef: request.entityRef,
+            uid: 'dry-run',
+            owner: request.owner,
+          };
+        } else {
+          throw new InputError(
+            `The catalog has no entity ${request.entityRef} that you may read${
+              ctx.isDryRun ? '' : ` (waited ${entityWait.timeoutMs / 1000} s)`
+            }: a Worker is deployed for a registered entity, whose owner group decides who may deploy it. Register its catalog-info.yaml first (the image optimizer template does so before deploying)`,
+          );
+        }
+        if (hasUser || !ctx.isDryRun) {
+          checkMayDeployFor(identity.owner, claims, identity.entityRef);
         } else {
           log(
             'Dry run without a catalog user: membership of the owner group is checked when the task runs',
           );
         }
-        const token = resolveApiToken(access, request.owner);
+        const token = resolveApiToken(access, identity.owner);
         const plan = planWorkerDeploy({
           bundle: await readBundle(),
-          entityRef: request.entityRef,
           placement: request.placement,
           engine: input.engine ?? 'auto',
           allowedOrigins: input.allowedOrigins,
           limits: input.limits,
           compatibilityDate: input.compatibilityDate,
-          signingKey,
+          signUrls: input.signUrls === true,
           derivativesBucket: input.derivativesBucket || undefined,
         });
         plan.summary.forEach(log);
+        log(
+          `Owner: ${identity.owner} (from the catalog entity ${identity.entityRef})`,
+        );
         log(`Token: ${token.source}`);
 
         ctx.output('scriptName', input.scriptName);
@@ -276,6 +331,7 @@ export function createCloudflareWorkerDeployAction(
           return;
         }
 
+        const userRef = ctx.user?.ref;
         const result = await runDeploySteps({
           deployer: new WorkerDeployer({
             client: createClient(token.token),
@@ -287,14 +343,30 @@ export function createCloudflareWorkerDeployAction(
           plan,
           scriptName: input.scriptName,
           accountId: input.accountId,
-          entityRef: request.entityRef,
+          identity,
           takeover: input.takeover === true,
+          rotateSigningKey: input.rotateSigningKey === true,
+          sealSigningKey: async key => {
+            if (!userRef) {
+              throw new Error(
+                'A generated signing key can only be shown to a signed-in user',
+              );
+            }
+            return options.signingKeys.put(key, userRef);
+          },
+          hide: secret => hidden.push(secret),
           checkpoint: ctx.checkpoint,
           log,
         });
         ctx.output('url', result.url);
         if (result.deploymentId) {
           ctx.output('deploymentId', result.deploymentId);
+        }
+        if (result.signingKeyRevealId) {
+          ctx.output(
+            'signingKeyUrl',
+            await options.signingKeyUrl(result.signingKeyRevealId),
+          );
         }
       } catch (error) {
         throw scrub(error, hidden);

@@ -63,11 +63,14 @@ describe('userClaims', () => {
   });
 
   it('gives a user without a catalog entity no group, so they may deploy for none', () => {
-    const access = readAccessConfig(new ConfigReader({}));
     expect(() =>
-      checkMayDeployFor(access, 'group:default/web-team', userClaims({})),
+      checkMayDeployFor(
+        'group:default/web-team',
+        userClaims({}),
+        'component:default/shop-images',
+      ),
     ).toThrow(
-      'Only members of group:default/web-team may deploy its Workers; you are signed in as nobody, a member of no group. Pick a group you belong to as the owner',
+      'Only members of group:default/web-team, which owns component:default/shop-images in the catalog, may deploy its Worker; you are signed in as nobody, a member of no group. Ask a member of group:default/web-team to deploy it, or to add you to the group',
     );
   });
 });

@@ -139,23 +139,24 @@ export function resolveApiToken(
 }
 
 /**
- * Refuses a user who is not a member of the owner group (a platform admin, a member of a
- * takeover group, may deploy for any group), so that nobody deploys with another team's token.
+ * Refuses a user who is not a member of the owner group, so that nobody deploys with another
+ * team's token or changes another team's Worker. Members of takeover groups are no exception:
+ * a takeover, too, is only for members of the group that owns the entity now.
  */
 export function checkMayDeployFor(
-  access: CloudflareAccessConfig,
   owner: string,
   claims: Set<string>,
+  entityRef: string,
 ): void {
-  if (claims.has(owner) || access.takeoverGroups.some(g => claims.has(g))) {
+  if (claims.has(owner)) {
     return;
   }
   throw new NotAllowedError(
-    `Only members of ${owner} may deploy its Workers; you are signed in as ${
+    `Only members of ${owner}, which owns ${entityRef} in the catalog, may deploy its Worker; you are signed in as ${
       [...claims][0] ?? 'nobody'
     }, a member of ${
       [...claims].slice(1).join(', ') || 'no group'
-    }. Pick a group you belong to as the owner`,
+    }. Ask a member of ${owner} to deploy it, or to add you to the group`,
   );
 }
 

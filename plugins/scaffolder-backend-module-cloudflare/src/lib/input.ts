@@ -12,30 +12,25 @@ import {
 export interface DeployInput {
   scriptName: string;
   entityRef: string;
-  owner: string;
+  owner?: string;
   placement: {
     type: 'route' | 'workersDev';
     zoneId?: string;
     pattern?: string;
   };
-  signUrls?: boolean;
 }
 
 /** The input's entity, owner and placement, checked and normalised. */
 export interface CheckedInput {
   /** `component:default/shop-images`, lower case. */
   entityRef: string;
-  /** `group:default/web-team`, lower case. */
-  owner: string;
+  /** `group:default/web-team`, lower case, when the input names one. */
+  owner?: string;
   placement: Placement;
 }
 
 /** Checks what the schema cannot; each problem becomes an `InputError` saying how to fix it. */
-export function checkInput(
-  input: DeployInput,
-  signingKey: string | undefined,
-  signingKeySecret: string,
-): CheckedInput {
+export function checkInput(input: DeployInput): CheckedInput {
   const nameProblem = checkScriptName(input.scriptName);
   if (nameProblem) {
     throw new InputError(nameProblem);
@@ -50,15 +45,15 @@ export function checkInput(
       `entityRef '${input.entityRef}' is not an entity ref: write it as component:default/<name>`,
     );
   }
-  let owner: string;
+  let owner: string | undefined;
   try {
-    owner = normaliseGroupRef(input.owner);
+    owner = input.owner ? normaliseGroupRef(input.owner) : undefined;
   } catch {
     throw new InputError(
       `owner '${input.owner}' is not a group ref: write it as group:default/<name>`,
     );
   }
-  if (!owner.startsWith('group:')) {
+  if (owner && !owner.startsWith('group:')) {
     throw new InputError(
       `owner '${input.owner}' must be a group (group:default/<name>): tokens are configured per group`,
     );
@@ -91,10 +86,5 @@ export function checkInput(
     placement = { type };
   }
 
-  if (input.signUrls && !signingKey) {
-    throw new InputError(
-      `signUrls is true but the task has no secret '${signingKeySecret}' holding the URL-signing key`,
-    );
-  }
   return { entityRef, owner, placement };
 }

@@ -1,77 +1,192 @@
 import { InputError } from '@backstage/errors';
 
-/**
- * Script tags the action writes with every upload (`metadata.tags` of
- * `PUT /accounts/{account_id}/workers/scripts/{script_name}`) and reads back before the next one
- * (`tags` of `GET .../workers/scripts/{script_name}/script-settings`), per Cloudflare's API reference:
- * https://developers.cloudflare.com/api/node/resources/workers/subresources/scripts/methods/update/
- * https://developers.cloudflare.com/api/node/resources/workers/subresources/scripts/subresources/settings/methods/get/
+/*
+ * The portal's marks on a Worker script are script tags: written with the create-only claim
+ * (`tags` of `POST /accounts/{account_id}/workers/workers`), with every upload (`metadata.tags` of
+ * `PUT /accounts/{account_id}/workers/scripts/{script_name}`) and on their own
+ * (`PATCH .../workers/scripts/{script_name}/script-settings`), and read back from
+ * `GET .../script-settings`, per Cloudflare's API reference:
+ * https://developers.cloudflare.com/api/resources/workers/subresources/beta/subresources/workers/methods/create/
+ * https://developers.cloudflare.com/api/resources/workers/subresources/scripts/methods/update/
+ * https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/settings/methods/edit/
+ *
+ * Tags are not a security boundary (any token with Workers Scripts Edit can rewrite them); who may
+ * deploy is decided from the catalog, the tags only say which entity and owner the portal last
+ * deployed the script for, so that a different one is noticed.
  */
+
+/** The catalog entity the script was deployed for: `backstage-entity=component:default/x`. */
 export const ENTITY_TAG_PREFIX = 'backstage-entity=';
-/** Marks the route the portal created for the script: `backstage-route=<zoneId>/<pattern>`. */
+/** The uid of that entity, so that a later entity of the same name is told apart. */
+export const UID_TAG_PREFIX = 'backstage-uid=';
+/** The owner group the script was deployed for: `backstage-owner=group:default/x`. */
+export const OWNER_TAG_PREFIX = 'backstage-owner=';
+/** A route the portal created and that exists: `backstage-route=<zoneId>/<routeId>`. */
 export const ROUTE_TAG_PREFIX = 'backstage-route=';
 
-/** The tag naming the catalog entity a script was deployed for. */
-export function entityTag(entityRef: string): string {
-  return `${ENTITY_TAG_PREFIX}${entityRef}`;
+/**
+ * At most 8 tags per script (Workers for Platforms limits,
+ * https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/reference/limits/,
+ * and https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/configuration/tags/).
+ */
+export const MAX_TAGS = 8;
+/** "Avoid special characters like `,` and `&`" (the tags page above). */
+export const FORBIDDEN_TAG_CHARACTERS = [',', '&'];
+
+/** Tags the portal wrote before owners were recorded: a content hash `deploy-<32 hex>`. */
+const LEGACY_DEPLOY_TAG = /^deploy-[0-9a-f]{32}$/;
+
+/** Who a deploy is for, as the catalog says now. */
+export interface WorkerIdentity {
+  /** `component:default/shop-images`, lower case. */
+  entityRef: string;
+  /** `metadata.uid` of that entity in the catalog. */
+  uid: string;
+  /** `group:default/web-team`, lower case: `spec.owner` of that entity. */
+  owner: string;
 }
 
-/** The tag naming the route the portal attached the script to. */
-export function routeTag(zoneId: string, pattern: string): string {
-  return `${ROUTE_TAG_PREFIX}${zoneId}/${pattern}`;
+/** A route mark read back from the tags. */
+export interface RouteMark {
+  zoneId: string;
+  routeId: string;
 }
 
-/** The route a previous deploy attached, read back from its tag. */
-export function taggedRoute(
-  tags: string[],
-): { zoneId: string; pattern: string } | undefined {
-  const tag = tags.find(t => t.startsWith(ROUTE_TAG_PREFIX));
-  if (!tag) {
-    return undefined;
+/** What the tags say, and the tags set by others. */
+export interface ScriptMarks {
+  entityRef?: string;
+  uid?: string;
+  owner?: string;
+  routes: RouteMark[];
+  /** Tags that are not the portal's, kept as they are. */
+  foreign: string[];
+}
+
+const valueOf = (tags: string[], prefix: string) =>
+  tags.find(t => t.startsWith(prefix))?.slice(prefix.length);
+
+/** Splits a script's tags into the portal's marks and everyone else's tags. */
+export function readMarks(tags: string[]): ScriptMarks {
+  const routes: RouteMark[] = [];
+  for (const tag of tags.filter(t => t.startsWith(ROUTE_TAG_PREFIX))) {
+    const [zoneId, routeId] = tag.slice(ROUTE_TAG_PREFIX.length).split('/');
+    if (zoneId && routeId && /^[0-9a-f]{32}$/i.test(zoneId)) {
+      routes.push({ zoneId, routeId });
+    }
   }
-  const value = tag.slice(ROUTE_TAG_PREFIX.length);
-  const slash = value.indexOf('/');
-  return slash > 0
-    ? { zoneId: value.slice(0, slash), pattern: value.slice(slash + 1) }
-    : undefined;
+  const own = [ENTITY_TAG_PREFIX, UID_TAG_PREFIX, OWNER_TAG_PREFIX];
+  return {
+    entityRef: valueOf(tags, ENTITY_TAG_PREFIX),
+    uid: valueOf(tags, UID_TAG_PREFIX),
+    owner: valueOf(tags, OWNER_TAG_PREFIX),
+    routes,
+    foreign: tags.filter(
+      t =>
+        !own.some(p => t.startsWith(p)) &&
+        !t.startsWith(ROUTE_TAG_PREFIX) &&
+        !LEGACY_DEPLOY_TAG.test(t),
+    ),
+  };
 }
 
-/** Whether the script may be written: `new` (none yet), `ours`, or `takeover` (allowed). */
-export type ScriptClaim = 'new' | 'ours' | 'takeover';
+/** The identity tags of a deploy: entity, uid, owner. */
+export function identityTags(identity: WorkerIdentity): string[] {
+  return [
+    `${ENTITY_TAG_PREFIX}${identity.entityRef}`,
+    `${UID_TAG_PREFIX}${identity.uid}`,
+    `${OWNER_TAG_PREFIX}${identity.owner}`,
+  ];
+}
+
+/** The tag marking a route that exists. */
+export function routeTag(mark: RouteMark): string {
+  return `${ROUTE_TAG_PREFIX}${mark.zoneId}/${mark.routeId}`;
+}
+
+/** The full tag list: others' tags first, then the identity and the route marks. */
+export function composeTags(
+  foreign: string[],
+  identity: WorkerIdentity,
+  routes: RouteMark[],
+): string[] {
+  return [...foreign, ...identityTags(identity), ...routes.map(routeTag)];
+}
 
 /**
- * Decides from the deployed script's tags whether this deploy may write it: only a script the
- * portal created for the same catalog entity, unless `takeover` is set (checked by the caller).
+ * Refuses, before anything is sent, a tag list Cloudflare's documented limits do not allow:
+ * more than {@link MAX_TAGS} tags, or a tag with a character the docs say to avoid.
+ */
+export function checkTags(tags: string[], scriptName: string): void {
+  const bad = tags.filter(t =>
+    FORBIDDEN_TAG_CHARACTERS.some(c => t.includes(c)),
+  );
+  if (bad.length > 0) {
+    throw new InputError(
+      `Worker script '${scriptName}' would get tags with ${FORBIDDEN_TAG_CHARACTERS.map(
+        c => `'${c}'`,
+      ).join(' or ')}, which Cloudflare's tags may not contain: ${bad.join(
+        '; ',
+      )}. Remove those tags from the script (dashboard → the Worker → Settings → Tags)`,
+    );
+  }
+  if (tags.length > MAX_TAGS) {
+    throw new InputError(
+      `Worker script '${scriptName}' would have ${
+        tags.length
+      } tags, over Cloudflare's limit of ${MAX_TAGS}: the portal needs ${
+        tags.length - readMarks(tags).foreign.length
+      } of them. Remove ${
+        tags.length - MAX_TAGS
+      } of the other tags (${readMarks(tags).foreign.join(
+        ', ',
+      )}) from the script`,
+    );
+  }
+}
+
+/** Whether the script may be written: `ours`, or `takeover` (allowed by the caller). */
+export type ScriptClaim = 'ours' | 'takeover';
+
+/**
+ * Decides from an existing script's tags whether this deploy may write it: only when the portal
+ * deployed it for the same catalog entity (same ref and uid) and the same owner group as the
+ * catalog names now. Anything else is refused naming what differs, unless `takeover`.
  */
 export function claimScript(options: {
   scriptName: string;
   accountId: string;
-  /** Tags of the deployed script; undefined when there is no such script. */
-  tags: string[] | undefined;
-  entityRef: string;
+  tags: string[];
+  identity: WorkerIdentity;
   takeover: boolean;
 }): ScriptClaim {
-  const { scriptName, accountId, tags, entityRef, takeover } = options;
-  if (tags === undefined) {
-    return 'new';
+  const { scriptName, accountId, tags, identity, takeover } = options;
+  const marks = readMarks(tags);
+  const where = `Worker script '${scriptName}' in account ${accountId}`;
+  let problem: string | undefined;
+  if (!marks.entityRef) {
+    problem = `${where} already exists and was not deployed by the portal`;
+  } else if (marks.entityRef !== identity.entityRef) {
+    problem = `${where} belongs to the catalog entity ${marks.entityRef}, not ${identity.entityRef}`;
+  } else if (marks.uid !== identity.uid) {
+    problem = `${where} was deployed for an earlier catalog entity named ${
+      identity.entityRef
+    }${
+      marks.owner ? ` (owner ${marks.owner})` : ''
+    }, not for the one the catalog has now: the name was reused after that entity was deleted`;
+  } else if (marks.owner !== identity.owner) {
+    problem = `${where} was deployed for the owner ${
+      marks.owner ?? '(none recorded)'
+    }, but the catalog now names ${identity.owner} as the owner of ${
+      identity.entityRef
+    }`;
   }
-  const owner = tags
-    .find(t => t.startsWith(ENTITY_TAG_PREFIX))
-    ?.slice(ENTITY_TAG_PREFIX.length);
-  if (owner === entityRef) {
+  if (!problem) {
     return 'ours';
   }
   if (takeover) {
     return 'takeover';
   }
-  const hint =
-    'Pick another name, or ask a member of a takeover group to deploy with `takeover: true` after checking that the script may be replaced';
-  if (owner) {
-    throw new InputError(
-      `Worker script '${scriptName}' in account ${accountId} belongs to the catalog entity ${owner}, not ${entityRef}. ${hint}`,
-    );
-  }
   throw new InputError(
-    `Worker script '${scriptName}' already exists in account ${accountId} and was not deployed by the portal. ${hint}`,
+    `${problem}. Pick another name, or ask a member of a takeover group who is also a member of ${identity.owner} to deploy with \`takeover: true\` after checking that the script may be replaced`,
   );
 }

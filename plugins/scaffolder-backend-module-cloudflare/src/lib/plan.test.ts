@@ -51,13 +51,13 @@ describe('deployTag', () => {
       engine: 'wasm',
       allowedOrigins: ['a.example.com'],
     }),
-    signingKey: 'a-signing-key',
+    signUrls: true,
   };
 
-  it('is stable for the same input and does not contain the signing key', () => {
+  it('is stable for the same input and fits the 100 bytes of a version tag', () => {
     expect(deployTag(base)).toBe(deployTag({ ...base }));
-    expect(deployTag(base)).toMatch(/^deploy-[0-9a-f]{32}$/);
-    expect(deployTag(base)).not.toContain('a-signing-key');
+    expect(deployTag(base)).toMatch(/^portal-[0-9a-f]{32}$/);
+    expect(Buffer.byteLength(deployTag(base))).toBeLessThanOrEqual(100);
   });
 
   it.each([
@@ -80,8 +80,8 @@ describe('deployTag', () => {
         }),
       },
     ],
-    ['the signing key', { signingKey: 'another-key' }],
-    ['signing being off', { signingKey: undefined }],
+    ['signing being off', { signUrls: false }],
+    ['the R2 bucket', { derivativesBucket: 'image-derivatives' }],
   ])('changes with %s', (_what, change) => {
     expect(deployTag({ ...base, ...change })).not.toBe(deployTag(base));
   });

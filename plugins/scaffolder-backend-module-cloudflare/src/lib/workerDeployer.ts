@@ -6,6 +6,12 @@ import contract from '@internal/image-worker/contract';
 import { CallContext, describeCloudflareError } from './errors';
 import { RetryOptions, withRetry } from './retry';
 import { loadCloudflareSdk } from './sdk';
+import {
+  hostMatches,
+  parsePattern,
+  patternsOverlap,
+  samePattern,
+} from './routes';
 
 /** A variable (`plain_text`) or secret (`secret_text`) binding of the Worker. */
 export interface TextBinding {
@@ -27,6 +33,18 @@ export interface R2BucketBinding {
 
 /** A binding the action uploads with the script. */
 export type WorkerBinding = TextBinding | R2BucketBinding;
+
+/** The version serving a script's traffic, as far as the portal needs it. */
+export interface ActiveVersion {
+  deploymentId: string;
+  versionId: string;
+  /** True when the deployment splits traffic between two versions (a gradual rollout). */
+  split: boolean;
+  /** The version's `workers/tag` annotation; the portal writes its deploy hash there. */
+  tag?: string;
+  /** Names of its `secret_text` bindings (their values are never returned). */
+  secretNames: string[];
+}
 
 /** The result of attaching the Worker to a route. */
 export interface RouteResult {
@@ -90,20 +108,28 @@ export class WorkerDeployer {
     }
   }
 
-  /** Uploads the bundle's modules with their bindings (`PUT .../workers/scripts/:name`). */
+  /**
+   * Uploads the bundle's modules with their bindings (`PUT .../workers/scripts/:name`), which
+   * creates a version and deploys it at once. `annotations['workers/tag']` labels that version
+   * (https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/,
+   * annotations); `keep_bindings: ['secret_text']` keeps the secrets of the version before
+   * (same page, keep_bindings), so that a redeploy need not know the signing key.
+   */
   async upload(options: {
     bundle: WorkerBundle;
     compatibilityDate: string;
     bindings: WorkerBinding[];
     tags: string[];
-  }): Promise<{ etag?: string }> {
+    versionTag: string;
+    keepSecrets: boolean;
+  }): Promise<void> {
     const { bundle, compatibilityDate, bindings, tags } = options;
     const files = await Promise.all(
       bundle.modules.map(m =>
         this.sdk.toFile(m.content, m.name, { type: m.contentType }),
       ),
     );
-    const result = await this.call(
+    await this.call(
       {
         operation: `upload the Worker script '${this.scriptName}'`,
         scope: 'scripts',
@@ -117,14 +143,119 @@ export class WorkerDeployer {
             compatibility_flags: bundle.compatibilityFlags,
             bindings,
             tags,
+            annotations: {
+              'workers/tag': options.versionTag,
+              'workers/message':
+                'Deployed by the portal (cloudflare:worker:deploy)',
+            },
+            ...(options.keepSecrets ? { keep_bindings: ['secret_text'] } : {}),
           },
           files,
         }),
     );
-    return { etag: result.etag };
   }
 
-  /** The tags of the deployed script, or undefined when there is no such script yet. */
+  /**
+   * Claims the name with a call that fails when a Worker of that name exists: "Create Worker"
+   * of the Workers API (`POST /accounts/{account_id}/workers/workers`), whose counterpart
+   * "Update Worker" "operates on an existing Worker"
+   * (https://developers.cloudflare.com/api/resources/workers/subresources/beta/subresources/workers/methods/create/).
+   * The claim carries the portal's tags, so another task that loses the race reads them.
+   * Returns `exists` when Cloudflare answers 409.
+   */
+  async createScript(tags: string[]): Promise<'created' | 'exists'> {
+    return this.call(
+      {
+        operation: `create the Worker '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      async () => {
+        try {
+          await this.client.workers.beta.workers.create({
+            account_id: this.accountId,
+            name: this.scriptName,
+            tags,
+          });
+          return 'created' as const;
+        } catch (error) {
+          if (error instanceof this.sdk.APIError && error.status === 409) {
+            return 'exists' as const;
+          }
+          throw error;
+        }
+      },
+    );
+  }
+
+  /** Replaces the script's tags (`PATCH .../script-settings`, `tags`). */
+  async setTags(tags: string[]): Promise<void> {
+    await this.call(
+      {
+        operation: `write the tags of the Worker script '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      () =>
+        this.client.workers.scripts.settings.edit(this.scriptName, {
+          account_id: this.accountId,
+          tags,
+        }),
+    );
+  }
+
+  /**
+   * The version serving traffic: the first deployment of `GET .../deployments` ("The first
+   * deployment in the list is the latest deployment actively serving traffic",
+   * https://developers.cloudflare.com/api/resources/workers/subresources/scripts/subresources/deployments/methods/list/),
+   * its version with the largest share, read with `GET .../versions/{version_id}`. Undefined when
+   * nothing is deployed (a Worker only claimed so far).
+   */
+  async activeVersion(): Promise<ActiveVersion | undefined> {
+    const deployments = await this.call(
+      {
+        operation: `read the deployments of '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      () =>
+        this.client.workers.scripts.deployments.list(this.scriptName, {
+          account_id: this.accountId,
+        }),
+    );
+    const deployment = deployments.deployments[0];
+    const serving = [...(deployment?.versions ?? [])].sort(
+      (a, b) => b.percentage - a.percentage,
+    )[0];
+    if (!deployment || !serving) {
+      return undefined;
+    }
+    const version = await this.call(
+      {
+        operation: `read the version ${serving.version_id} of '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      () =>
+        this.client.workers.scripts.versions.get(
+          this.scriptName,
+          serving.version_id,
+          { account_id: this.accountId },
+        ),
+    );
+    // The SDK's type leaves the version's `annotations` out; the API returns them beside
+    // `metadata` (wrangler reads `annotations["workers/tag"]` of this answer, packages/wrangler/src/versions/types.ts).
+    const annotations = (
+      version as { annotations?: Record<string, string | undefined> }
+    ).annotations;
+    return {
+      deploymentId: deployment.id,
+      versionId: serving.version_id,
+      split: deployment.versions.length > 1,
+      tag: annotations?.['workers/tag'],
+      secretNames: (version.resources?.bindings ?? [])
+        .filter(b => b.type === 'secret_text')
+        .map(b => b.name),
+    };
+  }
+
+  /** The tags of the script, or undefined when there is no such script yet. */
   async currentTags(): Promise<string[] | undefined> {
     return this.call(
       {
@@ -135,9 +266,7 @@ export class WorkerDeployer {
         try {
           const settings = await this.client.workers.scripts.settings.get(
             this.scriptName,
-            {
-              account_id: this.accountId,
-            },
+            { account_id: this.accountId },
           );
           return settings.tags ?? [];
         } catch (error) {
@@ -228,19 +357,71 @@ export class WorkerDeployer {
     );
   }
 
+  /** The account's Custom Domains (`GET /accounts/{account_id}/workers/domains`). */
+  private async listDomains() {
+    return this.call(
+      {
+        scope: 'scripts',
+        operation: `list the Workers Custom Domains of account '${this.accountId}'`,
+      },
+      async () =>
+        (
+          await this.client.workers.domains.list({
+            account_id: this.accountId,
+          })
+        ).getPaginatedItems(),
+    );
+  }
+
   /**
-   * Refuses, before anything is written, a route `pattern` of `zoneId` that serves another
-   * script (or none), naming it, unless `takeover` is set. Returns the route when it exists.
+   * Refuses, before anything is written, a route `pattern` of `zoneId` that would take requests
+   * another Worker answers: a route of the same pattern that serves another script (or none), a
+   * route of another script that matches some of the same URLs (more or less specific), or a
+   * Custom Domain of another script on a host the pattern matches. Each is named, and allowed only
+   * with `takeover`. Returns the route of the same pattern, when there is one.
    */
   async checkRoute(zoneId: string, pattern: string, takeover: boolean) {
-    const existing = (await this.listRoutes(zoneId)).find(
-      r => r.pattern === pattern,
-    );
-    if (existing && existing.script !== this.scriptName && !takeover) {
+    const routes = await this.listRoutes(zoneId);
+    const existing = routes.find(r => samePattern(r.pattern, pattern));
+    const conflicts: string[] = [];
+    if (existing && existing.script !== this.scriptName) {
+      conflicts.push(
+        `Route '${
+          existing.pattern
+        }' in zone ${zoneId} already serves ${describeHolder(existing.script)}`,
+      );
+    }
+    for (const route of routes) {
+      if (
+        route !== existing &&
+        route.script &&
+        route.script !== this.scriptName &&
+        patternsOverlap(route.pattern, pattern)
+      ) {
+        conflicts.push(
+          `route '${route.pattern}' of the Worker script '${route.script}' in zone ${zoneId} matches some of the same URLs as '${pattern}' (the more specific route would take them)`,
+        );
+      }
+    }
+    const parsed = parsePattern(pattern);
+    for (const domain of await this.listDomains()) {
+      if (
+        domain.service !== this.scriptName &&
+        hostMatches(parsed, domain.hostname)
+      ) {
+        conflicts.push(
+          `the Custom Domain ${domain.hostname} serves the Worker script '${domain.service}', and a route on that host would take its requests`,
+        );
+      }
+    }
+    if (conflicts.length > 0 && !takeover) {
+      const [first, ...rest] = conflicts;
       throw new InputError(
-        `Route '${pattern}' in zone ${zoneId} already serves ${describeHolder(
-          existing.script,
-        )}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
+        `${first[0].toUpperCase()}${first.slice(1)}${rest
+          .map(c => `; ${c}`)
+          .join(
+            '',
+          )}. Pick another route, or ask a member of a takeover group to deploy with \`takeover: true\` once that is agreed`,
       );
     }
     return existing;
@@ -248,8 +429,7 @@ export class WorkerDeployer {
 
   /**
    * Points the route `pattern` of `zoneId` at the script: creates it, or leaves it alone when it
-   * already points here. A route that serves another script (or none) is refused with a message
-   * naming that script, unless `takeover` is set. Never creates a duplicate.
+   * already points here (after the checks of {@link checkRoute}). Never creates a duplicate.
    */
   async ensureRoute(
     zoneId: string,
@@ -263,7 +443,7 @@ export class WorkerDeployer {
     }
     if (existing) {
       this.log(
-        `Taking over route ${pattern}, which served ${describeHolder(
+        `Taking over route ${existing.pattern}, which served ${describeHolder(
           existing.script,
         )}`,
       );
@@ -275,7 +455,7 @@ export class WorkerDeployer {
         () =>
           this.client.workers.routes.update(existing.id, {
             zone_id: zoneId,
-            pattern,
+            pattern: existing.pattern,
             script: this.scriptName,
           }),
       );
@@ -292,7 +472,7 @@ export class WorkerDeployer {
         const again = (
           await this.client.workers.routes.list({ zone_id: zoneId })
         ).getPaginatedItems();
-        const found = again.find(r => r.pattern === pattern);
+        const found = again.find(r => samePattern(r.pattern, pattern));
         if (found) {
           return found;
         }
@@ -307,55 +487,37 @@ export class WorkerDeployer {
   }
 
   /**
-   * Deletes the route `pattern` of `zoneId` when it still serves this script
+   * Deletes the route `routeId` of `zoneId` when it still serves this script
    * (`DELETE /zones/{zone_id}/workers/routes/{route_id}`). A route that now serves another script
    * was changed by someone else and stays. Returns what happened.
    */
   async removeRoute(
     zoneId: string,
-    pattern: string,
-  ): Promise<'removed' | 'gone' | 'kept'> {
+    routeId: string,
+  ): Promise<{ result: 'removed' | 'gone' | 'kept'; pattern?: string }> {
     const existing = (await this.listRoutes(zoneId)).find(
-      r => r.pattern === pattern,
+      r => r.id === routeId,
     );
     if (!existing) {
-      return 'gone';
+      return { result: 'gone' };
     }
     if (existing.script !== this.scriptName) {
       this.log(
-        `Route ${pattern} in zone ${zoneId} now serves ${
+        `Route ${existing.pattern} in zone ${zoneId} now serves ${
           existing.script ? `'${existing.script}'` : 'no script'
         }; left as it is`,
       );
-      return 'kept';
+      return { result: 'kept', pattern: existing.pattern };
     }
     await this.call(
       {
         scope: 'routes',
         zoneId,
-        operation: `delete the route '${pattern}' of '${this.scriptName}'`,
+        operation: `delete the route '${existing.pattern}' of '${this.scriptName}'`,
       },
       () => this.client.workers.routes.delete(existing.id, { zone_id: zoneId }),
     );
-    return 'removed';
-  }
-
-  /** The id of the script's newest deployment. */
-  async latestDeploymentId(): Promise<string | undefined> {
-    const result = await this.call(
-      {
-        operation: `read the deployments of '${this.scriptName}'`,
-        scope: 'scripts',
-      },
-      () =>
-        this.client.workers.scripts.deployments.list(this.scriptName, {
-          account_id: this.accountId,
-        }),
-    );
-    const newest = [...result.deployments].sort((a, b) =>
-      b.created_on.localeCompare(a.created_on),
-    )[0];
-    return newest?.id;
+    return { result: 'removed', pattern: existing.pattern };
   }
 }
 

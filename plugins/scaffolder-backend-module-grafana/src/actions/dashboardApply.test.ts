@@ -18,6 +18,7 @@ import { createGrafanaDashboardApplyAction } from './dashboardApply';
 const TOKEN = 'glsa_provisioning_9fK2mQ7xV4pL1sT8';
 const PROMETHEUS_UID = 'prometheus-main';
 const config = {
+  app: { baseUrl: 'https://portal.example.com' },
   grafanaProvisioning: {
     url: `${GRAFANA_URL}/`,
     token: TOKEN,
@@ -72,6 +73,7 @@ describe('grafana:dashboard:apply', () => {
             `${input.entityRef}/${r.alert}`,
           )}`,
       ),
+      'GET /api/folders',
       'POST /api/folders',
       'POST /api/dashboards/db',
       ...ALERT_RULES.map(() => 'POST /api/v1/provisioning/alert-rules'),
@@ -115,11 +117,15 @@ describe('grafana:dashboard:apply', () => {
     });
     expect(variables.datasource.type).toBe('datasource');
 
-    expect(rules.map(r => r.body.title)).toEqual(ALERT_RULES.map(r => r.alert));
-    const metricsDown = rules.find(r => r.body.title === 'ServiceMetricsDown')!;
+    expect(rules.map(r => r.body.title)).toEqual(
+      ALERT_RULES.map(r => `${r.alert} (component:default/sales-dashboard)`),
+    );
+    const metricsDown = rules.find(
+      r => r.body.labels.portal_alert === 'ServiceMetricsDown',
+    )!;
     expect(metricsDown.body).toEqual({
       uid: stableUid('rule', `${input.entityRef}/ServiceMetricsDown`),
-      title: 'ServiceMetricsDown',
+      title: 'ServiceMetricsDown (component:default/sales-dashboard)',
       folderUID: FOLDER_UID,
       ruleGroup: 'sales-dashboard',
       condition: 'B',
@@ -146,12 +152,16 @@ describe('grafana:dashboard:apply', () => {
           },
         },
       ],
-      noDataState: 'OK',
+      // No `up` series at all means nothing scrapes the pods: that is an alert, not "fine".
+      noDataState: 'NoData',
       execErrState: 'Error',
       for: '5m',
       isPaused: false,
       labels: {
         severity: 'warning',
+        portal_alert: 'ServiceMetricsDown',
+        namespace: 'dashboards',
+        app: 'sales-dashboard',
         managed_by: 'backstage-portal',
         backstage_entity: input.entityRef,
       },
@@ -159,10 +169,14 @@ describe('grafana:dashboard:apply', () => {
         summary:
           '{{ $labels.app }} in {{ $labels.namespace }}: /metrics not scraped',
         description: 'Prometheus cannot scrape {{ $labels.pod }}.',
-        runbook_url: 'operations/#servicemetricsdown',
+        runbook_url:
+          'https://portal.example.com/docs/default/component/sales-dashboard/operations/#servicemetricsdown',
       },
     });
-    const memory = rules.find(r => r.body.title === 'ServiceMemoryNearLimit')!;
+    const memory = rules.find(
+      r => r.body.labels.portal_alert === 'ServiceMemoryNearLimit',
+    )!;
+    expect(memory.body.noDataState).toBe('OK');
     expect(memory.body.annotations.description).toBe(
       'Working set at {{ $values.A.Value | humanizePercentage }} of the limit.',
     );
@@ -179,7 +193,9 @@ describe('grafana:dashboard:apply', () => {
         `dashboard ${DASHBOARD_UID} created`,
         ...ALERT_RULES.map(
           r =>
-            `alert rule ${r.alert} ${stableUid(
+            `alert rule ${
+              r.alert
+            } (component:default/sales-dashboard) ${stableUid(
               'rule',
               `${input.entityRef}/${r.alert}`,
             )} created`,
@@ -188,13 +204,88 @@ describe('grafana:dashboard:apply', () => {
     });
   });
 
-  it('changes nothing on a second run', async () => {
+  it('changes nothing on a second run, though Grafana stores the rules normalised', async () => {
     await run();
+    // The stand-in stored what Grafana stores, not the body it was sent.
+    const stored = grafana.rules.get(
+      stableUid('rule', `${input.entityRef}/ServiceMetricsDown`),
+    );
+    expect(stored.data[0]).toMatchObject({
+      queryType: '',
+      model: { intervalMs: 1000, maxDataPoints: 43200 },
+    });
     grafana.requests.length = 0;
     const { outputs, logLines } = await run();
     expect(writes(grafana)).toEqual([]);
     expect(outputs.changes).toEqual([]);
     expect(logLines.join('\n')).toContain('already up to date');
+  });
+
+  it.each([11, 12] as const)(
+    "accepts a second service of the same owner on Grafana %i (rule titles unique in the owner's folder)",
+    async version => {
+      grafana.version = version;
+      await run();
+      const second = {
+        ...input,
+        entityRef: 'component:default/ops-dashboard',
+        app: 'ops-dashboard',
+      };
+      const { outputs } = await run(second);
+      expect(outputs.folderUid).toBe(FOLDER_UID);
+      const titles = [...grafana.rules.values()].map(r => r.title);
+      expect(titles).toHaveLength(2 * ALERT_RULES.length);
+      expect(new Set(titles).size).toBe(titles.length);
+    },
+  );
+
+  it('meets a Grafana 11 that refuses a duplicate rule title in a folder (so the test above can fail)', async () => {
+    await run();
+    const [first] = [...grafana.rules.values()];
+    const res = await fetch(`${GRAFANA_URL}/api/v1/provisioning/alert-rules`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ ...first, uid: 'portal-other' }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toContain(
+      'rule title under the same organisation and folder should be unique',
+    );
+  });
+
+  it("makes the owner's folder title distinct when a folder of that name exists, and keeps using it", async () => {
+    grafana.folders.set('team-made', {
+      uid: 'team-made',
+      title: 'Platform-Team',
+    });
+    const first = await run();
+    expect(grafana.folders.get(FOLDER_UID)?.title).toBe(
+      'group:default/platform-team',
+    );
+    expect(first.outputs.changes).toContain(`folder ${FOLDER_UID} created`);
+    // The team's own folder is left as it was.
+    expect(grafana.folders.get('team-made')?.title).toBe('Platform-Team');
+    grafana.requests.length = 0;
+    const second = await run();
+    expect(writes(grafana)).toEqual([]);
+    expect(second.outputs.folderUid).toBe(FOLDER_UID);
+  });
+
+  it('gives a user and a group of the same name a folder each', async () => {
+    await run();
+    await run({
+      ...input,
+      entityRef: 'component:default/ops-dashboard',
+      app: 'ops-dashboard',
+      owner: 'user:default/platform-team',
+    });
+    expect([...grafana.folders.values()].map(f => f.title).sort()).toEqual([
+      'platform-team',
+      'user:default/platform-team',
+    ]);
   });
 
   it('puts back what was changed in Grafana, and only that', async () => {
@@ -217,7 +308,7 @@ describe('grafana:dashboard:apply', () => {
     );
     expect(outputs.changes).toEqual([
       `dashboard ${DASHBOARD_UID} updated`,
-      `alert rule ServiceMetricsDown ${rule} updated`,
+      `alert rule ServiceMetricsDown (component:default/sales-dashboard) ${rule} updated`,
     ]);
   });
 
@@ -312,7 +403,7 @@ describe('grafana:dashboard:apply', () => {
       (e: Error) => e,
     );
     expect(error?.message).toMatch(
-      /Grafana refused to read folder .* \(403 Permissions needed: dashboards:create\)\. The token in grafanaProvisioning\.token must belong to a service account with the Editor role/,
+      /Grafana refused to read (folder|dashboard) .* \(403 Permissions needed: dashboards:create\)\. The token in grafanaProvisioning\.token must belong to a service account with the Editor role/,
     );
     expect(String(error)).not.toContain(TOKEN);
   });

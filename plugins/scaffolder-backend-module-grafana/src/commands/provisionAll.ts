@@ -29,6 +29,8 @@ async function main() {
       url: process.env.GRAFANA_URL!,
       token: process.env.GRAFANA_PROVISIONING_TOKEN!,
       prometheusDatasourceUid: process.env.GRAFANA_PROMETHEUS_DATASOURCE_UID!,
+      // For absolute runbook links in the rules, as the action writes them.
+      portalBaseUrl: process.env.PORTAL_BASE_URL,
     },
     onLine: line =>
       process.stdout.write(

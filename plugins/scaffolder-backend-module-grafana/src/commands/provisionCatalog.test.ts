@@ -132,6 +132,58 @@ describe('provisionCatalog', () => {
     ]);
   });
 
+  it("removes the portal's objects of an entity that left the catalog, moves them when the owner changes, and leaves unmarked objects alone", async () => {
+    await provisionCatalog({ catalogBaseUrl: CATALOG, connection });
+    const opsDashboard = stableUid(
+      'dashboard',
+      'component:default/ops-dashboard',
+    );
+    const salesDashboard = stableUid(
+      'dashboard',
+      'component:default/sales-dashboard',
+    );
+    grafana.dashboards.set('hand-made', {
+      dashboard: { uid: 'hand-made', title: 'Mine', tags: ['team'] },
+      folderUid: 'x',
+    });
+    grafana.rules.set('hand-made-rule', {
+      uid: 'hand-made-rule',
+      title: 'Mine',
+      labels: {},
+    });
+    // ops-dashboard is gone; sales-dashboard now belongs to group:default/ops.
+    server.use(
+      http.get(`${CATALOG}/entities`, () =>
+        HttpResponse.json([
+          component(
+            'sales-dashboard',
+            {
+              'backstage.io/kubernetes-id': 'sales-dashboard',
+              'backstage.io/kubernetes-namespace': 'dashboards',
+            },
+            'group:default/ops',
+          ),
+        ]),
+      ),
+    );
+    const lines = await provisionCatalog({
+      catalogBaseUrl: CATALOG,
+      connection,
+    });
+
+    expect(lines.filter(l => l.outcome === 'removed')).toHaveLength(5);
+    expect(grafana.dashboards.has(opsDashboard)).toBe(false);
+    expect(grafana.dashboards.has('hand-made')).toBe(true);
+    expect(grafana.rules.has('hand-made-rule')).toBe(true);
+    const opsFolder = stableUid('folder', 'group:default/ops');
+    expect(grafana.dashboards.get(salesDashboard)?.folderUid).toBe(opsFolder);
+    const rules = [...grafana.rules.values()].filter(
+      r => r.labels.managed_by === 'backstage-portal',
+    );
+    expect(rules).toHaveLength(4);
+    expect(rules.every(r => r.folderUID === opsFolder)).toBe(true);
+  });
+
   it('says which setting to check when the catalog refuses', async () => {
     server.use(
       http.get(`${CATALOG}/entities`, () =>

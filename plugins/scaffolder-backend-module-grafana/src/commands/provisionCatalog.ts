@@ -12,8 +12,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { GrafanaConnection } from '../lib/grafanaApi';
-import { provisionEntity } from '../lib/provision';
-import { ProvisioningTarget } from '../lib/resources';
+import { provisionEntity, removeOrphans, uidsOf } from '../lib/provision';
+import { ProvisioningTarget, checkTarget } from '../lib/resources';
 
 const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
@@ -21,7 +21,7 @@ const KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 /** One entity's outcome. */
 export interface CatalogProvisioningLine {
   entityRef: string;
-  outcome: 'provisioned' | 'skipped' | 'failed';
+  outcome: 'provisioned' | 'skipped' | 'failed' | 'removed';
   detail: string;
 }
 
@@ -85,6 +85,8 @@ export async function provisionCatalog(options: {
     );
   }
   const lines: CatalogProvisioningLine[] = [];
+  // What the portal keeps: everything of the entities it provisions (also when that fails now).
+  const keep = new Set<string>();
   for (const entity of items) {
     const entityRef = stringifyEntityRef(entity);
     const target = targetOf(entity);
@@ -93,6 +95,8 @@ export async function provisionCatalog(options: {
       line = { entityRef, outcome: 'skipped', detail: target.skip };
     } else {
       try {
+        checkTarget(target);
+        uidsOf(target).forEach(uid => keep.add(uid));
         const result = await provisionEntity({
           connection: options.connection,
           target,
@@ -115,6 +119,20 @@ export async function provisionCatalog(options: {
         };
       }
     }
+    lines.push(line);
+    options.onLine?.(line);
+  }
+  // Then what is left of entities that are gone, renamed or no longer annotated. A new owner
+  // needs nothing here: provisioning moved the dashboard and the rules into its folder.
+  for (const removed of await removeOrphans({
+    connection: options.connection,
+    keep,
+  })) {
+    const line: CatalogProvisioningLine = {
+      entityRef: removed.title,
+      outcome: 'removed',
+      detail: `${removed.kind} ${removed.uid}: its entity is no longer in the catalog with the Kubernetes annotations`,
+    };
     lines.push(line);
     options.onLine?.(line);
   }

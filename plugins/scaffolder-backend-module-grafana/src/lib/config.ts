@@ -39,6 +39,7 @@ export function readGrafanaConnection(
     url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
     token,
     prometheusDatasourceUid,
+    portalBaseUrl: config.getOptionalString('app.baseUrl'),
   };
 }
 

@@ -3,7 +3,7 @@
  * token. Reference: https://grafana.com/docs/grafana/v11.0/developers/http_api/ (folder/,
  * dashboard/, alerting_provisioning/). Errors name the call and Grafana's message, never the token.
  */
-import { NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 
 /** Where Grafana is and how the portal signs in to it. */
 export interface GrafanaConnection {
@@ -13,6 +13,8 @@ export interface GrafanaConnection {
   token: string;
   /** Uid of the Prometheus data source the alert rules query. */
   prometheusDatasourceUid: string;
+  /** The portal's base URL (`app.baseUrl`), for absolute runbook links in the rules. */
+  portalBaseUrl?: string;
 }
 
 /** Grafana's folder, as `GET /api/folders/:uid` answers. */
@@ -42,9 +44,57 @@ export class GrafanaApi {
     return this.get(`folders/${encodeURIComponent(uid)}`, `read folder ${uid}`);
   }
 
-  /** `POST /api/folders` with `{ uid, title }`. */
+  /** `GET /api/folders`: the top-level folders, `{ uid, title }` each (up to 1000). */
+  async listFolders(): Promise<GrafanaFolder[]> {
+    return (await this.get('folders?limit=1000', 'list folders')) ?? [];
+  }
+
+  /**
+   * `POST /api/folders` with `{ uid, title }`. A folder title taken below the same parent is a
+   * ConflictError: Grafana answers `ErrFolderSameNameExists` with 409 (400 before Grafana 10),
+   * "a folder with the same name already exists" (grafana/grafana `pkg/api/folder.go`).
+   */
   async createFolder(folder: GrafanaFolder): Promise<void> {
     await this.send('POST', 'folders', folder, `create folder ${folder.uid}`);
+  }
+
+  /** `GET /api/search?type=dash-db&tag=…`: the dashboards carrying a tag, `{ uid, title }` each. */
+  async searchDashboardsByTag(
+    tag: string,
+  ): Promise<Array<{ uid: string; title: string; folderUid?: string }>> {
+    return (
+      (await this.get(
+        `search?type=dash-db&limit=5000&tag=${encodeURIComponent(tag)}`,
+        `search dashboards tagged ${tag}`,
+      )) ?? []
+    );
+  }
+
+  /** `DELETE /api/dashboards/uid/:uid`. */
+  async deleteDashboard(uid: string): Promise<void> {
+    await this.send(
+      'DELETE',
+      `dashboards/uid/${encodeURIComponent(uid)}`,
+      undefined,
+      `delete dashboard ${uid}`,
+    );
+  }
+
+  /** `GET /api/v1/provisioning/alert-rules`: every alert rule of the organisation. */
+  async listAlertRules(): Promise<Array<Record<string, any>>> {
+    return (
+      (await this.get('v1/provisioning/alert-rules', 'list alert rules')) ?? []
+    );
+  }
+
+  /** `DELETE /api/v1/provisioning/alert-rules/:uid`. */
+  async deleteAlertRule(uid: string): Promise<void> {
+    await this.send(
+      'DELETE',
+      `v1/provisioning/alert-rules/${encodeURIComponent(uid)}`,
+      undefined,
+      `delete alert rule ${uid}`,
+    );
   }
 
   /** `GET /api/dashboards/uid/:uid`; undefined on 404. */
@@ -108,7 +158,7 @@ export class GrafanaApi {
   }
 
   private async send(
-    method: 'POST' | 'PUT',
+    method: 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     what: string,
@@ -158,6 +208,9 @@ export class GrafanaApi {
       throw new NotAllowedError(
         `Grafana refused to ${what} (${detail}). The token in grafanaProvisioning.token must belong to a service account with the Editor role.`,
       );
+    }
+    if (res.status === 409 || /same name already exists/i.test(message)) {
+      throw new ConflictError(`Grafana could not ${what}: ${detail}`);
     }
     throw new Error(`Grafana could not ${what}: ${detail}`);
   }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'crypto';
 import {
+  ALERT_NAME_LABEL,
   ALERT_RULES,
   AlertRuleDefinition,
   isDns1123Label,
@@ -84,13 +85,56 @@ function loadDashboardAsCode(): typeof import('@internal/plugin-observability-co
   return require('@internal/plugin-observability-common/dashboard');
 }
 
-/** The owner's folder: one per owner, titled with the owner's name. */
+/**
+ * The owner's folder: one per owner, its uid derived from the owner ref (the portal's mark on a
+ * folder: a folder with that uid is the one the portal made for that owner). Grafana keeps folder
+ * titles unique below one parent, so `titles` lists what to call it, in order of preference: the
+ * owner's name, then the full owner ref, then the ref with the uid (unique, since the uid is).
+ */
 export function folderFor(target: ProvisioningTarget) {
+  const uid = stableUid('folder', target.ownerRef.toLowerCase());
+  const name = target.ownerRef.split('/').pop()!;
   return {
-    uid: stableUid('folder', target.ownerRef.toLowerCase()),
-    title: target.ownerRef.split('/').pop()!,
+    uid,
+    title: name,
+    titles: [name, target.ownerRef, `${target.ownerRef} (${uid})`],
   };
 }
+
+/**
+ * Where the rules' runbook links point: the entity's TechDocs page `operations`, below the
+ * portal's base URL (Backstage's TechDocs route is `/docs/:namespace/:kind/:name`). Grafana and
+ * its notifications show the link outside the portal, so it must be absolute; without a base URL
+ * it stays relative to the entity's docs.
+ */
+export function runbookUrl(
+  target: ProvisioningTarget,
+  rule: AlertRuleDefinition,
+  portalBaseUrl?: string,
+): string {
+  if (!portalBaseUrl) {
+    return rule.runbook;
+  }
+  const [kindAndNamespace, name] = target.entityRef.split('/');
+  const [kind, namespace] = kindAndNamespace.split(':');
+  const path = [namespace, kind, name]
+    .map(s => encodeURIComponent(s.toLowerCase()))
+    .join('/');
+  return `${portalBaseUrl.replace(/\/+$/, '')}/docs/${path}/${rule.runbook}`;
+}
+
+/**
+ * A rule's title. Grafana up to 11.x refuses a second rule with the same title in one folder
+ * (`ErrAlertRuleUniqueConstraintViolation`, "rule title under the same organisation and folder
+ * should be unique", grafana/grafana `pkg/services/ngalert/models/alert_rule.go`; the constraint
+ * was removed in 12.0.0, PR #102067), and an owner's services share one folder: so the title
+ * names the entity. The plain alert name stays in the label
+ * {@link ALERT_NAME_LABEL}.
+ */
+export const ruleTitle = (
+  target: ProvisioningTarget,
+  rule: AlertRuleDefinition,
+) => `${rule.alert} (${target.entityRef})`;
 
 /**
  * The entity's dashboard: the service overview with its own uid and title, the portal's mark,
@@ -154,10 +198,11 @@ export function alertRulesFor(
   target: ProvisioningTarget,
   prometheusDatasourceUid: string,
   folderUid: string,
+  portalBaseUrl?: string,
 ) {
   return ALERT_RULES.map(rule => ({
     uid: stableUid('rule', `${target.entityRef.toLowerCase()}/${rule.alert}`),
-    title: rule.alert,
+    title: ruleTitle(target, rule),
     folderUID: folderUid,
     ruleGroup: ruleGroupFor(target),
     condition: 'B',
@@ -184,20 +229,26 @@ export function alertRulesFor(
         },
       },
     ],
-    // No series means nothing matches the condition: the service is fine, not unknown.
-    noDataState: 'OK',
+    // No series: for most rules nothing matches the condition (the service is fine); for a rule
+    // whose input must always exist (`up` of the service's pods) it means the input is missing.
+    noDataState: rule.noData === 'alert' ? 'NoData' : 'OK',
     execErrState: 'Error',
     for: rule.for ?? '0s',
     isPaused: false,
     labels: {
       severity: rule.severity,
+      [ALERT_NAME_LABEL]: rule.alert,
+      // Every alert of the rule then carries the entity's labels, also the DatasourceNoData and
+      // DatasourceError alerts Grafana raises without series: the alerts card finds them too.
+      namespace: target.namespace,
+      app: target.app,
       [MARK_LABEL]: PORTAL_MARK,
       [ENTITY_LABEL]: target.entityRef,
     },
     annotations: {
       summary: grafanaTemplate(rule.summary),
       description: grafanaTemplate(rule.description),
-      runbook_url: rule.runbook,
+      runbook_url: runbookUrl(target, rule, portalBaseUrl),
     },
   }));
 }

@@ -10,7 +10,8 @@ export const AZURE_DEVOPS_SCOPE =
 
 /**
  * The template secret the token is stored under. The template passes
- * `${{ secrets.azureDevOpsUserToken }}` to each `azure:*` step's `token` input.
+ * `${{ secrets.azureDevOpsUserToken }}` to the `token` input of the `azure:*` steps that take one
+ * (creating and starting the pipeline; docs/azure-devops.md).
  */
 export const AZURE_DEVOPS_USER_TOKEN_SECRET = 'azureDevOpsUserToken';
 

@@ -5,6 +5,7 @@ export const localInstance: GrafanaInstance = {
   name: 'local',
   url: 'http://localhost:3030',
   orgId: 1,
+  cluster: '',
   dashboardUid: 'service-overview',
   proxyPath: '/grafana/api',
   datasources: { prometheus: 'Prometheus', loki: 'Loki' },

@@ -19,8 +19,8 @@ import {
 } from '@backstage/plugin-kubernetes-react';
 import type { ObjectsByEntityResponse } from '@backstage/plugin-kubernetes-common';
 import { EntityPodHealthCard } from './EntityPodHealthCard';
-import { KUBERNETES_STAND_IN_RECORDED_AT } from '../../../testing/kubernetesStandIn';
-import { podKey } from '../../lib/summary';
+import { KUBERNETES_STAND_IN_RECORDED_AT } from '@internal/plugin-kubernetes-common/testing';
+import { podKey } from '@internal/plugin-kubernetes-common';
 import {
   salesDashboard,
   salesDashboardBySelector,
@@ -30,21 +30,22 @@ import {
   oomkilledEventsByPod,
   responseFor,
   unreachable,
-} from '../../__fixtures__/responses';
+} from '@internal/plugin-kubernetes-common/testing';
 
 const authProviders: KubernetesAuthProvidersApi = {
   decorateRequestBodyForAuth: async (_provider, body) => body,
   getCredentials: async () => ({}),
 };
 
+const AKS_PROD = [{ name: 'aks-prod', authProvider: 'serviceAccount' }];
+
 function kubernetesApi(
   getObjectsByEntity: KubernetesApi['getObjectsByEntity'],
+  clusters = AKS_PROD,
 ): KubernetesApi {
   return {
     getObjectsByEntity,
-    getClusters: async () => [
-      { name: 'aks-prod', authProvider: 'serviceAccount' },
-    ],
+    getClusters: async () => clusters,
   } as Partial<KubernetesApi> as KubernetesApi;
 }
 
@@ -69,11 +70,12 @@ function renderCard(
   getObjectsByEntity: KubernetesApi['getObjectsByEntity'],
   proxy: KubernetesProxyApi = proxyApi(),
   entity = salesDashboard,
+  clusters = AKS_PROD,
 ) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
-        [kubernetesApiRef, kubernetesApi(getObjectsByEntity)],
+        [kubernetesApiRef, kubernetesApi(getObjectsByEntity, clusters)],
         [kubernetesAuthProvidersApiRef, authProviders],
         [kubernetesProxyApiRef, proxy],
       ]}
@@ -231,6 +233,14 @@ describe('EntityPodHealthCard', () => {
       screen.getByText(/^Cluster aks-dr could not be reached/),
     ).toBeInTheDocument();
     expect(screen.getByText('2/2 pods ready')).toBeInTheDocument();
+  });
+
+  it('says that no cluster is connected, not that the service has no pods, when the portal has none', async () => {
+    renderCard(answer({ items: [] }), proxyApi(), salesDashboard, []);
+    expect(
+      await screen.findByText('No Kubernetes cluster connected'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No pods')).not.toBeInTheDocument();
   });
 
   it('says when no pods carry the label', async () => {

@@ -20,11 +20,20 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import { usePodHealth } from '../../hooks/usePodHealth';
-import { podSelectorOf } from '../../lib/podSelector';
-import type { PodProblem } from '../../lib/problems';
-import { RECENT_WINDOW } from '../../lib/recent';
-import type { HealthStatus, WorkloadHealth } from '../../lib/summary';
-import { formatAge, formatReady, formatRestarts, formatRun } from './format';
+import { podSelectorOf } from '@internal/plugin-kubernetes-common';
+import type { PodProblem } from '@internal/plugin-kubernetes-common';
+import { RECENT_WINDOW } from '@internal/plugin-kubernetes-common';
+import type {
+  HealthStatus,
+  WorkloadHealth,
+} from '@internal/plugin-kubernetes-common';
+import {
+  formatAge,
+  formatEarlierFailures,
+  formatReady,
+  formatRestarts,
+  formatRun,
+} from './format';
 import { ProblemLogsDialog } from './ProblemLogsDialog';
 
 const useStyles = makeStyles(theme => ({
@@ -146,6 +155,17 @@ function Workload(props: {
             </Typography>
           </>
         )}
+        {workload.earlierFailedRuns &&
+          workload.earlierFailedRuns.length > 0 && (
+            <>
+              <Typography variant="body2" color="textSecondary">
+                Earlier runs
+              </Typography>
+              <Typography variant="body2">
+                {formatEarlierFailures(workload.earlierFailedRuns)}
+              </Typography>
+            </>
+          )}
         <Typography variant="body2" color="textSecondary">
           Restarts
         </Typography>
@@ -208,7 +228,7 @@ export function EntityPodHealthCard() {
   const { entity } = useEntity();
   const classes = useStyles();
   const entityRoute = useRouteRef(entityRouteRef);
-  const { loading, error, summary } = usePodHealth(entity);
+  const { loading, error, summary, noClusters } = usePodHealth(entity);
 
   const tabLink = `${entityRoute(entityRouteParams(entity))}/kubernetes`;
   const footer = <Link to={tabLink}>Kubernetes tab</Link>;
@@ -254,7 +274,14 @@ export function EntityPodHealthCard() {
           />
         )}
         {summary.workloads.length === 0 &&
-          summary.clusterErrors.length === 0 && (
+          summary.clusterErrors.length === 0 &&
+          (noClusters ? (
+            <EmptyState
+              missing="info"
+              title="No Kubernetes cluster connected"
+              description="This portal has no cluster configured, so it cannot show pods. To connect one, add kubernetes.clusterLocatorMethods to app-config.local.yaml (locally, `kubectl proxy` and type: localKubectlProxy; the README's Kubernetes section)."
+            />
+          ) : (
             <EmptyState
               missing="data"
               title="No pods"
@@ -268,7 +295,7 @@ export function EntityPodHealthCard() {
                 selector.annotation
               }.`}
             />
-          )}
+          ))}
         {summary.workloads.map(w => (
           <Workload
             key={`${w.cluster}/${w.kind}/${w.name}`}

@@ -1,5 +1,8 @@
-import type { Restarts, WorkloadHealth } from '../../lib/summary';
-import type { JobRun } from '../../lib/workloads';
+import type {
+  Restarts,
+  WorkloadHealth,
+} from '@internal/plugin-kubernetes-common';
+import type { JobRun } from '@internal/plugin-kubernetes-common';
 
 /** "3 minutes ago", "2 days ago": how long before `now` the time `at` was. @public */
 export function formatAge(at: string, now: Date = new Date()): string {
@@ -55,6 +58,21 @@ const RUN_OUTCOME: Record<JobRun['outcome'], string> = {
   succeeded: 'succeeded',
   failed: 'failed',
 };
+
+/**
+ * A CronJob's earlier failed runs, which no longer count against it:
+ * "report-29926920 failed 1 hour ago" or "2 failed, the latest report-29926920 1 hour ago".
+ */
+export function formatEarlierFailures(
+  runs: JobRun[],
+  now: Date = new Date(),
+): string {
+  const [latest] = runs;
+  const age = latest.at ? ` ${formatAge(latest.at, now)}` : '';
+  return runs.length === 1
+    ? `${latest.job} failed${age}`
+    : `${runs.length} failed, the latest ${latest.job}${age}`;
+}
 
 /** "succeeded 23 minutes ago (report-29926980)". */
 export function formatRun(run: JobRun, now: Date = new Date()): string {

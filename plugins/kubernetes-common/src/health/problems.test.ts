@@ -7,6 +7,7 @@ import type {
 import {
   deploymentProblems,
   isPodStarting,
+  nodeUnreachableProblem,
   jobProblems,
   podProblems,
 } from './problems';
@@ -22,6 +23,63 @@ const pod = (status: PodObject['status'], extra: Partial<PodObject> = {}) =>
     ...extra,
     status,
   } as PodObject);
+
+describe('nodeUnreachableProblem', () => {
+  const running = (ready: { status: string; reason?: string }) =>
+    pod({
+      phase: 'Running',
+      conditions: [
+        { type: 'ContainersReady', status: 'True' },
+        { type: 'Ready', ...ready },
+      ],
+      containerStatuses: [{ name: 'web', ready: true, state: { running: {} } }],
+    });
+
+  it('finds a pod the control plane marked not ready while its containers still say ready', () => {
+    const lost = running({ status: 'False' });
+    expect(nodeUnreachableProblem(lost)).toMatchObject({
+      kind: 'NodeUnreachable',
+      pod: 'web-1',
+    });
+    expect(podProblems(lost, clock).map(p => p.kind)).toEqual([
+      'NodeUnreachable',
+    ]);
+    expect(isPodStarting(lost, clock)).toBe(false);
+  });
+
+  it('finds a pod the node controller is evicting from a lost node, though it is terminating', () => {
+    const evicting = pod(
+      {
+        phase: 'Running',
+        reason: 'NodeLost',
+        message: 'Node aks-1 which was running pod web-1 is unresponsive',
+      },
+      {
+        metadata: {
+          name: 'web-1',
+          namespace: 'dashboards',
+          deletionTimestamp: '2026-11-25T15:00:00Z',
+        },
+      },
+    );
+    expect(podProblems(evicting, clock)).toEqual([
+      expect.objectContaining({
+        kind: 'NodeUnreachable',
+        reason: 'NodeLost',
+        message: 'Node aks-1 which was running pod web-1 is unresponsive',
+      }),
+    ]);
+  });
+
+  it('does not take unmet readiness gates or a ready pod for a lost node', () => {
+    expect(
+      nodeUnreachableProblem(
+        running({ status: 'False', reason: 'ReadinessGatesNotReady' }),
+      ),
+    ).toBeUndefined();
+    expect(nodeUnreachableProblem(running({ status: 'True' }))).toBeUndefined();
+  });
+});
 
 describe('podProblems', () => {
   it('treats a scheduled pod whose containers are being created as starting, not stuck', () => {

@@ -20,7 +20,8 @@ export type PodProblemKind =
   | 'Pending'
   | 'Waiting'
   | 'RolloutStuck'
-  | 'JobFailed';
+  | 'JobFailed'
+  | 'NodeUnreachable';
 
 /** One thing wrong with one pod (or its workload), in words a service owner can act on. @public */
 export interface PodProblem {
@@ -223,6 +224,51 @@ function pendingProblems(
 }
 
 /**
+ * The pod's node stopped reporting, so its status is the last the kubelet sent. The node
+ * lifecycle controller then sets only the pod's `Ready` condition to False and leaves the
+ * container statuses as they were (`MarkPodsNotReady` in kubernetes/kubernetes
+ * `pkg/controller/util/node/controller_utils.go`): a pod not ready whose every container still
+ * says ready cannot be "starting". When the controller evicts such a pod it sets the pod's reason
+ * to `NodeLost` (`SetPodTerminationReason`, same file), and the pod stays terminating until the
+ * node comes back. Unmet readiness gates (`ReadinessGatesNotReady`) also leave containers ready
+ * and the pod not: that is not a lost node.
+ */
+export function nodeUnreachableProblem(pod: PodObject): PodProblem | undefined {
+  const where = {
+    pod: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace,
+  };
+  if (pod.status?.reason === 'NodeLost') {
+    return {
+      kind: 'NodeUnreachable',
+      ...where,
+      reason: 'NodeLost',
+      message: pod.status.message ?? 'its node stopped reporting',
+    };
+  }
+  if (pod.status?.phase !== 'Running' || isPodTerminating(pod))
+    return undefined;
+  const ready = pod.status.conditions?.find(c => c.type === 'Ready');
+  const containers = pod.status.containerStatuses ?? [];
+  if (
+    ready?.status === 'False' &&
+    ready.reason !== 'ReadinessGatesNotReady' &&
+    containers.length > 0 &&
+    containers.every(c => c.ready)
+  ) {
+    return {
+      kind: 'NodeUnreachable',
+      ...where,
+      reason: 'Node not reporting',
+      message:
+        "marked not ready by the control plane while its containers' last status says ready: its node stopped reporting",
+      at: toIso(ready.lastTransitionTime),
+    };
+  }
+  return undefined;
+}
+
+/**
  * What is wrong with one pod, judged at `clock.now`. Pods that are shutting down or completed
  * successfully have nothing wrong; a pod that failed counts while the failure is recent.
  */
@@ -231,6 +277,8 @@ export function podProblems(pod: PodObject, clock: Clock): PodProblem[] {
     pod: pod.metadata?.name ?? '',
     namespace: pod.metadata?.namespace,
   };
+  const unreachable = nodeUnreachableProblem(pod);
+  if (unreachable) return [unreachable];
   if (isPodTerminating(pod) || pod.status?.phase === 'Succeeded') return [];
   if (pod.status?.phase === 'Failed') {
     const terminated = pod.status.containerStatuses

@@ -2,31 +2,31 @@ import type {
   FetchResponse,
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
-import type { EventObject } from '../lib/kubernetesObjects';
-import { PodEvents, podKey } from '../lib/summary';
-import healthyPods from '../../testing/fixtures/healthy/pods.json';
-import healthyDeployments from '../../testing/fixtures/healthy/deployments.json';
-import healthyReplicaSets from '../../testing/fixtures/healthy/replicasets.json';
-import crashloopPods from '../../testing/fixtures/crashloop/pods.json';
-import crashloopDeployments from '../../testing/fixtures/crashloop/deployments.json';
-import crashloopReplicaSets from '../../testing/fixtures/crashloop/replicasets.json';
-import oomkilledPods from '../../testing/fixtures/oomkilled/pods.json';
-import oomkilledDeployments from '../../testing/fixtures/oomkilled/deployments.json';
-import oomkilledReplicaSets from '../../testing/fixtures/oomkilled/replicasets.json';
-import oomkilledEvents from '../../testing/fixtures/oomkilled/events.json';
-import pendingPods from '../../testing/fixtures/pending/pods.json';
-import pendingDeployments from '../../testing/fixtures/pending/deployments.json';
-import pendingReplicaSets from '../../testing/fixtures/pending/replicasets.json';
-import rolloutPods from '../../testing/fixtures/rollout/pods.json';
-import rolloutDeployments from '../../testing/fixtures/rollout/deployments.json';
-import rolloutReplicaSets from '../../testing/fixtures/rollout/replicasets.json';
-import workloadsPods from '../../testing/fixtures/workloads/pods.json';
-import workloadsDeployments from '../../testing/fixtures/workloads/deployments.json';
-import workloadsReplicaSets from '../../testing/fixtures/workloads/replicasets.json';
-import workloadsStatefulSets from '../../testing/fixtures/workloads/statefulsets.json';
-import workloadsDaemonSets from '../../testing/fixtures/workloads/daemonsets.json';
-import workloadsJobs from '../../testing/fixtures/workloads/jobs.json';
-import workloadsCronJobs from '../../testing/fixtures/workloads/cronjobs.json';
+import type { EventObject } from '../src/health/kubernetesObjects';
+import { PodEvents, podKey } from '../src/health/summary';
+import healthyPods from './fixtures/healthy/pods.json';
+import healthyDeployments from './fixtures/healthy/deployments.json';
+import healthyReplicaSets from './fixtures/healthy/replicasets.json';
+import crashloopPods from './fixtures/crashloop/pods.json';
+import crashloopDeployments from './fixtures/crashloop/deployments.json';
+import crashloopReplicaSets from './fixtures/crashloop/replicasets.json';
+import oomkilledPods from './fixtures/oomkilled/pods.json';
+import oomkilledDeployments from './fixtures/oomkilled/deployments.json';
+import oomkilledReplicaSets from './fixtures/oomkilled/replicasets.json';
+import oomkilledEvents from './fixtures/oomkilled/events.json';
+import pendingPods from './fixtures/pending/pods.json';
+import pendingDeployments from './fixtures/pending/deployments.json';
+import pendingReplicaSets from './fixtures/pending/replicasets.json';
+import rolloutPods from './fixtures/rollout/pods.json';
+import rolloutDeployments from './fixtures/rollout/deployments.json';
+import rolloutReplicaSets from './fixtures/rollout/replicasets.json';
+import workloadsPods from './fixtures/workloads/pods.json';
+import workloadsDeployments from './fixtures/workloads/deployments.json';
+import workloadsReplicaSets from './fixtures/workloads/replicasets.json';
+import workloadsStatefulSets from './fixtures/workloads/statefulsets.json';
+import workloadsDaemonSets from './fixtures/workloads/daemonsets.json';
+import workloadsJobs from './fixtures/workloads/jobs.json';
+import workloadsCronJobs from './fixtures/workloads/cronjobs.json';
 
 interface List {
   items: unknown[];

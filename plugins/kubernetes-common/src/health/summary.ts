@@ -87,6 +87,11 @@ export interface WorkloadHealth {
   problems: PodProblem[];
   lastChange?: WorkloadChange;
   lastRun?: JobRun;
+  /**
+   * A CronJob's earlier runs that failed, newest first, named by their Job: history, not current
+   * problems, since the CronJob is judged by its newest run.
+   */
+  earlierFailedRuns?: JobRun[];
 }
 
 /** Everything the pod-health card shows. @public */
@@ -205,6 +210,26 @@ function statusOf(
   return 'healthy';
 }
 
+/** The Job that runs a pod, when a Job does. */
+function jobOfPod(pod: PodObject): string | undefined {
+  const refs = pod.metadata?.ownerReferences ?? [];
+  const owner = refs.find(o => o.controller) ?? refs[0];
+  return owner?.kind === 'Job' ? owner.name : undefined;
+}
+
+/**
+ * The pods a workload is judged by. A CronJob is judged by its newest run: the finished pods of
+ * its earlier Jobs are history (the kubernetes backend returns them while the CronJob keeps those
+ * Jobs, `failedJobsHistoryLimit`), and their failures are not today's problems.
+ */
+function currentPods(group: WorkloadGroup): PodObject[] {
+  const newest = group.jobs[0]?.metadata?.name;
+  if (group.kind !== 'CronJob' || !newest) return group.pods;
+  return group.pods.filter(
+    pod => !isPodCompleted(pod) || (jobOfPod(pod) ?? newest) === newest,
+  );
+}
+
 function summarizeGroup(
   group: WorkloadGroup,
   cluster: { name: string; title: string },
@@ -212,12 +237,11 @@ function summarizeGroup(
   events: PodEvents,
   clock: Clock,
 ): WorkloadHealth {
-  const active = group.pods.filter(
-    p => !isPodCompleted(p) && !isPodTerminating(p),
-  );
+  const pods = currentPods(group);
+  const active = pods.filter(p => !isPodCompleted(p) && !isPodTerminating(p));
   const ready = active.filter(isPodReady).length;
   const starting = active.filter(p => isPodStarting(p, clock)).length;
-  const terminating = group.pods.filter(isPodTerminating).length;
+  const terminating = pods.filter(isPodTerminating).length;
   const isJob = group.kind === 'Job' || group.kind === 'CronJob';
   // Completed Job pods did their work: only the running ones should be ready.
   const desired = group.desired ?? active.length;
@@ -226,7 +250,7 @@ function summarizeGroup(
     ...(group.deployment ? deploymentProblems(group.deployment) : []),
     ...(isJob ? jobProblems(group.jobs[0]) : []),
   ];
-  for (const pod of group.pods) {
+  for (const pod of pods) {
     const own = podProblems(pod, clock);
     const key = podKey({
       cluster: cluster.name,
@@ -257,11 +281,11 @@ function summarizeGroup(
     starting,
     terminating,
     restarts: countRestarts(
-      group.pods.filter(p => !isPodTerminating(p)),
+      pods.filter(p => !isPodTerminating(p)),
       clock,
     ),
     status: statusOf(desired, ready, starting + terminating, problems),
-    lastTermination: lastTerminationOf(group.pods),
+    lastTermination: lastTerminationOf(pods),
     crashLooping: [
       ...new Set(
         problems
@@ -274,6 +298,13 @@ function summarizeGroup(
       ? lastRollout(group.deployment, objects.replicaSets)
       : undefined,
     lastRun: isJob ? lastRun(group.jobs) : undefined,
+    earlierFailedRuns:
+      group.kind === 'CronJob'
+        ? group.jobs
+            .slice(1)
+            .map(job => lastRun([job])!)
+            .filter(run => run.outcome === 'failed')
+        : undefined,
   };
 }
 

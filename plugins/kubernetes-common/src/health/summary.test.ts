@@ -2,7 +2,7 @@ import {
   oomkilledEventsByPod,
   responseFor,
   unreachable,
-} from '../__fixtures__/responses';
+} from '../../testing/responses';
 import { KUBERNETES_STAND_IN_RECORDED_AT } from '../../testing/kubernetesStandIn';
 import type { PodObject } from './kubernetesObjects';
 import {
@@ -289,6 +289,101 @@ describe('summarizePodHealth', () => {
         logs: 'current',
       }),
     ]);
+  });
+
+  it('calls a pod whose node stopped reporting unreachable, not starting, though its containers last said ready', () => {
+    const response = responseFor('healthy');
+    const [lost] = podsOf(response);
+    // What the node lifecycle controller leaves behind: only the pod's Ready condition changes.
+    lost.status!.conditions = lost.status!.conditions!.map(c =>
+      c.type === 'Ready'
+        ? { ...c, status: 'False', lastTransitionTime: '2026-11-25T15:20:00Z' }
+        : c,
+    );
+    expect(lost.status!.containerStatuses!.every(c => c.ready)).toBe(true);
+    const [deployment] = summarizePodHealth(response, at()).workloads;
+    expect(deployment).toMatchObject({
+      status: 'degraded',
+      ready: 1,
+      starting: 0,
+      problems: [
+        expect.objectContaining({
+          kind: 'NodeUnreachable',
+          pod: lost.metadata!.name,
+          reason: 'Node not reporting',
+        }),
+      ],
+    });
+  });
+
+  it('judges a CronJob by its newest run, keeping failures of earlier runs as history named by their Job', () => {
+    const response = responseFor('workloads');
+    const resources = response.items[0].resources;
+    const jobs = resources.find(r => r.type === 'jobs')!.resources as any[];
+    const older = jobs.find(j => j.metadata.name.endsWith('29926920'));
+    older.status = {
+      startTime: '2026-11-25T14:40:00Z',
+      failed: 1,
+      conditions: [
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+          lastTransitionTime: '2026-11-25T14:50:00Z',
+        },
+      ],
+    };
+    const olderPod = podsOf(response).find(p =>
+      p.metadata!.name!.startsWith('sales-dashboard-report-29926920'),
+    )!;
+    olderPod.status = {
+      phase: 'Failed',
+      startTime: '2026-11-25T14:40:01Z',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [
+        {
+          name: 'report',
+          ready: false,
+          restartCount: 0,
+          state: {
+            terminated: {
+              reason: 'Error',
+              exitCode: 1,
+              finishedAt: '2026-11-25T14:50:00Z',
+            },
+          },
+        },
+      ],
+    };
+    const cronJob = () =>
+      summarizePodHealth(response, at()).workloads.find(
+        w => w.kind === 'CronJob',
+      );
+
+    // The failure is inside the recent window, but a later run succeeded.
+    expect(cronJob()).toMatchObject({
+      status: 'healthy',
+      problems: [],
+      lastRun: { job: 'sales-dashboard-report-29926980', outcome: 'succeeded' },
+      earlierFailedRuns: [
+        { job: 'sales-dashboard-report-29926920', outcome: 'failed' },
+      ],
+    });
+    expect(cronJob()?.lastTermination).toBeUndefined();
+
+    // The same failure in the newest run is today's problem.
+    older.status.startTime = '2026-11-25T15:10:00Z';
+    expect(cronJob()).toMatchObject({
+      status: 'degraded',
+      lastRun: { job: 'sales-dashboard-report-29926920', outcome: 'failed' },
+      earlierFailedRuns: [],
+    });
+    expect(
+      cronJob()
+        ?.problems.map(p => p.kind)
+        .sort(),
+    ).toEqual(['Error', 'JobFailed']);
   });
 
   it('explains an unreachable cluster and shows no workloads for it', () => {
