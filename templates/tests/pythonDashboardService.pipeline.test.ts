@@ -382,7 +382,9 @@ describe.each([
 
     beforeAll(async () => {
       const result = await backend.dryRun({ templateDir, values });
-      expect(result.status).toBe(200);
+      if (result.status !== 200) {
+        throw new Error(`dry run answered ${result.status}`);
+      }
       files = parseYamlFiles(result.files);
       rendered = result.files;
     });
