@@ -17,11 +17,14 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import type { PipelineRun } from '../../api/AzurePipelinesApi';
-import { RUNS_SHOWN } from '../../api/AzurePipelinesClient';
+import { RUNS_ORDER, RUNS_SHOWN } from '../../api/AzurePipelinesClient';
 import { usePipelineRuns } from '../../hooks/usePipelineRuns';
 
-/** The order the card lists runs in, as it asks Azure DevOps for them (`RUNS_ORDER`). */
-const ORDER_SHOWN = `Latest ${RUNS_SHOWN} runs, most recently queued first`;
+/** The order the card asks Azure DevOps for, in words; another `RUNS_ORDER` needs its own. */
+const ORDER_IN_WORDS: Record<typeof RUNS_ORDER, string> = {
+  queueTimeDescending: 'most recently queued first',
+};
+const ORDER_SHOWN = `Latest ${RUNS_SHOWN} runs, ${ORDER_IN_WORDS[RUNS_ORDER]}`;
 
 /** The run's outcome in words (BuildStatus, BuildResult of REST 7.1), with its status icon. */
 function RunStatus({ run }: { run: PipelineRun }) {
