@@ -89,9 +89,15 @@ describe.each([
       repoUrl: values.repoUrl,
       ...(azureRepos ? {} : { organization, project }),
     };
+    // The entity the pipeline is marked for, and the owner whose grants and members it acts for.
+    const forEntity = {
+      entityRef: `component:default/${values.name}`,
+      owner: values.owner,
+    };
 
     expect(input('azure:pipeline:ensure')).toEqual({
       ...where,
+      ...forEntity,
       name: values.name,
       yamlPath: 'azure-pipelines.yml',
       ...(azureRepos
@@ -102,6 +108,7 @@ describe.each([
     // Needs administrator roles: always the portal's token, never the user's.
     expect(input('azure:pipeline:authorize')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       registryServiceConnection: values.registryServiceConnection,
       kubernetesServiceConnection: values.kubernetesServiceConnection,
@@ -122,6 +129,7 @@ describe.each([
     );
     expect(input('azure:pipeline:start')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       branch: 'main',
       token: '***',
