@@ -14,7 +14,10 @@
  * - each caller is an identity with roles: a project member (Contributors) or a Project
  *   Administrator, and Administrator or User roles on service connections and environments;
  * - checks configurations on service connections and environments, and `simulateRun`, which plays
- *   a run's stages against the pipeline permissions and branch-control checks.
+ *   a run's stages against the pipeline permissions and branch-control checks;
+ * - build definition tags (preview-only `7.1-preview.3`), added as a JSON list and kept once per
+ *   name regardless of letter case (the case rule is the web UI's, not documented), which the portal
+ *   marks its pipelines with.
  *
  * The actions' tests drive it through msw handlers (src/__testUtils__/msw.ts); the browser tests run
  * it as an HTTP server on loopback (startAzureDevOpsStandIn, started by e2e/serve.mjs). Node imports
