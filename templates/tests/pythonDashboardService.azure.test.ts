@@ -15,7 +15,9 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import azurePipelinesModule from '@internal/plugin-scaffolder-backend-module-azure-devops';
+import azurePipelinesModule, {
+  markTags,
+} from '@internal/plugin-scaffolder-backend-module-azure-devops';
 import {
   AzureDevOpsStandIn,
   SimulatedStage,
@@ -25,7 +27,7 @@ import {
 import knexFactory from 'knex';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
-import { DRY_RUN_USER, dryRunTemplate } from './dryRun';
+import { DRY_RUN_USER, dryRunTemplate, portalConfig } from './dryRun';
 import { parseYamlFiles } from './lib/checks';
 import {
   ServiceValues,
@@ -185,7 +187,12 @@ describe.each([
                   },
                 ],
               },
-              azurePipelines: { apiBaseUrl: standIn.url },
+              // The portal's own grants (app-config.yaml), where the fixtures' owner is granted
+              // their connections and environment.
+              azurePipelines: {
+                ...portalConfig().azurePipelines,
+                apiBaseUrl: standIn.url,
+              },
             },
           }),
           scaffolderPlugin,
@@ -242,8 +249,16 @@ describe.each([
           .map(r => `${r.method} ${r.path.replace(/^.*\/_apis\//, '')}`);
       expect(writesBy(MEMBER)).toEqual([
         'POST pipelines',
+        `POST build/definitions/${definition.id}/tags`,
         `POST pipelines/${definition.id}/runs`,
       ]);
+      // Marked for the entity and its owner, which authorize and start read back.
+      expect(definition.tags).toEqual(
+        markTags({
+          entityRef: `component:default/${values.name}`,
+          owner: values.owner,
+        }),
+      );
       expect(writesBy('Portal service account')).toEqual(
         expect.arrayContaining([
           'POST distributedtask/environments',

@@ -99,9 +99,15 @@ describe.each([
       repoUrl: values.repoUrl,
       ...(azureRepos ? {} : { organization, project }),
     };
+    // The entity the pipeline is marked for, and the owner whose grants and members it acts for.
+    const forEntity = {
+      entityRef: `component:default/${values.name}`,
+      owner: values.owner,
+    };
 
     expect(input('azure:pipeline:ensure')).toEqual({
       ...where,
+      ...forEntity,
       name: values.name,
       yamlPath: 'azure-pipelines.yml',
       ...(azureRepos
@@ -112,6 +118,7 @@ describe.each([
     // Needs administrator roles: always the portal's token, never the user's.
     expect(input('azure:pipeline:authorize')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       registryServiceConnection: values.registryServiceConnection,
       kubernetesServiceConnection: values.kubernetesServiceConnection,
@@ -132,6 +139,7 @@ describe.each([
     );
     expect(input('azure:pipeline:start')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       branch: 'main',
       token: '***',
@@ -515,3 +523,41 @@ describe.each([
     });
   },
 );
+
+// What the form offers comes from azurePipelines.teams (app-config.yaml, read by the dry-run
+// backend); a value the form would not offer is refused by the steps themselves.
+describe('the pipeline steps for another team', () => {
+  it('refuses a Kubernetes connection granted to another team, naming it, both teams and who grants it', async () => {
+    const result = await backend.dryRun({
+      templateDir,
+      values: {
+        ...dockerHubValues,
+        kubernetesServiceConnection: 'aks-dashboards',
+      },
+    });
+    expect(result.status).toBe(403);
+    expect(result.body.error.message).toBe(
+      "The Kubernetes service connection 'aks-dashboards' is not granted to group:default/platform-team (it is group:default/dashboards-team's): " +
+        "group:default/platform-team may use 'aks-production', 'AKS West Europe' (azurePipelines.teams, kubernetesServiceConnections). " +
+        'Pick one of those, or ask group:default/platform-team, who maintain azurePipelines.teams, to grant it to group:default/platform-team',
+    );
+  });
+
+  it('refuses an owner group the signed-in user is not a member of, whatever the form sent', async () => {
+    const result = await backend.dryRun({
+      templateDir,
+      values: {
+        ...dockerHubValues,
+        owner: 'group:default/dashboards-team',
+        registryServiceConnection: 'docker-hub-dashboards',
+        kubernetesServiceConnection: 'aks-dashboards',
+        environment: 'dashboards',
+      },
+    });
+    expect(result.status).toBe(403);
+    expect(result.body.error.message).toBe(
+      'Only members of group:default/dashboards-team may create its pipelines; you are signed in as user:default/mock, a member of group:default/platform-team. ' +
+        'Choose a team you belong to as the owner, or ask a member of group:default/dashboards-team to add you to the group',
+    );
+  });
+});
