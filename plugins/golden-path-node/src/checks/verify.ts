@@ -115,7 +115,12 @@ export async function verifyGoldenPath(
           // Thrown so that the stage is stored as failed: a retry after a new run looks again.
           throw new StageFailed(result);
         }
-        return { done: false, evidence: result.summary };
+        return {
+          done: false,
+          evidence: `${result.summary}${
+            result.cause ? ` (${result.cause})` : ''
+          }`,
+        };
       },
       onPending: (evidence, waitedMs) => {
         // One line when what is seen changes, not one per look.
