@@ -27,7 +27,10 @@ export interface VerifyActionOptions {
   clock?: Clock;
 }
 
-const minutes = (ms: number) => `${Math.round(ms / 6_000) / 10} min`;
+const minutes = (ms: number) =>
+  ms >= 60_000
+    ? `${Math.round(ms / 6_000) / 10} min`
+    : `${Math.round(ms / 1000)} s`;
 
 /** The task's failure: the stage, its evidence, cause and fix, and links to what exists. */
 export function describeFailure(
