@@ -1,6 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const ENTITY = [
+  'apiVersion: backstage.io/v1alpha1',
+  'kind: Component',
+  'metadata:',
+  '  name: sales-dashboard',
+  '  annotations:',
+  '    backstage.io/kubernetes-id: sales-dashboard',
+  '    backstage.io/kubernetes-namespace: dashboards',
+  'spec: { type: service, lifecycle: experimental, owner: group:platform-team }',
+  '',
+].join('\n');
+
 /**
  * A loopback origin for the golden-path:verify recovery test: a Template whose one step is
  * `golden-path:verify` for the run `runId` of pipeline `pipelineId`, and the service's catalog
@@ -16,12 +28,11 @@ export async function startGoldenPathOrigin(options: {
 }) {
   let host = '';
   const server = http.createServer((req, res) => {
-    const body =
-      req.url === '/template.yaml'
-        ? templateYaml(options)
-        : req.url === '/sales-dashboard/catalog-info.yaml'
-        ? ENTITY
-        : undefined;
+    const files: Record<string, string> = {
+      '/template.yaml': templateYaml(options),
+      '/sales-dashboard/catalog-info.yaml': ENTITY,
+    };
+    const body = files[req.url ?? ''];
     if (!body) {
       res.writeHead(404).end();
       return;
@@ -39,18 +50,6 @@ export async function startGoldenPathOrigin(options: {
     stop: () => new Promise(resolve => server.close(resolve)),
   };
 }
-
-const ENTITY = [
-  'apiVersion: backstage.io/v1alpha1',
-  'kind: Component',
-  'metadata:',
-  '  name: sales-dashboard',
-  '  annotations:',
-  '    backstage.io/kubernetes-id: sales-dashboard',
-  '    backstage.io/kubernetes-namespace: dashboards',
-  'spec: { type: service, lifecycle: experimental, owner: group:platform-team }',
-  '',
-].join('\n');
 
 function templateYaml(o: {
   organization: string;

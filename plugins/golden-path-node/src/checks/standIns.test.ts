@@ -208,7 +208,7 @@ describe('the built check, against the Azure DevOps stand-in', () => {
   });
 });
 
-describe('the deployed check, on the kubernetes backend\'s answers for the recorded clusters', () => {
+describe("the deployed check, on the kubernetes backend's answers for the recorded clusters", () => {
   // responseFor builds what POST /api/kubernetes/services/:name answers for the Kubernetes
   // stand-in's recordings; plugins/pod-health/src/podHealth.backend.test.ts checks it against
   // the real kubernetes backend reading the stand-in.
@@ -219,10 +219,14 @@ describe('the deployed check, on the kubernetes backend\'s answers for the recor
   });
 
   it('passes when every desired pod is ready at the expected image tag', async () => {
-    const result = await checkDeployed(target(), reader(responseFor('healthy')), {
-      imageTag: '1.4.2',
-      now,
-    });
+    const result = await checkDeployed(
+      target(),
+      reader(responseFor('healthy')),
+      {
+        imageTag: '1.4.2',
+        now,
+      },
+    );
     expect(result).toMatchObject({ state: 'pass' });
     expect(result.summary).toMatch(
       /^(\d+)\/\1 pods ready at image tag 1\.4\.2\.$/,
@@ -230,10 +234,14 @@ describe('the deployed check, on the kubernetes backend\'s answers for the recor
   });
 
   it('is not passed while the pods run another image than the run built', async () => {
-    const result = await checkDeployed(target(), reader(responseFor('healthy')), {
-      imageTag: '101',
-      now,
-    });
+    const result = await checkDeployed(
+      target(),
+      reader(responseFor('healthy')),
+      {
+        imageTag: '101',
+        now,
+      },
+    );
     expect(result).toMatchObject({
       state: 'fail',
       cause: expect.stringMatching(/pod\(s\) still run another image/),
@@ -241,9 +249,13 @@ describe('the deployed check, on the kubernetes backend\'s answers for the recor
   });
 
   it("names the pod's reason and what to change when a pod cannot be scheduled", async () => {
-    const result = await checkDeployed(target(), reader(responseFor('pending')), {
-      now,
-    });
+    const result = await checkDeployed(
+      target(),
+      reader(responseFor('pending')),
+      {
+        now,
+      },
+    );
     expect(result.state).toBe('fail');
     expect(result.cause).toMatch(/Unschedulable|Insufficient/);
     expect(result.fix).toMatch(/cannot be scheduled/);

@@ -85,8 +85,9 @@ describe('verifyGoldenPath', () => {
   let clock: ReturnType<typeof fakeClock>;
 
   const runsListed = () =>
-    azure.state.requests.filter(r => r.path.endsWith(`/pipelines/${PIPELINE_ID}/runs`))
-      .length;
+    azure.state.requests.filter(r =>
+      r.path.endsWith(`/pipelines/${PIPELINE_ID}/runs`),
+    ).length;
 
   const sources = (kubernetes: KubernetesReader): CheckSources => ({
     azure: createClientFactory({
@@ -177,7 +178,9 @@ describe('verifyGoldenPath', () => {
       expect.stringMatching(
         /^deployed: waiting \(0 s of 10 min\): 0\/\d pods ready at image tag 101; the rollout is healthy\. \(\d pod\(s\) still run another image: sales-dashboard-/,
       ),
-      expect.stringMatching(/^deployed: passed: (\d)\/\1 pods ready at image tag 101\.$/),
+      expect.stringMatching(
+        /^deployed: passed: (\d)\/\1 pods ready at image tag 101\.$/,
+      ),
       'scraped: not checked: Cannot check: no Prometheus is configured (goldenPath.prometheus.url).',
       expect.stringMatching(/^logging: passed: 1 log stream\(s\)/),
       'dashboard: not checked: Cannot check: no Prometheus is configured (goldenPath.prometheus.url).',
@@ -192,7 +195,13 @@ describe('verifyGoldenPath', () => {
       result: 'failed',
       timeline: [
         { id: 's2', type: 'Stage', name: 'Build', result: 'failed', order: 2 },
-        { id: 'j2', parentId: 's2', type: 'Job', name: 'Build', result: 'failed' },
+        {
+          id: 'j2',
+          parentId: 's2',
+          type: 'Job',
+          name: 'Build',
+          result: 'failed',
+        },
         {
           id: 't9',
           parentId: 'j2',
@@ -312,7 +321,10 @@ describe('verifyGoldenPath', () => {
     expect(lines[0]).toMatch(
       /^built: passed \(before the task was resumed\): Run 101 succeeded\./,
     );
-    expect(outcome.failed).toMatchObject({ id: 'deployed', waitedMs: 10 * MINUTE });
+    expect(outcome.failed).toMatchObject({
+      id: 'deployed',
+      waitedMs: 10 * MINUTE,
+    });
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(MINUTE);
   });
 

@@ -68,6 +68,63 @@ function stored(result: CheckResult & { runId?: number; finished?: boolean }) {
   return JSON.parse(JSON.stringify(result)) as JsonValue;
 }
 
+/** Waits for one stage; `last` is the last result seen, for the wording of a failure. */
+async function waitForStage(
+  id: CheckId,
+  options: VerifyOptions,
+  clock: Clock,
+  imageTag: string | undefined,
+) {
+  const { target, sources, settings, checkpoint, log } = options;
+  const timeoutMs = settings.timeoutsMs[id];
+  let last: CheckResult | undefined;
+  let lastSaid = '';
+  const outcome = await waitFor<JsonValue>({
+    key: `golden-path.${id}`,
+    timeoutMs,
+    intervalMs: settings.intervalMs,
+    checkpoint,
+    clock,
+    probe: async () => {
+      const result = await runCheck(id, target, sources, {
+        imageTag,
+        now: clock.now(),
+      });
+      last = result;
+      if (result.state !== 'fail') {
+        return { done: true, value: stored(result) };
+      }
+      if (id === 'built' && result.finished) {
+        // Thrown so that the stage is stored as failed: a retry after a new run looks again.
+        throw new StageFailed(result);
+      }
+      return {
+        done: false,
+        evidence: `${result.summary}${
+          result.cause ? ` (${result.cause})` : ''
+        }`,
+      };
+    },
+    onPending: (evidence, waitedMs) => {
+      // One line when what is seen changes, not one per look.
+      if (evidence !== lastSaid) {
+        lastSaid = evidence;
+        log(
+          `${id}: waiting (${minutes(waitedMs)} of ${minutes(
+            timeoutMs,
+          )}): ${evidence}`,
+        );
+      }
+    },
+  }).catch(e => {
+    if (e instanceof StageFailed) {
+      return { passed: false as const, terminal: e.result };
+    }
+    throw e;
+  });
+  return { outcome, last: last as CheckResult | undefined };
+}
+
 /**
  * Follows a new service through the golden path's stages, in order: built (the pipeline run),
  * deployed (the rollout at the run's image), scraped, logging, dashboard, alerts. Each stage
@@ -82,7 +139,7 @@ function stored(result: CheckResult & { runId?: number; finished?: boolean }) {
 export async function verifyGoldenPath(
   options: VerifyOptions,
 ): Promise<VerifyOutcome> {
-  const { target, sources, settings, checkpoint, log } = options;
+  const { log } = options;
   const clock = options.clock ?? systemClock;
   const stages: StageOutcome[] = [];
   let imageTag = options.imageTag;
@@ -93,52 +150,7 @@ export async function verifyGoldenPath(
       stages.push({ id, state: 'skipped' });
       continue;
     }
-    let last: CheckResult | undefined;
-    let lastSaid = '';
-    const timeoutMs = settings.timeoutsMs[id];
-    const outcome = await waitFor<JsonValue>({
-      key: `golden-path.${id}`,
-      timeoutMs,
-      intervalMs: settings.intervalMs,
-      checkpoint,
-      clock,
-      probe: async () => {
-        const result = await runCheck(id, target, sources, {
-          imageTag,
-          now: clock.now(),
-        });
-        last = result;
-        if (result.state !== 'fail') {
-          return { done: true, value: stored(result) };
-        }
-        if (id === 'built' && result.finished) {
-          // Thrown so that the stage is stored as failed: a retry after a new run looks again.
-          throw new StageFailed(result);
-        }
-        return {
-          done: false,
-          evidence: `${result.summary}${
-            result.cause ? ` (${result.cause})` : ''
-          }`,
-        };
-      },
-      onPending: (evidence, waitedMs) => {
-        // One line when what is seen changes, not one per look.
-        if (evidence !== lastSaid) {
-          lastSaid = evidence;
-          log(
-            `${id}: waiting (${minutes(waitedMs)} of ${minutes(
-              timeoutMs,
-            )}): ${evidence}`,
-          );
-        }
-      },
-    }).catch(e => {
-      if (e instanceof StageFailed) {
-        return { passed: false as const, terminal: e.result };
-      }
-      throw e;
-    });
+    const { outcome, last } = await waitForStage(id, options, clock, imageTag);
 
     if ('terminal' in outcome) {
       failed = { id, state: 'fail', result: outcome.terminal };

@@ -44,7 +44,11 @@ export async function getJson<T>(
     // tenant.ErrNoTenantID): that is a missing tenant, not a bad token.
     if (/no org id/i.test(text)) {
       throw new Error(
-        `${service} at ${endpoint.url} is multi-tenant and the portal sent no tenant (${res.status} ${text.trim()}); set goldenPath.loki.tenant to the tenant your log agent pushes with.`,
+        `${service} at ${
+          endpoint.url
+        } is multi-tenant and the portal sent no tenant (${
+          res.status
+        } ${text.trim()}); set goldenPath.loki.tenant to the tenant your log agent pushes with.`,
       );
     }
     throw new Error(

@@ -130,7 +130,7 @@ describe('golden-path:verify', () => {
       input: { ...input, runId: 0, pipelineId: 0 },
       isDryRun: true,
     });
-    await action(kubernetes).handler(ctx);
+    await action(kubernetes).handler(ctx as any);
     expect(logLines).toEqual([
       'info: Would follow run 0 of pipeline 0 through built (up to 20 min), deployed (up to 10 min), scraped (up to 5 min), logging (up to 5 min), dashboard (up to 5 min), alerts (up to 5 min), looking every 15 s, for component:default/sales-dashboard in namespace dashboards',
     ]);
@@ -141,7 +141,7 @@ describe('golden-path:verify', () => {
 
   it('passes once the run succeeded and the rollout is ready at its image, one log line per stage, and outputs each stage', async () => {
     const { ctx, logLines, outputs } = createTestActionContext({ input });
-    await action(reader(() => responseFor('healthy'))).handler(ctx);
+    await action(reader(() => responseFor('healthy'))).handler(ctx as any);
     expect(
       logLines.filter(l =>
         /^info: (built|deployed|scraped|logging|dashboard|alerts): /.test(l),
@@ -191,7 +191,7 @@ describe('golden-path:verify', () => {
     });
     const { ctx } = createTestActionContext({ input });
     const error = await action(reader(() => responseFor('healthy')))
-      .handler(ctx)
+      .handler(ctx as any)
       .catch(e => e as Error);
     expect((error as Error).message.split('\n')).toEqual([
       'The golden path stopped at "built": Run 101 failed: stage Test, step pytest.',
@@ -216,7 +216,7 @@ describe('golden-path:verify', () => {
       {
         withToken: false,
       },
-    ).handler(ctx);
+    ).handler(ctx as any);
     expect(logLines).toContainEqual(
       expect.stringMatching(
         /^warn: built: The portal has no Azure DevOps token for organization 'contoso'/,
@@ -237,7 +237,7 @@ describe('golden-path:verify', () => {
         {
           deployedMs: 60_000,
         },
-      ).handler(first.ctx),
+      ).handler(first.ctx as any),
     ).rejects.toThrow(
       /^The golden path stopped at "deployed", which did not pass within 1 min: /,
     );
@@ -245,7 +245,7 @@ describe('golden-path:verify', () => {
 
     const retry = createTestActionContext({ input, checkpoints });
     const kubernetes = reader(() => responseFor('healthy'));
-    await action(kubernetes).handler(retry.ctx);
+    await action(kubernetes).handler(retry.ctx as any);
     expect(runsListed()).toBe(1);
     expect(kubernetes.looks).toBe(1);
     expect(retry.logLines).toContainEqual(
@@ -260,7 +260,7 @@ describe('golden-path:verify', () => {
       input: { ...input, entityRef: 'component:' },
     });
     await expect(
-      action(reader(() => responseFor('healthy'))).handler(ctx),
+      action(reader(() => responseFor('healthy'))).handler(ctx as any),
     ).rejects.toThrow(
       "entityRef 'component:' is not an entity reference; give kind:namespace/name",
     );
