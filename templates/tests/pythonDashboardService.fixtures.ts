@@ -8,6 +8,7 @@ export const templateDir = path.resolve(
 /** Backend modules whose actions the template's steps use, beside the scaffolder's own. */
 export const serviceTemplateFeatures = [
   import('@internal/plugin-scaffolder-backend-module-grafana'),
+  import('@internal/plugin-scaffolder-backend-module-golden-path'),
 ];
 
 /** The metrics port of the contract (docs/contract.md); not a form field. */

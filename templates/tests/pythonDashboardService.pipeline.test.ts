@@ -90,6 +90,8 @@ describe.each([
       // Adds nothing for GitHub, which runs pull requests from the YAML's `pr:` trigger.
       'azure:repo:build-validation',
       'azure:pipeline:start',
+      // After the run was started: it follows the run through to running and observed.
+      'golden-path:verify',
     ]);
     const input = (action: string) =>
       result.steps.find(s => s.action === action)!.input as Record<string, any>;
@@ -144,6 +146,29 @@ describe.each([
       branch: 'main',
       token: '***',
     });
+    expect(input('golden-path:verify')).toMatchObject({
+      ...where,
+      pipelineId: 0,
+      runId: 0,
+      token: '***',
+      entityRef: `component:default/${values.name}`,
+      namespace: values.namespace,
+      podMonitorLabels: values.podMonitorLabels,
+    });
+    expect(result.log.join('\n')).toContain(
+      `Would follow run 0 of pipeline 0 through built (up to 20 min), deployed (up to 10 min)`,
+    );
+  });
+
+  it('lists what the task created in the verify step, so that a failed check still links it', () => {
+    const verify = result.steps.find(s => s.action === 'golden-path:verify')!
+      .input as { created: { title: string }[] };
+    expect(verify.created.map(c => c.title)).toEqual([
+      'Repository',
+      'Catalog entity',
+      'Pipeline',
+      'First run',
+    ]);
   });
 
   it('links the pipeline, the first run and the environment on the finished task', () => {

@@ -192,6 +192,8 @@ describe.each([
       'azure:pipeline:authorize',
       'azure:repo:build-validation',
       'azure:pipeline:start',
+      // Follows the run through (pythonDashboardService.pipeline.test.ts).
+      'golden-path:verify',
     ]);
     const ajv = new Ajv({ strict: false, allErrors: true });
     for (const { action, input } of result.steps) {

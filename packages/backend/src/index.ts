@@ -26,6 +26,9 @@ backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));
 backend.add(
   import('@internal/plugin-scaffolder-backend-module-portal-catalog'),
 );
+// golden-path:verify: the create task follows the first run through to a service that runs and
+// is observed (plugins/scaffolder-backend-module-golden-path).
+backend.add(import('@internal/plugin-scaffolder-backend-module-golden-path'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -14,3 +14,4 @@ export * from './checks/loki';
 export * from './checks/dashboard';
 export * from './checks/sources';
 export * from './checks/runChecks';
+export * from './checks/verify';

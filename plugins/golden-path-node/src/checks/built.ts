@@ -15,7 +15,7 @@ export interface AzureDevOpsReader {
       path: string;
       apiVersion: string;
       query?: Record<string, string | undefined>;
-      context: { operation: string; scope: string };
+      context: { operation: string; scope: 'build' };
     }): Promise<T>;
     webUrl(path: string): string;
   }>;

@@ -10,6 +10,11 @@ import { unavailable } from './types';
 /** How the checks read the entity's workloads: the kubernetes backend's answer. @public */
 export interface KubernetesReader {
   objectsFor(target: GoldenPathTarget): Promise<ObjectsByEntityResponse>;
+  /**
+   * The clusters the kubernetes backend knows (`GET /clusters`); none means the deployed check
+   * cannot be made, rather than that nothing is deployed.
+   */
+  clusters?(): Promise<{ name: string }[]>;
 }
 
 /** What to change for each kind of problem the shared judgement names. */
@@ -54,6 +59,12 @@ export async function checkDeployed(
   if (!kubernetes) {
     return unavailable(id, 'the portal has no kubernetes configuration.');
   }
+  if (kubernetes.clusters && (await kubernetes.clusters()).length === 0) {
+    return unavailable(
+      id,
+      'no cluster is configured (kubernetes.clusterLocatorMethods; README, Kubernetes).',
+    );
+  }
   const response = await kubernetes.objectsFor(target);
   return judgeDeployed(target, response, options);
 }
@@ -93,7 +104,11 @@ export function judgeDeployed(
       evidence,
     };
   }
-  const problem = workload.problems[0];
+  // A stuck rollout is the symptom; a pod's problem (its crash loop, its waiting reason) is the
+  // cause to name, when there is one.
+  const problem =
+    workload.problems.find(p => p.kind !== 'RolloutStuck') ??
+    workload.problems[0];
   const pods = response.items.flatMap(i =>
     i.resources
       .filter(r => r.type === 'pods')

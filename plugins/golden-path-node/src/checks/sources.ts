@@ -33,17 +33,22 @@ export function endpointsFromConfig(
   config: Config,
   fetchImpl?: typeof fetch,
 ): Pick<CheckSources, 'prometheus' | 'loki' | 'rules' | 'dashboardUrl'> {
-  const prom = config.getOptionalConfig('goldenPath.prometheus');
-  const loki = config.getOptionalConfig('goldenPath.loki');
-  const grafana = config.getOptionalConfig('goldenPath.grafana');
+  // An empty url (`${VARIABLE:-}` with the variable unset) counts as not configured.
+  const section = (key: string) => {
+    const c = config.getOptionalConfig(key);
+    return c?.getOptionalString('url') ? c : undefined;
+  };
+  const prom = section('goldenPath.prometheus');
+  const loki = section('goldenPath.loki');
+  const grafana = section('goldenPath.grafana');
   const prometheus: Endpoint | undefined = prom && {
     url: prom.getString('url'),
-    authorization: bearer(prom.getOptionalString('token')),
+    authorization: bearer(prom.getOptionalString('token') || undefined),
     fetch: fetchImpl,
   };
   const lokiEndpoint: Endpoint | undefined = loki && {
     url: loki.getString('url'),
-    authorization: bearer(loki.getOptionalString('token')),
+    authorization: bearer(loki.getOptionalString('token') || undefined),
     headers: loki.getOptionalString('tenant')
       ? { 'X-Scope-OrgID': loki.getString('tenant') }
       : undefined,
@@ -51,7 +56,7 @@ export function endpointsFromConfig(
   };
   const grafanaEndpoint: Endpoint | undefined = grafana && {
     url: grafana.getString('url'),
-    authorization: bearer(grafana.getString('token')),
+    authorization: bearer(grafana.getOptionalString('token') || undefined),
     fetch: fetchImpl,
   };
   const dashboardUid =
@@ -115,15 +120,34 @@ export function kubernetesBackendReader(options: {
   auth: AuthService;
   fetch?: typeof fetch;
 }): KubernetesReader {
+  const tokenFor = async () =>
+    (
+      await options.auth.getPluginRequestToken({
+        onBehalfOf: await options.auth.getOwnServiceCredentials(),
+        targetPluginId: 'kubernetes',
+      })
+    ).token;
   return {
+    async clusters() {
+      const base = await options.discovery.getBaseUrl('kubernetes');
+      const res = await (options.fetch ?? fetch)(`${base}/clusters`, {
+        headers: { Authorization: `Bearer ${await tokenFor()}` },
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!res.ok) {
+        throw new Error(
+          `The kubernetes backend answered ${res.status} for its clusters: ${(
+            await res.text()
+          ).slice(0, 300)}`,
+        );
+      }
+      return ((await res.json()) as { items: { name: string }[] }).items;
+    },
     async objectsFor(target) {
       const [kind, rest] = target.entityRef.split(':');
       const [namespace, name] = rest.split('/');
       const base = await options.discovery.getBaseUrl('kubernetes');
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: await options.auth.getOwnServiceCredentials(),
-        targetPluginId: 'kubernetes',
-      });
+      const token = await tokenFor();
       const res = await (options.fetch ?? fetch)(
         `${base}/services/${encodeURIComponent(name)}`,
         {

@@ -40,6 +40,17 @@ export async function getJson<T>(
   }
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
+    // A multi-tenant Loki answers a request without X-Scope-OrgID `401 no org id` (dskit
+    // tenant.ErrNoTenantID): that is a missing tenant, not a bad token.
+    if (/no org id/i.test(text)) {
+      throw new Error(
+        `${service} at ${
+          endpoint.url
+        } is multi-tenant and the portal sent no tenant (${
+          res.status
+        } ${text.trim()}); set goldenPath.loki.tenant to the tenant your log agent pushes with.`,
+      );
+    }
     throw new Error(
       `${service} refused the portal's credential (${res.status}); check the token configured for it.`,
     );
