@@ -26,6 +26,12 @@ export interface Config {
       kubernetesServiceConnections?: string[];
       /** Environments its pipelines' deployment jobs may deploy to (created when missing). */
       environments?: string[];
+      /**
+       * GitHub service connections its pipelines may read their repository through (a GitHub
+       * service's pipeline); each reaches every repository its GitHub App installation or OAuth
+       * user can.
+       */
+      githubServiceConnections?: string[];
     }>;
     /**
      * The groups that maintain `teams`, e.g. `group:default/platform-team`: a refusal tells the user

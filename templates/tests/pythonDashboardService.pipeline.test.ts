@@ -131,6 +131,7 @@ describe.each([
     });
     expect(input('azure:repo:build-validation')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       branch: 'main',
     });

@@ -39,7 +39,7 @@ export const scaffolderModuleAzureDevOps = createBackendModule({
           createTeamResourcesRouter({ access, httpAuth, catalog }),
         );
         scaffolder.addActions(
-          createAzurePipelineEnsureAction({ connect }),
+          createAzurePipelineEnsureAction({ connect, access }),
           createAzurePipelineAuthorizeAction({ connect, access }),
           createAzureBuildValidationAction({ connect }),
           createAzurePipelineStartAction({ connect }),

@@ -67,6 +67,8 @@ const template = {
         input: {
           repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          entityRef: 'component:default/${{ parameters.name }}',
+          owner: TEAM,
         },
       },
       {

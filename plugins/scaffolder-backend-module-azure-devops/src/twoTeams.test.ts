@@ -467,10 +467,10 @@ describe('pipelines of two teams, through the real scaffolder and catalog', () =
     });
 
     it('says which kinds there are when asked for another', async () => {
-      const res = await ask(ANN, TEAM_A, 'github');
+      const res = await ask(ANN, TEAM_A, 'helm');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
-        "kind must be one of registry, kubernetes, environment, not 'github'",
+        "kind must be one of registry, kubernetes, environment, github, not 'helm'",
       );
     });
 

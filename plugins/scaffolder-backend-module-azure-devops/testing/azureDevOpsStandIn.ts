@@ -513,6 +513,31 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: /^build\/definitions\/(\d+)$/,
+    version: { released: '7.1' },
+    reference: `${REST}/build/definitions/get${V}`,
+    permission: member,
+    handle: ({ state, match, projectUrl }) => {
+      const definition = state.definitions.find(d => d.id === Number(match[1]));
+      if (!definition) {
+        return definitionNotFound(Number(match[1]));
+      }
+      const { createdBy: _c, ...d } = definition;
+      return {
+        status: 200,
+        body: {
+          ...d,
+          _links: {
+            web: {
+              href: `${projectUrl}/_build/definition?definitionId=${d.id}`,
+            },
+          },
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
     path: /^build\/definitions\/(\d+)\/tags$/,
     // Definition tags exist only as previews in 7.1 (`build/7.1/build.json`).
     version: { preview: '7.1-preview.3' },

@@ -121,12 +121,20 @@ export const TEAMS_CONFIG = {
         // aks-staging is granted but not created in the stand-in's project.
         kubernetesServiceConnections: ['aks-production', 'aks-staging'],
         environments: ['production', 'staging'],
+        // github-fabrikam is granted but not created in the stand-in's project; acr-contoso is
+        // granted as a GitHub connection too, to show the type check behind the grant.
+        githubServiceConnections: [
+          'github-contoso',
+          'github-fabrikam',
+          'acr-contoso',
+        ],
       },
       {
         group: OTHER_TEAM,
         registryServiceConnections: ['acr-payments'],
         kubernetesServiceConnections: ['aks-payments'],
         environments: ['payments'],
+        githubServiceConnections: ['github-payments'],
       },
     ],
   },

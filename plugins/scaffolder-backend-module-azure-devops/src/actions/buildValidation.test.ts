@@ -2,12 +2,18 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
 import {
+  addPipeline,
   calls,
   connectWithPat,
-  fakeAzureDevOps,
+  ENTITY,
+  fakeAzureDevOps as fakeWithoutPipeline,
+  OTHER_MEMBER,
   ORG,
   PAT,
   PROJECT,
+  readTags,
+  TEAM,
+  TEAM_MEMBER,
 } from '../__testUtils__/msw';
 import { expectNoToken } from '../__testUtils__/secrets';
 import {
@@ -18,9 +24,32 @@ import {
 const input = {
   repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
   pipelineId: 101,
+  entityRef: ENTITY,
+  owner: TEAM,
   branch: 'main',
   displayName: 'Build and test',
 };
+const user = TEAM_MEMBER;
+
+/** The stand-in with the pipeline `azure:pipeline:ensure` leaves: 101, marked for {@link ENTITY}. */
+function fakeAzureDevOps(
+  options: Parameters<typeof fakeWithoutPipeline>[0] = {},
+  pipeline: Parameters<typeof addPipeline>[1] = {},
+) {
+  const fake = fakeWithoutPipeline(options);
+  addPipeline(fake.state, pipeline);
+  return fake;
+}
+
+/** The mark and the definition, read before any policy is looked at. */
+const checksOfPipeline101 = [
+  readTags(101),
+  {
+    method: 'GET',
+    path: 'build/definitions/101',
+    query: { 'api-version': '7.1' },
+  },
+];
 
 describe('azure:repo:build-validation', () => {
   const server = setupServer();
@@ -32,12 +61,13 @@ describe('azure:repo:build-validation', () => {
   it('adds a blocking build-validation policy on main that runs the pipeline', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const run = createTestActionContext({ input });
+    const run = createTestActionContext({ input, user });
 
     await action.handler(run.ctx as any);
 
     const repositoryId = state.repositories[0].id;
     expect(calls(state)).toEqual([
+      ...checksOfPipeline101,
       {
         method: 'GET',
         path: 'git/repositories/sales-dashboard',
@@ -84,10 +114,10 @@ describe('azure:repo:build-validation', () => {
   it('finds the policy on a second run and adds none', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const first = createTestActionContext({ input });
+    const first = createTestActionContext({ input, user });
     await action.handler(first.ctx as any);
 
-    const again = createTestActionContext({ input });
+    const again = createTestActionContext({ input, user });
     await action.handler(again.ctx as any);
 
     expect(state.policies).toHaveLength(1);
@@ -97,25 +127,62 @@ describe('azure:repo:build-validation', () => {
     });
   });
 
-  it('says which repository was not found (404)', async () => {
-    const { handler } = fakeAzureDevOps();
+  it("refuses to add the policy to another repository than the pipeline's, before any policy call", async () => {
+    const { state, handler } = fakeAzureDevOps({
+      repositories: ['sales-dashboard', 'payments-ledger'],
+    });
     server.use(handler);
 
     await expect(
       action.handler(
         createTestActionContext({
+          user,
           input: {
             ...input,
             repoUrl: input.repoUrl.replace(
               'sales-dashboard',
-              'sales-dashbaord',
+              'payments-ledger',
             ),
           },
         }).ctx as any,
       ),
     ).rejects.toThrow(
-      "Azure DevOps found nothing when trying to find the repository 'sales-dashbaord' (404)",
+      "Pipeline 101 builds TfsGit repository 'sales-dashboard', not 'payments-ledger': a repository's pull requests are validated only by its own pipeline.",
     );
+    expect(calls(state)).toEqual(checksOfPipeline101);
+    expect(state.policies).toEqual([]);
+  });
+
+  it('refuses a pipeline the portal marked for another entity', async () => {
+    const { state, handler } = fakeAzureDevOps(
+      {},
+      {
+        tags: [
+          'backstage-entity=component:default/ledger',
+          `backstage-owner=${TEAM}`,
+        ],
+      },
+    );
+    server.use(handler);
+
+    await expect(
+      action.handler(createTestActionContext({ input, user }).ctx as any),
+    ).rejects.toThrow(/Pipeline 101 .*component:default\/ledger/);
+    expect(state.policies).toEqual([]);
+  });
+
+  it('refuses a member of another team, before calling Azure DevOps', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({ input, user: OTHER_MEMBER }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      `Only members of ${TEAM} may require its pipelines on pull requests`,
+    );
+    expect(state.requests).toEqual([]);
   });
 
   it('names the scope a refused policy needs (403)', async () => {
@@ -130,7 +197,7 @@ describe('azure:repo:build-validation', () => {
     server.use(handler);
 
     await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
+      action.handler(createTestActionContext({ input, user }).ctx as any),
     ).rejects.toThrow(
       /\(403\).*"Code: Read, write, & manage".*TF401027: You need the Git 'EditPolicies' permission/,
     );
@@ -140,6 +207,7 @@ describe('azure:repo:build-validation', () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     const run = createTestActionContext({
+      user,
       input: {
         ...input,
         repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
@@ -163,7 +231,7 @@ describe('azure:repo:build-validation', () => {
     server.use(handler);
 
     await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
+      action.handler(createTestActionContext({ input, user }).ctx as any),
     ).rejects.toThrow(
       `It needs the "Edit policies" permission on the repository 'sales-dashboard' (Project settings > Repositories > sales-dashboard > Security): ` +
         "ask a project administrator to give the portal's service account (the user of AZURE_DEVOPS_TOKEN) that role, then run the template again. " +
@@ -197,7 +265,7 @@ describe('azure:repo:build-validation', () => {
         createdBy: 'Portal service account',
       },
     );
-    const run = createTestActionContext({ input });
+    const run = createTestActionContext({ input, user });
 
     await action.handler(run.ctx as any);
 
@@ -212,9 +280,9 @@ describe('azure:repo:build-validation', () => {
   it('leaves an optional policy of its pipeline as it is, and warns that pull requests can complete without a run', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    await action.handler(createTestActionContext({ input }).ctx as any);
+    await action.handler(createTestActionContext({ input, user }).ctx as any);
     state.policies[0].isBlocking = false;
-    const run = createTestActionContext({ input });
+    const run = createTestActionContext({ input, user });
 
     await action.handler(run.ctx as any);
 

@@ -1,7 +1,15 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { locationInput, pipelineIdInput } from '../lib/inputs';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  entityRefInput,
+  locationInput,
+  ownerInput,
+  pipelineIdInput,
+} from '../lib/inputs';
+import { checkPipelineMark, normaliseEntityRef } from '../lib/pipelineMark';
+import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
 import { examples } from './buildValidation.examples';
 
 /** The action's id. */
@@ -55,6 +63,8 @@ export function createAzureBuildValidationAction(options: {
       input: {
         ...locationInput,
         pipelineId: pipelineIdInput,
+        entityRef: entityRefInput,
+        owner: ownerInput,
         branch: z =>
           z
             .string()
@@ -81,6 +91,15 @@ export function createAzureBuildValidationAction(options: {
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
       const displayName = ctx.input.displayName ?? DEFAULT_DISPLAY_NAME;
       const refName = `refs/heads/${branch}`;
+      const owner = ownerGroup(ctx.input.owner);
+      const entityRef = normaliseEntityRef(ctx.input.entityRef);
+      if (ctx.user?.entity || !ctx.isDryRun) {
+        checkMember(
+          owner,
+          userClaims(ctx.user),
+          'require its pipelines on pull requests',
+        );
+      }
 
       if (where.repository.type === 'gitHub') {
         // Azure Repos ignores a YAML `pr:` trigger; GitHub honours it, so there is no policy to add.
@@ -108,6 +127,15 @@ export function createAzureBuildValidationAction(options: {
       const result = await ctx.checkpoint({
         key: `azure-build-validation-${client.organization}-${client.project}-${repository}-${branch}-${pipelineId}`,
         fn: async () => {
+          // Only the owner's own pipeline, on the repository it builds: the portal's token may edit
+          // the policies of every repository, another team's included.
+          await checkPipelineMark(
+            client,
+            pipelineId,
+            { entityRef, owner },
+            'require it on pull requests',
+          );
+          await checkBuildsRepository(client, pipelineId, repository);
           const repoId = await repositoryId(client, repository);
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/git/policy-configurations/get?view=azure-devops-rest-7.1
           const existing = await client.requestAll<PolicyConfiguration>({
@@ -178,4 +206,33 @@ export function createAzureBuildValidationAction(options: {
       ctx.output('created', result.created);
     },
   });
+}
+
+/** Refuses a pipeline that does not build this Azure Repos repository. */
+async function checkBuildsRepository(
+  client: AzureDevOpsClient,
+  pipelineId: number,
+  repository: string,
+): Promise<void> {
+  // https://learn.microsoft.com/en-us/rest/api/azure/devops/build/definitions/get?view=azure-devops-rest-7.1
+  const definition = await client.request<{
+    repository?: { name?: string; type?: string };
+  }>({
+    method: 'GET',
+    path: `build/definitions/${pipelineId}`,
+    apiVersion: API_VERSIONS.build,
+    context: { operation: `read pipeline ${pipelineId}`, scope: 'build' },
+  });
+  const built = definition?.repository;
+  if (
+    built?.type !== 'TfsGit' ||
+    built.name?.toLocaleLowerCase('en-US') !==
+      repository.toLocaleLowerCase('en-US')
+  ) {
+    throw new NotAllowedError(
+      `Pipeline ${pipelineId} builds ${built?.type ?? 'no'} repository '${
+        built?.name ?? ''
+      }', not '${repository}': a repository's pull requests are validated only by its own pipeline. Give the step the pipeline the template created for '${repository}'`,
+    );
+  }
 }

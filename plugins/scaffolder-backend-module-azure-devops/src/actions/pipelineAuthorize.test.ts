@@ -424,6 +424,30 @@ describe('azure:pipeline:authorize', () => {
       expect(state.requests).toEqual([]);
     });
 
+    it("refuses another team's GitHub connection, which would let the pipeline read that team's repositories", async () => {
+      const { state, handler } = fake();
+      server.use(handler);
+
+      await expect(
+        action.handler(
+          createTestActionContext({
+            user,
+            input: {
+              ...input,
+              repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
+              organization: ORG,
+              project: PROJECT,
+              githubServiceConnection: 'github-payments',
+            },
+          }).ctx as any,
+        ),
+      ).rejects.toThrow(
+        `The GitHub service connection 'github-payments' is not granted to ${TEAM} (it is ${OTHER_TEAM}'s): ${TEAM} may use 'github-contoso', 'github-fabrikam', 'acr-contoso' ` +
+          '(azurePipelines.teams, githubServiceConnections).',
+      );
+      expect(state.requests).toEqual([]);
+    });
+
     it('refuses an environment granted to no team, whatever its letter case', async () => {
       const { state, handler } = fake();
       server.use(handler);

@@ -220,6 +220,19 @@ export function createAzurePipelineAuthorizeAction(options: {
       checkGranted(options.access, owner, 'registry', registry);
       checkGranted(options.access, owner, 'kubernetes', kubernetes);
       checkGranted(options.access, owner, 'environment', environment);
+      // A GitHub connection reads every repository its GitHub App installation or OAuth user can:
+      // another team's would let this pipeline read that team's repositories.
+      if (
+        where.repository.type === 'gitHub' &&
+        ctx.input.githubServiceConnection
+      ) {
+        checkGranted(
+          options.access,
+          owner,
+          'github',
+          ctx.input.githubServiceConnection,
+        );
+      }
       const wanted: { name: string; kind: ConnectionKind }[] = [
         { name: registry, kind: 'registry' },
         { name: kubernetes, kind: 'kubernetes' },

@@ -11,6 +11,7 @@ import {
   MEMBER,
   OTHER_MEMBER,
   OTHER_TEAM,
+  ACCESS,
   ORG,
   PAT,
   PROJECT,
@@ -54,7 +55,10 @@ const githubInput = {
 describe('azure:pipeline:ensure', () => {
   const server = setupServer();
   registerMswTestHooks(server);
-  const action = createAzurePipelineEnsureAction({ connect: connectWithPat() });
+  const action = createAzurePipelineEnsureAction({
+    connect: connectWithPat(),
+    access: ACCESS,
+  });
 
   it('creates the YAML pipeline of an Azure Repos repository with the requests of the REST reference', async () => {
     const { state, handler } = fakeAzureDevOps();
@@ -214,6 +218,7 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
     const wrong = createAzurePipelineEnsureAction({
       connect: connectWithPat('pat-expired-000000000000000000000'),
+      access: ACCESS,
     });
     const run = createTestActionContext({ user, input: azureInput });
 
@@ -342,6 +347,23 @@ describe('azure:pipeline:ensure', () => {
     ).rejects.toThrow(
       "Project 'dashboards' of organization 'contoso' has no service connection named 'github-fabrikam'",
     );
+  });
+
+  it("refuses to create the pipeline on another team's GitHub connection, before calling Azure DevOps", async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({
+          user,
+          input: { ...githubInput, githubServiceConnection: 'github-payments' },
+        }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      `The GitHub service connection 'github-payments' is not granted to ${TEAM} (it is ${OTHER_TEAM}'s)`,
+    );
+    expect(state.requests).toEqual([]);
   });
 
   it('refuses a GitHub connection name that is a connection of another type, naming the type', async () => {

@@ -14,7 +14,13 @@ import {
   normaliseEntityRef,
   writePipelineMark,
 } from '../lib/pipelineMark';
-import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
+import {
+  checkGranted,
+  checkMember,
+  ownerGroup,
+  userClaims,
+  type TeamAccess,
+} from '../lib/teamAccess';
 import { examples } from './pipelineEnsure.examples';
 
 /** The action's id. */
@@ -159,6 +165,8 @@ function pipelineRepository(
  */
 export function createAzurePipelineEnsureAction(options: {
   connect: ClientFactory;
+  /** `azurePipelines.teams`: the GitHub service connections each owner group may build with. */
+  access: TeamAccess;
 }) {
   return createTemplateAction({
     id: PIPELINE_ENSURE_ACTION_ID,
@@ -224,6 +232,19 @@ export function createAzurePipelineEnsureAction(options: {
       };
       if (ctx.user?.entity || !ctx.isDryRun) {
         checkMember(mark.owner, userClaims(ctx.user), 'create its pipelines');
+      }
+      // The connection reads every repository its GitHub App installation or OAuth user can reach:
+      // only one granted to the owner, as for the connections authorize grants.
+      if (
+        where.repository.type === 'gitHub' &&
+        ctx.input.githubServiceConnection
+      ) {
+        checkGranted(
+          options.access,
+          mark.owner,
+          'github',
+          ctx.input.githubServiceConnection,
+        );
       }
 
       if (ctx.isDryRun) {

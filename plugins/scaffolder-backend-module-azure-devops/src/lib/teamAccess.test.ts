@@ -20,6 +20,7 @@ describe('readTeamAccess', () => {
       registry: [],
       kubernetes: [],
       environment: ['prod-a'],
+      github: [],
     });
   });
 

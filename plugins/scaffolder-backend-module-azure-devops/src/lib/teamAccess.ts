@@ -21,6 +21,10 @@ export const TEAM_RESOURCE_KINDS = {
     label: 'Kubernetes service connection',
   },
   environment: { setting: 'environments', label: 'environment' },
+  github: {
+    setting: 'githubServiceConnections',
+    label: 'GitHub service connection',
+  },
 } as const;
 
 /** A kind of resource a team is granted. */
@@ -80,6 +84,7 @@ export function readTeamAccess(root: Config): TeamAccess {
       registry: read('registry'),
       kubernetes: read('kubernetes'),
       environment: read('environment'),
+      github: read('github'),
     });
   });
   return {
@@ -163,7 +168,12 @@ export function checkMember(
 /** What the owner group may use; a group without an entry may use nothing. */
 export function resourcesOf(access: TeamAccess, owner: string): TeamResources {
   return (
-    access.teams.get(owner) ?? { registry: [], kubernetes: [], environment: [] }
+    access.teams.get(owner) ?? {
+      registry: [],
+      kubernetes: [],
+      environment: [],
+      github: [],
+    }
   );
 }
 
