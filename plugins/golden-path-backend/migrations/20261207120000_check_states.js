@@ -8,11 +8,19 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('golden_path_check_states', table => {
-    table.comment('Since when each golden-path check of an entity holds or fails');
+    table.comment(
+      'Since when each golden-path check of an entity holds or fails',
+    );
     table.string('entity_ref').notNullable().comment('component:default/name');
     table.string('check_id', 32).notNullable().comment('built, deployed, ...');
-    table.string('state', 16).notNullable().comment('pass, fail or unavailable');
-    table.string('since', 32).notNullable().comment('ISO 8601 time the state was first seen');
+    table
+      .string('state', 16)
+      .notNullable()
+      .comment('pass, fail or unavailable');
+    table
+      .string('since', 32)
+      .notNullable()
+      .comment('ISO 8601 time the state was first seen');
     table.primary(['entity_ref', 'check_id']);
   });
 };

@@ -4,7 +4,4 @@
  * @packageDocumentation
  */
 export { goldenPathPlugin as default } from './plugin';
-export type {
-  CardCheck,
-  GoldenPathReport,
-} from './service/GoldenPathService';
+export type { CardCheck, GoldenPathReport } from './service/GoldenPathService';

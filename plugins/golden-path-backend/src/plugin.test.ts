@@ -19,7 +19,8 @@ import type { GoldenPathReport } from './service/GoldenPathService';
 
 jest.setTimeout(60_000);
 
-const PATH = '/api/golden-path/entities/component/default/sales-dashboard/checks';
+const PATH =
+  '/api/golden-path/entities/component/default/sales-dashboard/checks';
 
 /** A stream as Promtail labels a pod's logs: no `service_name` (Loki 2). */
 const promtailStream = (at: number) => ({

@@ -11,13 +11,12 @@ import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import {
-  InfoCard,
   Link,
   Progress,
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import type { GoldenPathCheck } from '../../api/GoldenPathApi';
 import { useGoldenPath } from '../../hooks/useGoldenPath';
 import { CHECK_TITLES, describeState } from '../../lib/format';
@@ -184,8 +183,8 @@ export function EntityGoldenPathCard() {
   }
 
   return (
-    <InfoCard title="Golden path" action={action}>
+    <EntityInfoCard title="Golden path" headerActions={action}>
       {content}
-    </InfoCard>
+    </EntityInfoCard>
   );
 }
