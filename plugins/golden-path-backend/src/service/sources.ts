@@ -9,7 +9,14 @@ import {
   endpointsFromConfig,
   kubernetesBackendReader,
 } from '@internal/plugin-golden-path-node';
-import { createClientFactory } from '@internal/plugin-scaffolder-backend-module-azure-devops';
+import {
+  ClientFactory,
+  createClientFactory,
+} from '@internal/plugin-scaffolder-backend-module-azure-devops';
+
+type AzureRequest = Parameters<
+  Awaited<ReturnType<ClientFactory['client']>>['request']
+>[0];
 
 /** What a check cannot be performed without, in the words the card shows. */
 export const NOT_CONFIGURED = {
@@ -47,8 +54,22 @@ export function createSourcesFactory(
     ? createClientFactory({ config, fetch: options.fetch })
     : undefined;
   const azure: AzureDevOpsReader | undefined = azureFactory && {
-    client: ({ organization, project }) =>
-      azureFactory.client({ organization, project, token: azureToken }),
+    client: async ({ organization, project }) => {
+      const client = await azureFactory.client({
+        organization,
+        project,
+        token: azureToken,
+      });
+      return {
+        // The check names only the build scope (Runs, Timeline, Definitions).
+        request: req =>
+          client.request({
+            ...req,
+            context: req.context as AzureRequest['context'],
+          }),
+        webUrl: path => client.webUrl(path),
+      };
+    },
   };
   const kubernetes = kubernetesBackendReader({
     discovery,

@@ -1,10 +1,6 @@
 import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemIcon from '@material-ui/core/ListItemIcon';
-import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
@@ -22,6 +18,15 @@ import { useGoldenPath } from '../../hooks/useGoldenPath';
 import { CHECK_TITLES, describeState } from '../../lib/format';
 
 const useStyles = makeStyles(theme => ({
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+  // Icon, then the text, which wraps inside the card: selectors and URLs are long words.
+  row: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content minmax(0, 1fr)',
+    columnGap: theme.spacing(1.5),
+    overflowWrap: 'anywhere',
+    '& + &': { marginTop: theme.spacing(1.5) },
+  },
   pass: { color: theme.palette.success.main },
   fail: { color: theme.palette.error.main },
   unavailable: { color: theme.palette.text.secondary },
@@ -50,68 +55,57 @@ function CheckRow(props: {
   const title = CHECK_TITLES[check.id];
   const state = describeState(check.state, check.since, now);
   return (
-    <ListItem
-      alignItems="flex-start"
+    <li
+      className={classes.row}
       aria-label={`${title}: ${state.split(' (')[0]}`}
-      disableGutters
     >
-      <ListItemIcon>
-        <Icon className={classes[check.state]} aria-hidden />
-      </ListItemIcon>
-      <ListItemText
-        primary={
-          <>
-            <Typography component="span" variant="subtitle2">
-              {title}
-            </Typography>{' '}
-            <Typography component="span" variant="caption">
-              {state}
-            </Typography>
-          </>
-        }
-        secondaryTypographyProps={{ component: 'div' }}
-        secondary={
-          <>
+      <Icon className={classes[check.state]} aria-hidden />
+      <div>
+        <Typography component="span" variant="subtitle2">
+          {title}
+        </Typography>{' '}
+        <Typography component="span" variant="caption" color="textSecondary">
+          {state}
+        </Typography>
+        <Typography variant="body2" component="div">
+          {check.summary}
+        </Typography>
+        {check.evidence?.length ? (
+          <Box>
+            {check.evidence.map(e =>
+              e.url ? (
+                <Link key={e.title} to={e.url} className={classes.evidence}>
+                  {e.title}
+                </Link>
+              ) : (
+                <Typography
+                  key={e.title}
+                  variant="caption"
+                  color="textSecondary"
+                  className={classes.evidence}
+                >
+                  {e.title}
+                </Typography>
+              ),
+            )}
+          </Box>
+        ) : null}
+        {first ? (
+          <Box
+            className={classes.firstFailing}
+            role="note"
+            aria-label="Cause and fix"
+          >
             <Typography variant="body2" component="div">
-              {check.summary}
+              <strong>Cause:</strong> {check.cause}
             </Typography>
-            {check.evidence?.length ? (
-              <Box>
-                {check.evidence.map(e =>
-                  e.url ? (
-                    <Link key={e.title} to={e.url} className={classes.evidence}>
-                      {e.title}
-                    </Link>
-                  ) : (
-                    <Typography
-                      key={e.title}
-                      variant="caption"
-                      className={classes.evidence}
-                    >
-                      {e.title}
-                    </Typography>
-                  ),
-                )}
-              </Box>
-            ) : null}
-            {first ? (
-              <Box
-                className={classes.firstFailing}
-                role="note"
-                aria-label="Cause and fix"
-              >
-                <Typography variant="body2" component="div">
-                  <strong>Cause:</strong> {check.cause}
-                </Typography>
-                <Typography variant="body2" component="div">
-                  <strong>Fix:</strong> {check.fix}
-                </Typography>
-              </Box>
-            ) : null}
-          </>
-        }
-      />
-    </ListItem>
+            <Typography variant="body2" component="div">
+              <strong>Fix:</strong> {check.fix}
+            </Typography>
+          </Box>
+        ) : null}
+      </div>
+    </li>
   );
 }
 
@@ -123,6 +117,7 @@ function CheckRow(props: {
  * @public
  */
 export function EntityGoldenPathCard() {
+  const classes = useStyles();
   const { entity } = useEntity();
   const { loading, error, report, checkNow, checking } = useGoldenPath(entity);
   // Re-render once a minute so "for N minutes" stays true while the page is open.
@@ -154,7 +149,7 @@ export function EntityGoldenPathCard() {
     content = (
       <>
         {error ? <ResponseErrorPanel error={error} /> : null}
-        <List dense aria-label="Golden path checks">
+        <ul className={classes.list} aria-label="Golden path checks">
           {report.checks.map(c => (
             <CheckRow
               key={c.id}
@@ -163,7 +158,7 @@ export function EntityGoldenPathCard() {
               first={c.id === report.firstFailing}
             />
           ))}
-        </List>
+        </ul>
         {unavailable.length === report.checks.length ? (
           <WarningPanel
             severity="info"
