@@ -4,12 +4,8 @@
  *
  * @packageDocumentation
  */
-import { filterPredicateToFilterFunction } from '@backstage/filter-predicates';
-import type { Entity } from '@backstage/catalog-model';
-import { goldenPathPredicate } from './lib/filter';
-
 export { goldenPathPlugin, EntityGoldenPathCard } from './plugin';
-export { goldenPathPredicate } from './lib/filter';
+export { goldenPathPredicate, isGoldenPathAvailable } from './lib/filter';
 export { goldenPathApiRef } from './api/GoldenPathApi';
 export type {
   GoldenPathApi,
@@ -18,11 +14,3 @@ export type {
   GoldenPathReport,
 } from './api/GoldenPathApi';
 export { GoldenPathClient } from './api/GoldenPathClient';
-
-/**
- * Whether the entity has what the card needs, for the legacy system's `EntitySwitch.Case`.
- *
- * @public
- */
-export const isGoldenPathAvailable: (entity: Entity) => boolean =
-  filterPredicateToFilterFunction<Entity>(goldenPathPredicate);

@@ -1,10 +1,14 @@
-import type { FilterPredicate } from '@backstage/filter-predicates';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  FilterPredicate,
+  filterPredicateToFilterFunction,
+} from '@backstage/filter-predicates';
 
 /**
- * Entities with the annotations the golden path's checks need (`targetOfEntity` in
- * `@internal/plugin-golden-path-node`, which the backend answers 400 without): the Deployment
- * and `app` label (`backstage.io/kubernetes-id`) and its namespace
- * (`backstage.io/kubernetes-namespace`). The service template writes both.
+ * Entities with the annotations the golden path's checks need (`GOLDEN_PATH_ANNOTATIONS` and
+ * `targetOfEntity` in `@internal/plugin-golden-path-node`; the backend answers 400 naming them
+ * when one is missing): the Deployment and `app` label (`backstage.io/kubernetes-id`) and its
+ * namespace (`backstage.io/kubernetes-namespace`). The service template writes both.
  *
  * @public
  */
@@ -18,3 +22,11 @@ export const goldenPathPredicate: FilterPredicate = {
     },
   ],
 };
+
+/**
+ * {@link goldenPathPredicate} as a function, for the legacy system's `EntitySwitch.Case`.
+ *
+ * @public
+ */
+export const isGoldenPathAvailable: (entity: Entity) => boolean =
+  filterPredicateToFilterFunction<Entity>(goldenPathPredicate);
