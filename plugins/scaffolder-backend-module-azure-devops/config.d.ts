@@ -11,5 +11,26 @@ export interface Config {
      * at a stand-in (the browser tests do).
      */
     apiBaseUrl?: string;
+    /**
+     * Which service connections and environments each owner group's pipelines may use. The form
+     * offers only these for the owner the user picks, and `azure:pipeline:authorize` refuses any
+     * other, whatever a template passes. A group without an entry may use none. Names as in Azure
+     * DevOps (letter case ignored); they are names within the pipeline's project.
+     */
+    teams?: Array<{
+      /** The owner group, e.g. `group:default/dashboards-team`. */
+      group: string;
+      /** Docker Registry service connections its pipelines may push with. */
+      registryServiceConnections?: string[];
+      /** Kubernetes service connections its pipelines may deploy with. */
+      kubernetesServiceConnections?: string[];
+      /** Environments its pipelines' deployment jobs may deploy to (created when missing). */
+      environments?: string[];
+    }>;
+    /**
+     * The groups that maintain `teams`, e.g. `group:default/platform-team`: a refusal tells the user
+     * to ask them to grant a connection or environment.
+     */
+    grantedBy?: string[];
   };
 }

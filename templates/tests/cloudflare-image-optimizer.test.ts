@@ -2,7 +2,6 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { mockServices } from '@backstage/backend-test-utils';
 import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
 import { routeUrl } from '@internal/plugin-scaffolder-backend-module-cloudflare';
@@ -75,18 +74,14 @@ let backend: DryRunBackend;
 
 beforeAll(async () => {
   backend = await startDryRunBackend({
-    features: [
-      import('@internal/plugin-scaffolder-backend-module-cloudflare'),
-      // platform-team deploys with the portal's token; the dry run resolves it and sends nothing.
-      mockServices.rootConfig.factory({
-        data: {
-          cloudflare: {
-            apiToken: API_TOKEN,
-            portalTokenGroups: ['group:default/platform-team'],
-          },
-        },
-      }),
-    ],
+    features: [import('@internal/plugin-scaffolder-backend-module-cloudflare')],
+    // platform-team deploys with the portal's token; the dry run resolves it and sends nothing.
+    config: {
+      cloudflare: {
+        apiToken: API_TOKEN,
+        portalTokenGroups: ['group:default/platform-team'],
+      },
+    },
   });
 });
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import fs from 'node:fs';
-import { mockServices } from '@backstage/backend-test-utils';
 import { DryRunBackend, startDryRunBackend } from './dryRun';
 import { formErrors } from './lib/formValidation';
 
@@ -48,17 +47,13 @@ let backend: DryRunBackend;
 beforeAll(async () => {
   backend = await startDryRunBackend({
     entities: [workerEntity],
-    features: [
-      import('@internal/plugin-scaffolder-backend-module-cloudflare'),
-      mockServices.rootConfig.factory({
-        data: {
-          cloudflare: {
-            apiToken: 'portal-token-0123456789abcdef',
-            portalTokenGroups: ['group:default/platform-team'],
-          },
-        },
-      }),
-    ],
+    features: [import('@internal/plugin-scaffolder-backend-module-cloudflare')],
+    config: {
+      cloudflare: {
+        apiToken: 'portal-token-0123456789abcdef',
+        portalTokenGroups: ['group:default/platform-team'],
+      },
+    },
   });
 });
 

@@ -61,6 +61,19 @@ export interface DryRunBackend {
   stop(): Promise<void>;
 }
 
+/**
+ * The portal's own settings the template steps check against, from the repository's
+ * app-config.yaml: which service connections and environments each owner group may use
+ * (`azurePipelines.teams`, `grantedBy`). Tests read them rather than repeat them.
+ */
+export function portalConfig(): Record<string, any> {
+  const appConfig = parseYaml(
+    fs.readFileSync(path.resolve(__dirname, '../../app-config.yaml'), 'utf8'),
+  );
+  const { teams, grantedBy } = appConfig.azurePipelines ?? {};
+  return { azurePipelines: { teams, grantedBy } };
+}
+
 /** The signed-in user the dry runs are made as; it exists in the mock catalog. */
 export const DRY_RUN_USER = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -118,6 +131,8 @@ export async function startDryRunBackend(
     features?: FeatureInput[];
     /** Catalog entities besides the dry-run user, e.g. one that `catalog:fetch` reads. */
     entities?: Array<Record<string, any>>;
+    /** Configuration on top of {@link portalConfig}, top-level keys replaced. */
+    config?: Record<string, any>;
   } = {},
 ): Promise<DryRunBackend> {
   // An in-memory SQLite database of our own: the default test database goes
@@ -131,6 +146,9 @@ export async function startDryRunBackend(
   const backend = await startTestBackend({
     features: [
       mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: { ...portalConfig(), ...options.config },
+      }),
       scaffolderPlugin,
       azureModule,
       githubModule,

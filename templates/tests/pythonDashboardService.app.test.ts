@@ -1,11 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import http from 'node:http';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { dryRunTemplate } from './dryRun';
 import { PYTHON } from './lib/checks';
+import { STREAMLIT_STAND_IN, freePort, get } from './lib/streamlitStandIn';
 import {
   dockerHubValues,
   serviceTemplateFeatures,
@@ -32,17 +31,6 @@ logging.getLogger("dashboard").warning('a "quoted" message', extra={"widget": "p
 port = os.environ["METRICS_PORT"]
 sys.stderr.write(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode())
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the generated app observability', () => {
   let stdout: string;
@@ -137,60 +125,6 @@ describe('the generated app observability', () => {
     );
   });
 });
-
-/*
- * A stand-in for the parts of Streamlit 1.41 that main.py touches (Streamlit cannot be installed
- * here): `streamlit.logger` with its per-logger handlers and `setup_formatter`/`update_formatter`,
- * and `streamlit.web.cli.main`, which here re-applies Streamlit's formats as reading its config
- * does, logs one line, records its arguments and then serves nothing until it is stopped, like a
- * server no browser has opened yet.
- */
-const STREAMLIT_STAND_IN: Record<string, string> = {
-  'streamlit/__init__.py': '',
-  'streamlit/logger.py': `
-import logging, sys
-_loggers = {}
-def setup_formatter(logger):
-    for handler in logger.handlers:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-def update_formatter():
-    for logger in _loggers.values():
-        setup_formatter(logger)
-def get_logger(name):
-    logger = logging.getLogger(name)
-    logger.propagate = False
-    logger.addHandler(logging.StreamHandler(sys.stdout))
-    setup_formatter(logger)
-    _loggers[name] = logger
-    return logger
-`,
-  'streamlit/web/__init__.py': '',
-  'streamlit/web/cli.py': `
-import json, os, sys, time
-from streamlit import logger
-_LOGGER = logger.get_logger("streamlit.web.server")
-def main(args, prog_name):
-    logger.update_formatter()
-    with open(os.environ["STREAMLIT_ARGS_FILE"], "w") as f:
-        json.dump({"args": args, "prog_name": prog_name}, f)
-    _LOGGER.info("You can now view your Streamlit app in your browser.")
-    while True:
-        time.sleep(1)
-`,
-};
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, res => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', chunk => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
 
 describe('the generated process entry point', () => {
   let dir: string;

@@ -3,6 +3,10 @@
  * authorize and start it (dry run through the real scaffolder with the real actions), and the
  * generated azure-pipelines.yml, Namespace and Deployment it deploys.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DryRunBackend, DryRunResult, startDryRunBackend } from './dryRun';
 import {
   parseYamlFiles,
@@ -26,6 +30,12 @@ const MAIN_ONLY =
 const USER_TOKEN = 'user-token-Zr8Qp2Lx5Vn7Tb3Kc9Hw';
 
 let backend: DryRunBackend;
+
+/** The steps of the Deploy stage's deployment job, in order. */
+function deployStepsOf(pipeline: any): any[] {
+  const deploy = pipeline.stages.find((s: any) => s.stage === 'Deploy');
+  return deploy.jobs[0].strategy.runOnce.deploy.steps;
+}
 
 beforeAll(async () => {
   backend = await startDryRunBackend({ features: serviceTemplateFeatures });
@@ -89,9 +99,15 @@ describe.each([
       repoUrl: values.repoUrl,
       ...(azureRepos ? {} : { organization, project }),
     };
+    // The entity the pipeline is marked for, and the owner whose grants and members it acts for.
+    const forEntity = {
+      entityRef: `component:default/${values.name}`,
+      owner: values.owner,
+    };
 
     expect(input('azure:pipeline:ensure')).toEqual({
       ...where,
+      ...forEntity,
       name: values.name,
       yamlPath: 'azure-pipelines.yml',
       ...(azureRepos
@@ -102,6 +118,7 @@ describe.each([
     // Needs administrator roles: always the portal's token, never the user's.
     expect(input('azure:pipeline:authorize')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       registryServiceConnection: values.registryServiceConnection,
       kubernetesServiceConnection: values.kubernetesServiceConnection,
@@ -122,6 +139,7 @@ describe.each([
     );
     expect(input('azure:pipeline:start')).toEqual({
       ...where,
+      ...forEntity,
       pipelineId: 0,
       branch: 'main',
       token: '***',
@@ -170,7 +188,8 @@ describe('the generated pipeline, Namespace and Deployment', () => {
     expect(pipeline.stages.map((s: any) => [s.stage, s.dependsOn])).toEqual([
       ['Test', undefined],
       ['Build', 'Test'],
-      ['Deploy', 'Build'],
+      ['Push', 'Build'],
+      ['Deploy', 'Push'],
     ]);
     const [pytest, hadolint] = pipeline.stages[0].jobs;
     const scripts = (job: any) =>
@@ -187,31 +206,38 @@ describe('the generated pipeline, Namespace and Deployment', () => {
     );
   });
 
-  it('builds on every run but pushes with Docker@2 only from main, never from a pull request', () => {
+  it('builds on every run without registry credentials, and pushes only in a main-only stage', () => {
     const pipeline = one('azure-pipelines.yml');
-    const build = pipeline.stages.find((s: any) => s.stage === 'Build');
-    const [buildStep, pushStep] = build.jobs[0].steps.filter(
-      (s: any) => s.task === 'Docker@2',
-    );
-    expect(buildStep.inputs).toMatchObject({
-      command: 'build',
-      repository: '$(imageRepository)',
-    });
-    expect(buildStep.condition).toBeUndefined();
-    expect(pushStep.inputs).toMatchObject({
-      command: 'push',
-      repository: '$(imageRepository)',
-    });
+    const stage = (name: string) =>
+      pipeline.stages.find((s: any) => s.stage === name);
+    const docker = (name: string) =>
+      stage(name).jobs[0].steps.filter((s: any) => s.task === 'Docker@2');
+    expect(docker('Build').map((s: any) => s.inputs)).toEqual([
+      expect.objectContaining({
+        command: 'build',
+        repository: '$(imageRepository)',
+      }),
+    ]);
+    expect(docker('Build')[0].inputs.containerRegistry).toBeUndefined();
+    expect(docker('Build')[0].condition).toBeUndefined();
+    expect(stage('Build').condition).toBeUndefined();
+    expect(docker('Push').map((s: any) => s.inputs)).toEqual([
+      expect.objectContaining({
+        command: 'buildAndPush',
+        containerRegistry: '$(dockerRegistryServiceConnection)',
+        repository: '$(imageRepository)',
+      }),
+    ]);
+    expect(stage('Push').condition).toBe(MAIN_ONLY);
     expect(pipeline.variables.imageRepository).toBe(acrValues.name);
-    expect(pushStep.condition).toBe(MAIN_ONLY);
-    // No other step pushes: only `build` and `push` commands, no buildAndPush.
+    // No other step pushes.
     expect(
       pipeline.stages
         .flatMap((s: any) => s.jobs)
         .flatMap((j: any) => j.steps ?? [])
         .filter((s: any) => s.task === 'Docker@2')
         .map((s: any) => s.inputs.command),
-    ).toEqual(['build', 'push']);
+    ).toEqual(['build', 'buildAndPush']);
   });
 
   it('deploys after the push, to the environment, only from main; pull requests trigger on main', () => {
@@ -223,7 +249,7 @@ describe('the generated pipeline, Namespace and Deployment', () => {
     expect(pipeline.pr).toEqual({ branches: { include: ['main'] } });
   });
 
-  it('adds the Namespace with restricted Pod Security labels, applied first', () => {
+  it('adds the Namespace with restricted Pod Security labels, created before the deploy and never deployed', () => {
     const namespace = one('kubernetes/namespace.yaml');
     expect(() => validateKubernetesObject(namespace)).not.toThrow();
     expect(namespace).toMatchObject({
@@ -237,13 +263,14 @@ describe('the generated pipeline, Namespace and Deployment', () => {
         },
       },
     });
-    const deploy = one('azure-pipelines.yml').stages.find(
-      (s: any) => s.stage === 'Deploy',
+    const steps = deployStepsOf(one('azure-pipelines.yml'));
+    const create = steps.findIndex((s: any) =>
+      s.bash?.includes('manifests/namespace.yaml'),
     );
-    const apply = deploy.jobs[0].strategy.runOnce.deploy.steps[0];
-    expect(apply.inputs.manifests.trim().split('\n')[0]).toBe(
-      '$(Pipeline.Workspace)/manifests/namespace.yaml',
-    );
+    const apply = steps.findIndex((s: any) => s.inputs?.action === 'deploy');
+    expect(create).toBeGreaterThan(-1);
+    expect(create).toBeLessThan(apply);
+    expect(steps[apply].inputs.manifests).not.toContain('namespace.yaml');
     expect(one('kubernetes/deployment.yaml').metadata.namespace).toBe(
       namespace.metadata.name,
     );
@@ -259,20 +286,18 @@ describe('the generated pipeline, Namespace and Deployment', () => {
       const pipeline = parseYamlFiles(rendered.files).get(
         'azure-pipelines.yml',
       )![0];
-      const deploy = pipeline.stages.find((s: any) => s.stage === 'Deploy');
-      return deploy.jobs[0].strategy.runOnce.deploy.steps[0].inputs.manifests
-        .trim()
+      return deployStepsOf(pipeline)
+        .find((s: any) => s.inputs?.action === 'deploy')
+        .inputs.manifests.trim()
         .split('\n')
         .map((line: string) => line.trim());
     };
     expect(await manifestsOf(true)).toEqual([
-      '$(Pipeline.Workspace)/manifests/namespace.yaml',
       '$(Pipeline.Workspace)/manifests/deployment.yaml',
       '$(Pipeline.Workspace)/manifests/service.yaml',
       '$(Pipeline.Workspace)/manifests/podmonitor.yaml',
     ]);
     expect(await manifestsOf(false)).toEqual([
-      '$(Pipeline.Workspace)/manifests/namespace.yaml',
       '$(Pipeline.Workspace)/manifests/deployment.yaml',
       '$(Pipeline.Workspace)/manifests/service.yaml',
     ]);
@@ -288,10 +313,9 @@ describe('the generated pipeline, Namespace and Deployment', () => {
     expect(name).toBe(image);
     expect(tag).toMatch(/^[\w][\w.-]{0,127}$/);
     expect(tag).not.toBe('latest');
-    const deploy = one('azure-pipelines.yml').stages.find(
-      (s: any) => s.stage === 'Deploy',
+    const apply = deployStepsOf(one('azure-pipelines.yml')).find(
+      (s: any) => s.inputs?.action === 'deploy',
     );
-    const apply = deploy.jobs[0].strategy.runOnce.deploy.steps[0];
     // KubernetesManifest@1 matches `containers` to the manifest's images by name.
     expect(apply.inputs.containers.trim()).toBe(
       '$(containerRegistry)/$(imageRepository):$(tag)',
@@ -318,5 +342,222 @@ describe('the Repository page of a GitHub repository', () => {
       'pipelineOrganization',
       'pipelineProject',
     ]);
+  });
+});
+
+/** Replaces the pipeline's `$(name)` macros with these values, as the agent does before a step runs. */
+function expandMacros(text: string, variables: Record<string, string>) {
+  return text.replace(/\$\(([\w.]+)\)/g, (m, name) => variables[name] ?? m);
+}
+
+/**
+ * A `kubectl` for the namespace step, answering `get namespace` and `create -f` for one cluster
+ * state with the API server's messages as kubectl prints them ("Error from server (Reason):
+ * message"; the reasons and texts of k8s.io/apimachinery/pkg/api/errors NewNotFound and
+ * NewForbidden, as the RBAC authorizer words a refusal). It records each call.
+ */
+function kubectlStandIn(
+  dir: string,
+  cluster: 'exists' | 'missing' | 'namespace-scoped' | 'missing, no create',
+) {
+  const user = 'system:serviceaccount:dash:azure-pipelines';
+  const script = `#!/usr/bin/env bash
+echo "$*" >> "${dir}/calls"
+case "$1 ${cluster}" in
+  "get exists") echo "namespace/$3" ;;
+  "get missing"|"get missing, no create")
+    echo "Error from server (NotFound): namespaces \\"$3\\" not found" >&2; exit 1 ;;
+  "get namespace-scoped")
+    echo "Error from server (Forbidden): namespaces \\"$3\\" is forbidden: User \\"${user}\\" cannot get resource \\"namespaces\\" in API group \\"\\" in the namespace \\"$3\\"" >&2; exit 1 ;;
+  "create missing") echo "namespace/created from $3" ;;
+  "create missing, no create")
+    echo "Error from server (Forbidden): error when creating \\"$3\\": namespaces is forbidden: User \\"${user}\\" cannot create resource \\"namespaces\\" in API group \\"\\" at the cluster scope" >&2; exit 1 ;;
+  *) echo "unexpected kubectl $*" >&2; exit 2 ;;
+esac
+`;
+  fs.writeFileSync(path.join(dir, 'kubectl'), script, { mode: 0o755 });
+}
+
+describe.each([
+  ['Docker Hub', dockerHubValues],
+  ['Azure Container Registry', acrValues],
+])(
+  'the first deploy of an image from %s on a fresh cluster',
+  (_title, values) => {
+    let files: Map<string, any[]>;
+    let rendered: Map<string, string>;
+    const one = (file: string) => files.get(file)![0];
+
+    beforeAll(async () => {
+      const result = await backend.dryRun({ templateDir, values });
+      if (result.status !== 200) {
+        throw new Error(`dry run answered ${result.status}`);
+      }
+      files = parseYamlFiles(result.files);
+      rendered = result.files;
+    });
+
+    /** Runs the pipeline's namespace step with this cluster's kubectl; the agent's view of it. */
+    function runNamespaceStep(cluster: Parameters<typeof kubectlStandIn>[1]) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'namespace-step-'));
+      try {
+        kubectlStandIn(dir, cluster);
+        const pipeline = one('azure-pipelines.yml');
+        const step = deployStepsOf(pipeline).find((s: any) => s.bash);
+        const script = expandMacros(step.bash, {
+          ...pipeline.variables,
+          'Pipeline.Workspace': '/agent/_work/1',
+        });
+        const run = spawnSync('bash', ['-c', script], {
+          env: { PATH: `${dir}:${process.env.PATH}` },
+          encoding: 'utf8',
+        });
+        const calls = fs.existsSync(path.join(dir, 'calls'))
+          ? fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')
+          : [];
+        return { status: run.status, stdout: run.stdout, calls };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it('signs in to the cluster before the namespace step and out after it, with the Kubernetes connection', () => {
+      const steps = deployStepsOf(one('azure-pipelines.yml'));
+      const names = steps.map((s: any) =>
+        s.bash
+          ? 'namespace step'
+          : `${s.task} ${s.inputs.command ?? s.inputs.action}`,
+      );
+      expect(names.slice(0, 3)).toEqual([
+        'Kubernetes@1 login',
+        'namespace step',
+        'Kubernetes@1 logout',
+      ]);
+      expect(steps[0].inputs).toMatchObject({
+        connectionType: 'Kubernetes Service Connection',
+        kubernetesServiceEndpoint: '$(kubernetesServiceConnection)',
+      });
+      expect(steps[2].condition).toBe('always()');
+    });
+
+    it('leaves an existing namespace alone, so a connection scoped to it needs no cluster rights', () => {
+      const run = runNamespaceStep('exists');
+      expect(run.status).toBe(0);
+      expect(run.calls).toEqual([`get namespace ${values.namespace} -o name`]);
+    });
+
+    it('creates a missing namespace from namespace.yaml', () => {
+      const run = runNamespaceStep('missing');
+      expect(run.status).toBe(0);
+      expect(run.calls).toEqual([
+        `get namespace ${values.namespace} -o name`,
+        'create -f /agent/_work/1/manifests/namespace.yaml',
+      ]);
+    });
+
+    it('fails with what to ask for when the namespace is missing and the connection may not create it', () => {
+      const run = runNamespaceStep('missing, no create');
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toContain(
+        `##vso[task.logissue type=error]The namespace ${values.namespace} does not exist and the Kubernetes service connection may not create it. Ask a cluster administrator to apply kubernetes/namespace.yaml`,
+      );
+    });
+
+    it('fails naming the right it lacks when the connection cannot read its namespace', () => {
+      const run = runNamespaceStep('namespace-scoped');
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toContain(
+        `The Kubernetes service connection cannot read the namespace ${values.namespace}`,
+      );
+      expect(run.stdout).toContain(`cannot get resource "namespaces"`);
+      expect(run.calls).toHaveLength(1);
+    });
+
+    if (values.registryType === 'dockerhub') {
+      it('stores a pull secret from the registry connection before the deploy, and the Deployment names it', () => {
+        const pipeline = one('azure-pipelines.yml');
+        const steps = deployStepsOf(pipeline);
+        const secret = steps.findIndex(
+          (s: any) => s.inputs?.action === 'createSecret',
+        );
+        const apply = steps.findIndex(
+          (s: any) => s.inputs?.action === 'deploy',
+        );
+        expect(secret).toBeGreaterThan(-1);
+        expect(secret).toBeLessThan(apply);
+        const inputs = steps[secret].inputs;
+        expect(inputs).toMatchObject({
+          secretType: 'dockerRegistry',
+          dockerRegistryEndpoint: '$(dockerRegistryServiceConnection)',
+          kubernetesServiceConnection: '$(kubernetesServiceConnection)',
+          namespace: '$(kubernetesNamespace)',
+        });
+        const secretName = expandMacros(inputs.secretName, pipeline.variables);
+        expect(secretName).toBe(`${values.name}-registry`);
+        const pod = one('kubernetes/deployment.yaml').spec.template.spec;
+        expect(pod.imagePullSecrets).toEqual([{ name: secretName }]);
+        expect(() =>
+          validateKubernetesObject(one('kubernetes/deployment.yaml')),
+        ).not.toThrow();
+      });
+    } else {
+      it('pulls with the cluster’s own identity: no pull secret, and the docs say how to attach the registry', () => {
+        const steps = deployStepsOf(one('azure-pipelines.yml'));
+        expect(steps.map((s: any) => s.inputs?.action)).not.toContain(
+          'createSecret',
+        );
+        expect(
+          one('kubernetes/deployment.yaml').spec.template.spec.imagePullSecrets,
+        ).toBeUndefined();
+        expect(rendered.get('docs/operations.md')).toContain(
+          `--attach-acr <registry>`,
+        );
+      });
+    }
+
+    it('fails a rollout that does not finish in 10 minutes, instead of waiting for the job timeout', () => {
+      const apply = deployStepsOf(one('azure-pipelines.yml')).find(
+        (s: any) => s.inputs?.action === 'deploy',
+      );
+      expect(apply.inputs.rolloutStatusTimeout).toBe('600');
+    });
+  },
+);
+
+// What the form offers comes from azurePipelines.teams (app-config.yaml, read by the dry-run
+// backend); a value the form would not offer is refused by the steps themselves.
+describe('the pipeline steps for another team', () => {
+  it('refuses a Kubernetes connection granted to another team, naming it, both teams and who grants it', async () => {
+    const result = await backend.dryRun({
+      templateDir,
+      values: {
+        ...dockerHubValues,
+        kubernetesServiceConnection: 'aks-dashboards',
+      },
+    });
+    expect(result.status).toBe(403);
+    expect(result.body.error.message).toBe(
+      "The Kubernetes service connection 'aks-dashboards' is not granted to group:default/platform-team (it is group:default/dashboards-team's): " +
+        "group:default/platform-team may use 'aks-production', 'AKS West Europe' (azurePipelines.teams, kubernetesServiceConnections). " +
+        'Pick one of those, or ask group:default/platform-team, who maintain azurePipelines.teams, to grant it to group:default/platform-team',
+    );
+  });
+
+  it('refuses an owner group the signed-in user is not a member of, whatever the form sent', async () => {
+    const result = await backend.dryRun({
+      templateDir,
+      values: {
+        ...dockerHubValues,
+        owner: 'group:default/dashboards-team',
+        registryServiceConnection: 'docker-hub-dashboards',
+        kubernetesServiceConnection: 'aks-dashboards',
+        environment: 'dashboards',
+      },
+    });
+    expect(result.status).toBe(403);
+    expect(result.body.error.message).toBe(
+      'Only members of group:default/dashboards-team may create its pipelines; you are signed in as user:default/mock, a member of group:default/platform-team. ' +
+        'Choose a team you belong to as the owner, or ask a member of group:default/dashboards-team to add you to the group',
+    );
   });
 });

@@ -252,35 +252,40 @@ describe.each([
       kubernetesNamespace: values.namespace,
     });
 
-    const build = pipeline.stages.find((s: any) => s.stage === 'Build');
-    const deploy = pipeline.stages.find((s: any) => s.stage === 'Deploy');
-    const dockerSteps = build.jobs[0].steps.filter(
-      (s: any) => s.task === 'Docker@2',
-    );
-    expect(dockerSteps.map((s: any) => s.inputs.command)).toEqual([
+    const stage = (name: string) =>
+      pipeline.stages.find((s: any) => s.stage === name);
+    const dockerSteps = (name: string) =>
+      stage(name).jobs[0].steps.filter((s: any) => s.task === 'Docker@2');
+    const [build] = dockerSteps('Build');
+    const [push] = dockerSteps('Push');
+    expect([build.inputs.command, push.inputs.command]).toEqual([
       'build',
-      'push',
+      'buildAndPush',
     ]);
-    for (const docker of dockerSteps) {
-      expect(expandMacros(docker.inputs.containerRegistry, variables)).toBe(
-        values.registryServiceConnection,
-      );
+    // Only the push logs in to the registry.
+    expect(build.inputs.containerRegistry).toBeUndefined();
+    expect(expandMacros(push.inputs.containerRegistry, variables)).toBe(
+      values.registryServiceConnection,
+    );
+    for (const docker of [build, push]) {
       expect(expandMacros(docker.inputs.tags, variables).trim()).toBe('1234');
-      const pushed = `${expandMacros(
-        '$(containerRegistry)/',
-        variables,
-      )}${expandMacros(docker.inputs.repository, variables)}`;
-      expect(pushed).toBe(imageOf(values));
+      expect(docker.inputs.Dockerfile).toBe('$(dockerfilePath)');
     }
+    const pushed = `${expandMacros(
+      '$(containerRegistry)/',
+      variables,
+    )}${expandMacros(push.inputs.repository, variables)}`;
+    expect(pushed).toBe(imageOf(values));
 
-    expect(deploy).toMatchObject({ stage: 'Deploy', dependsOn: 'Build' });
+    const deploy = stage('Deploy');
+    expect(deploy).toMatchObject({ stage: 'Deploy', dependsOn: 'Push' });
     const job = deploy.jobs[0];
     expect(job.deployment).toBeDefined();
     expect(job.environment).toBe(values.environment);
     const apply = job.strategy.runOnce.deploy.steps.find(
-      (s: any) => s.task === 'KubernetesManifest@1',
+      (s: any) =>
+        s.task === 'KubernetesManifest@1' && s.inputs.action === 'deploy',
     );
-    expect(apply.inputs.action).toBe('deploy');
     expect(expandMacros(apply.inputs.namespace, variables)).toBe(
       values.namespace,
     );
@@ -291,6 +296,7 @@ describe.each([
     expect(expandMacros(apply.inputs.containers, variables).trim()).toBe(
       `${imageOf(values)}:1234`,
     );
+    // Every manifest but the Namespace, which an earlier step creates only when it is missing.
     const manifests = apply.inputs.manifests
       .trim()
       .split('\n')
@@ -298,9 +304,12 @@ describe.each([
         line.replace('$(Pipeline.Workspace)/manifests/', 'kubernetes/'),
       );
     expect(manifests.sort()).toEqual(
-      [...files.keys()].filter(f => f.startsWith('kubernetes/')).sort(),
+      [...files.keys()]
+        .filter(f => f.startsWith('kubernetes/'))
+        .filter(f => f !== 'kubernetes/namespace.yaml')
+        .sort(),
     );
-    const publish = build.jobs[0].steps.find(
+    const publish = stage('Build').jobs[0].steps.find(
       (s: any) => s.task === 'PublishPipelineArtifact@1',
     );
     expect(publish.inputs).toMatchObject({

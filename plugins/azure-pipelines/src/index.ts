@@ -11,6 +11,11 @@ export type {
   PipelineRun,
   PipelineRuns,
 } from './api/AzurePipelinesApi';
-export { AzurePipelinesClient, PROXY_PATH } from './api/AzurePipelinesClient';
+export {
+  AzurePipelinesClient,
+  PROXY_PATH,
+  RUNS_ORDER,
+  RUNS_SHOWN,
+} from './api/AzurePipelinesClient';
 export { ANNOTATIONS, pipelineRefOf } from './lib/annotations';
 export type { PipelineRef } from './lib/annotations';

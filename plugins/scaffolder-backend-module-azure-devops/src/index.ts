@@ -33,3 +33,14 @@ export {
   PORTAL_CHECK_NAME,
 } from './lib/branchControl';
 export { API_VERSIONS } from './lib/client';
+export {
+  readTeamAccess,
+  TEAM_RESOURCE_KINDS,
+  type TeamAccess,
+  type TeamResourceKind,
+} from './lib/teamAccess';
+export { MARK_PREFIX, markTags, type PipelineMark } from './lib/pipelineMark';
+export {
+  TEAM_RESOURCES_PATH,
+  type TeamResourcesResponse,
+} from './service/teamResourcesRouter';

@@ -19,6 +19,8 @@ import {
   ORG,
   PAT,
   PROJECT,
+  TEAM,
+  TEAMS_CONFIG,
   USER_TOKEN,
 } from './__testUtils__/msw';
 import scaffolderModuleAzureDevOps from './index';
@@ -40,6 +42,8 @@ const template = {
         action: 'azure:pipeline:ensure',
         input: {
           repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
+          entityRef: 'component:default/${{ parameters.name }}',
+          owner: TEAM,
           name: '${{ parameters.name }}',
           token: '${{ secrets.azureDevOpsUserToken }}',
         },
@@ -50,6 +54,8 @@ const template = {
         input: {
           repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          entityRef: 'component:default/${{ parameters.name }}',
+          owner: TEAM,
           registryServiceConnection: 'acr-contoso',
           kubernetesServiceConnection: 'aks-production',
           environment: 'production',
@@ -69,6 +75,8 @@ const template = {
         input: {
           repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=\${{ parameters.name }}`,
           pipelineId: '${{ steps.pipeline.output.pipelineId }}',
+          entityRef: 'component:default/${{ parameters.name }}',
+          owner: TEAM,
           token: '${{ secrets.azureDevOpsUserToken }}',
         },
       },
@@ -99,6 +107,7 @@ describe('a scaffolder task of the pipeline steps', () => {
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
           data: {
+            ...TEAMS_CONFIG,
             integrations: {
               azure: [
                 {
@@ -118,7 +127,7 @@ describe('a scaffolder task of the pipeline steps', () => {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'User',
               metadata: { name: 'mock', namespace: 'default' },
-              spec: {},
+              spec: { memberOf: [TEAM] },
             },
           ],
         }),

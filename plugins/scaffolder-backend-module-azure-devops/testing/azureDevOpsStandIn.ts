@@ -14,7 +14,10 @@
  * - each caller is an identity with roles: a project member (Contributors) or a Project
  *   Administrator, and Administrator or User roles on service connections and environments;
  * - checks configurations on service connections and environments, and `simulateRun`, which plays
- *   a run's stages against the pipeline permissions and branch-control checks.
+ *   a run's stages against the pipeline permissions and branch-control checks;
+ * - build definition tags (preview-only `7.1-preview.3`), added as a JSON list and kept once per
+ *   name regardless of letter case (the case rule is the web UI's, not documented), which the portal
+ *   marks its pipelines with.
  *
  * The actions' tests drive it through msw handlers (src/__testUtils__/msw.ts); the browser tests run
  * it as an HTTP server on loopback (startAzureDevOpsStandIn, started by e2e/serve.mjs). Node imports
@@ -104,6 +107,8 @@ interface Definition {
   repository: { id: string; name: string; type: string };
   process: { yamlFilename: string; type: number };
   createdBy: string;
+  /** The definition's tags (Tags - Add Definition Tags), as stored. */
+  tags: string[];
 }
 
 interface Permissions {
@@ -496,7 +501,7 @@ const ROUTES: Route[] = [
         state.definitions
           .filter(d => !query.name || same(d.name, query.name))
           .filter(d => !query.path || same(d.path, query.path))
-          .map(({ createdBy: _c, ...d }) => ({
+          .map(({ createdBy: _c, tags: _t, ...d }) => ({
             ...d,
             _links: {
               web: {
@@ -505,6 +510,53 @@ const ROUTES: Route[] = [
             },
           })),
       ),
+  },
+  {
+    method: 'GET',
+    path: /^build\/definitions\/(\d+)\/tags$/,
+    // Definition tags exist only as previews in 7.1 (`build/7.1/build.json`).
+    version: { preview: '7.1-preview.3' },
+    reference: `${REST}/build/tags/get-definition-tags${V}`,
+    permission: member,
+    handle: ({ state, match }) => {
+      const definition = state.definitions.find(d => d.id === Number(match[1]));
+      return definition
+        ? list(definition.tags)
+        : definitionNotFound(Number(match[1]));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^build\/definitions\/(\d+)\/tags$/,
+    version: { preview: '7.1-preview.3' },
+    reference: `${REST}/build/tags/add-definition-tags${V}`,
+    // Tagging edits the definition: "Edit build pipeline", which Contributors hold by default
+    // (learn.microsoft.com/azure/devops/pipelines/policies/permissions, pipeline permissions).
+    permission: member,
+    // The body is the list of tags to add; the answer is every tag the definition has now. Tags
+    // already there (compared without regard to case, as the web UI does; not documented) are not
+    // added twice.
+    handle: ({ state, match, body }) => {
+      const definition = state.definitions.find(d => d.id === Number(match[1]));
+      if (!definition) {
+        return definitionNotFound(Number(match[1]));
+      }
+      const tags: unknown = body;
+      if (!Array.isArray(tags) || tags.some(t => typeof t !== 'string')) {
+        return error(
+          400,
+          'Value cannot be null. Parameter name: tags',
+          'ArgumentNullException',
+        );
+      }
+      for (const tag of tags as string[]) {
+        const trimmed = tag.trim();
+        if (trimmed && !definition.tags.some(t => same(t, trimmed))) {
+          definition.tags.push(trimmed);
+        }
+      }
+      return list(definition.tags);
+    },
   },
   {
     method: 'GET',
@@ -608,6 +660,7 @@ const ROUTES: Route[] = [
         repository,
         process: { yamlFilename: String(config.path), type: 2 },
         createdBy: identity.name,
+        tags: [],
       });
       state.runs.set(id, []);
       return {
@@ -979,6 +1032,14 @@ const ROUTES: Route[] = [
     },
   },
 ];
+
+function definitionNotFound(definitionId: number) {
+  return error(
+    404,
+    `The requested build definition ${definitionId} could not be found.`,
+    'DefinitionNotFoundException',
+  );
+}
 
 function pipelineNotFound(pipelineId: number) {
   return error(

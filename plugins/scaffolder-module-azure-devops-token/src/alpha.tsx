@@ -25,11 +25,37 @@ export const azureDevOpsUserTokenFormField = FormFieldBlueprint.make({
 });
 
 /**
- * Adds the `AzureDevOpsUserToken` form field to the scaffolder (new frontend system).
+ * The `AzurePipelineResourcePicker` form field (`ui:field: AzurePipelineResourcePicker`, with
+ * `ui:options.kind` `registry`, `kubernetes` or `environment`): the service connections or
+ * environments the portal grants the owner group chosen in the form.
+ *
+ * @alpha
+ */
+export const azurePipelineResourcePickerFormField = FormFieldBlueprint.make({
+  name: 'azure-pipeline-resource-picker',
+  params: {
+    field: () =>
+      import(
+        './components/AzurePipelineResourcePicker/AzurePipelineResourcePicker'
+      ).then(m =>
+        createFormField({
+          name: 'AzurePipelineResourcePicker',
+          component: m.AzurePipelineResourcePicker,
+        }),
+      ),
+  },
+});
+
+/**
+ * Adds the `AzureDevOpsUserToken` and `AzurePipelineResourcePicker` form fields to the scaffolder
+ * (new frontend system).
  *
  * @alpha
  */
 export default createFrontendModule({
   pluginId: 'scaffolder',
-  extensions: [azureDevOpsUserTokenFormField],
+  extensions: [
+    azureDevOpsUserTokenFormField,
+    azurePipelineResourcePickerFormField,
+  ],
 });

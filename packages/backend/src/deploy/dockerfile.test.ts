@@ -1,3 +1,4 @@
+import { buildContextFiles } from '@internal/plugin-scaffolder-node-test-utils';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { readRepoFile, readYamlDocuments } from './files';
 
@@ -135,15 +136,19 @@ describe('the portal Dockerfile', () => {
   });
 
   it('keeps host build output and local data out of the build context', () => {
-    const ignored = readRepoFile('.dockerignore').split('\n');
-    for (const entry of [
-      '**/node_modules',
-      '**/dist',
-      '.data',
-      '.tools',
-      '*.local.yaml',
-    ]) {
-      expect(ignored).toContain(entry);
-    }
+    // Matched with Docker's own rules, as the engine does (buildContext.test.ts checks every
+    // .gitignore pattern the same way).
+    const probes = [
+      'node_modules/react/index.js',
+      'packages/backend/node_modules/pg/index.js',
+      'packages/app/dist/index.html',
+      '.data/git/repo.git/HEAD',
+      '.tools/node/bin/node',
+      'app-config.local.yaml',
+      'templates/python-dashboard-service/app-config.local.yaml',
+    ];
+    expect(buildContextFiles(probes, readRepoFile('.dockerignore'))).toEqual(
+      [],
+    );
   });
 });

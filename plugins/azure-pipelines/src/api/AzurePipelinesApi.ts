@@ -1,16 +1,22 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { PipelineRef } from '../lib/annotations';
 
-/** One run, as the card shows it. @public */
+/**
+ * One run, as the card shows it: a Build of the pipeline (REST 7.1, Builds - List), whose ids
+ * are the runs' ids.
+ *
+ * @public
+ */
 export interface PipelineRun {
   id: number;
-  /** The run's number, e.g. `20260412.3`. */
+  /** The run's number (`buildNumber`), e.g. `20260412.3`. */
   name: string;
-  /** `inProgress`, `completed`, `canceling` or `unknown`. */
-  state: string;
-  /** `succeeded`, `failed`, `canceled` or `unknown`; absent while running. */
+  /** `notStarted`, `postponed`, `inProgress`, `cancelling` or `completed`. */
+  status: string;
+  /** `succeeded`, `partiallySucceeded`, `failed` or `canceled`; absent until completed. */
   result?: string;
-  createdDate?: string;
+  /** When the run was queued (ISO 8601). */
+  queueTime?: string;
   /** The run's page in Azure DevOps. */
   url: string;
 }
@@ -20,7 +26,7 @@ export interface PipelineRuns {
   pipelineId: number;
   /** The pipeline's page in Azure DevOps. */
   pipelineUrl: string;
-  /** Newest first. */
+  /** The latest `RUNS_SHOWN`, most recently queued first. */
   runs: PipelineRun[];
 }
 

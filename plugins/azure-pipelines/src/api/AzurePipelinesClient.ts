@@ -1,6 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { AuthenticationError, ResponseError } from '@backstage/errors';
 import type { PipelineRef } from '../lib/annotations';
+import { describeRefusal, refusalOf } from '../lib/answers';
 import type {
   AzurePipelinesApi,
   PipelineRun,
@@ -15,15 +16,24 @@ import type {
  */
 export const PROXY_PATH = '/azure-devops';
 
-/** How many runs the card lists. */
-const RUNS_SHOWN = 5;
+/** How many runs the card lists. @public */
+export const RUNS_SHOWN = 5;
 
-interface RunResponse {
+/**
+ * The order the card asks Builds - List for, and shows: most recently queued first. One of the
+ * `queryOrder` values of the REST reference.
+ *
+ * @public
+ */
+export const RUNS_ORDER = 'queueTimeDescending';
+
+/** The fields of a Build the card reads (specification/build/7.1/build.json, `Build`). */
+interface BuildResponse {
   id: number;
-  name: string;
-  state: string;
+  buildNumber: string;
+  status: string;
   result?: string;
-  createdDate?: string;
+  queueTime?: string;
   _links?: { web?: { href?: string } };
 }
 
@@ -51,15 +61,26 @@ export class AzurePipelinesClient implements AzurePipelinesApi {
         _links?: { web?: { href?: string } };
       }[];
     }>(ref, 'build/definitions', { name: ref.pipelineName });
-    const pipeline = definitions.value.find(d => d.name === ref.pipelineName);
+    // Azure DevOps compares names without regard to letter case, and so does the card.
+    const wanted = ref.pipelineName.toLocaleLowerCase('en-US');
+    const pipeline = definitions.value.find(
+      d => d.name.toLocaleLowerCase('en-US') === wanted,
+    );
     if (!pipeline) {
       return undefined;
     }
-    // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/runs/list?view=azure-devops-rest-7.1
-    const runs = await this.get<{ value: RunResponse[] }>(
+    // Builds - List, not Runs - List: only Builds - List takes `$top` and `queryOrder`; Runs - List
+    // answers up to 10,000 runs in no documented order (specification/pipelines/7.1/pipelines.json,
+    // Runs_List). A YAML pipeline's runs are its builds, with the same ids.
+    // https://learn.microsoft.com/en-us/rest/api/azure/devops/build/builds/list?view=azure-devops-rest-7.1
+    const builds = await this.get<{ value: BuildResponse[] }>(
       ref,
-      `pipelines/${pipeline.id}/runs`,
-      {},
+      'build/builds',
+      {
+        definitions: String(pipeline.id),
+        $top: String(RUNS_SHOWN),
+        queryOrder: RUNS_ORDER,
+      },
     );
     const web = `https://dev.azure.com/${encodeURIComponent(
       ref.organization,
@@ -69,15 +90,16 @@ export class AzurePipelinesClient implements AzurePipelinesApi {
       pipelineUrl:
         pipeline._links?.web?.href ??
         `${web}/_build?definitionId=${pipeline.id}`,
-      runs: runs.value.slice(0, RUNS_SHOWN).map(
-        (run): PipelineRun => ({
-          id: run.id,
-          name: run.name,
-          state: run.state,
-          result: run.result,
-          createdDate: run.createdDate,
+      runs: builds.value.slice(0, RUNS_SHOWN).map(
+        (build): PipelineRun => ({
+          id: build.id,
+          name: build.buildNumber,
+          status: build.status,
+          result: build.result,
+          queueTime: build.queueTime,
           url:
-            run._links?.web?.href ?? `${web}/_build/results?buildId=${run.id}`,
+            build._links?.web?.href ??
+            `${web}/_build/results?buildId=${build.id}`,
         }),
       ),
     };
@@ -94,11 +116,31 @@ export class AzurePipelinesClient implements AzurePipelinesApi {
       `${proxy}${PROXY_PATH}/${encodeURIComponent(
         ref.organization,
       )}/${encodeURIComponent(ref.project)}/_apis/${path}?${params}`,
-      { headers: { Accept: 'application/json' } },
+      // A redirect here is Azure DevOps sending the request to its sign-in page: followed, the
+      // browser would fail on the cross-origin page with a bare network error.
+      { headers: { Accept: 'application/json' }, redirect: 'manual' },
     );
+    return (await this.check(res, ref)) as T;
+  }
+
+  /** The parsed body of a good answer; an error that says what went wrong for any other. */
+  private async check(res: Response, ref: PipelineRef): Promise<unknown> {
+    const text = await res.clone().text();
+    const refusal = refusalOf(res, text);
+    if (refusal) {
+      throw new AuthenticationError(describeRefusal(ref, refusal));
+    }
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }
-    return (await res.json()) as T;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new Error(
+        `Azure DevOps answered ${
+          res.url || 'the proxy request'
+        } with a body that is not JSON (status ${res.status}).`,
+      );
+    }
   }
 }

@@ -5,8 +5,11 @@ import {
   AzureDevOpsStandInState,
   createAzureDevOpsState,
   handleAzureDevOpsRequest,
+  PORTAL_SERVICE_ACCOUNT,
 } from '../../testing/azureDevOpsStandIn';
 import { createClientFactory } from '../lib/connect';
+import { markTags } from '../lib/pipelineMark';
+import { readTeamAccess } from '../lib/teamAccess';
 
 export const BASE_URL = 'https://dev.azure.com';
 export const ORG = 'contoso';
@@ -94,3 +97,73 @@ export function calls(state: AzureDevOpsStandInState) {
     ...(r.body === undefined ? {} : { body: r.body }),
   }));
 }
+
+/** The owner group of the tests' entity, and the entity. */
+export const TEAM = 'group:default/dashboards-team';
+export const OTHER_TEAM = 'group:default/payments-team';
+export const ENTITY = 'component:default/sales-dashboard';
+/** The signed-in user of the tests' tasks: a member of {@link TEAM}, as the catalog lists them. */
+export const TEAM_MEMBER = { ref: 'user:default/mia', memberOf: [TEAM] };
+/** A member of the other team only. */
+export const OTHER_MEMBER = {
+  ref: 'user:default/omar',
+  memberOf: [OTHER_TEAM],
+};
+
+/** What each team may use in the tests (`azurePipelines.teams`). */
+export const TEAMS_CONFIG = {
+  azurePipelines: {
+    grantedBy: ['group:default/platform-team'],
+    teams: [
+      {
+        group: TEAM,
+        registryServiceConnections: ['acr-contoso'],
+        // aks-staging is granted but not created in the stand-in's project.
+        kubernetesServiceConnections: ['aks-production', 'aks-staging'],
+        environments: ['production', 'staging'],
+      },
+      {
+        group: OTHER_TEAM,
+        registryServiceConnections: ['acr-payments'],
+        kubernetesServiceConnections: ['aks-payments'],
+        environments: ['payments'],
+      },
+    ],
+  },
+};
+
+/** {@link TEAMS_CONFIG}, read as the module reads it. */
+export const ACCESS = readTeamAccess(new ConfigReader(TEAMS_CONFIG));
+
+/** The mark the portal writes on the tests' pipeline. */
+export const MARK = markTags({ entityRef: ENTITY, owner: TEAM });
+
+/**
+ * A pipeline that exists in the stand-in already (as `azure:pipeline:ensure` leaves it), with the
+ * tags given (the portal's mark for {@link ENTITY} unless told otherwise) and no runs.
+ */
+export function addPipeline(
+  state: AzureDevOpsStandInState,
+  options: { id?: number; name?: string; tags?: string[] } = {},
+) {
+  const id = options.id ?? 101;
+  const repository = state.repositories[0];
+  state.definitions.push({
+    id,
+    name: options.name ?? 'sales-dashboard',
+    path: '\\',
+    repository: { id: repository.id, name: repository.name, type: 'TfsGit' },
+    process: { yamlFilename: 'azure-pipelines.yml', type: 2 },
+    createdBy: PORTAL_SERVICE_ACCOUNT,
+    tags: options.tags ?? [...MARK],
+  });
+  state.runs.set(id, []);
+  return id;
+}
+
+/** The call that reads a pipeline's mark, as `calls` lists it. */
+export const readTags = (id = 101) => ({
+  method: 'GET',
+  path: `build/definitions/${id}/tags`,
+  query: { 'api-version': '7.1-preview.3' },
+});

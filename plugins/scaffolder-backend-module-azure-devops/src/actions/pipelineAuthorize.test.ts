@@ -1,14 +1,26 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { createTestActionContext } from '@internal/plugin-scaffolder-node-test-utils';
+import { ConfigReader } from '@backstage/config';
 import {
+  ACCESS,
+  addPipeline,
   BASE_URL,
   calls,
   connectWithPat,
+  ENTITY,
   fakeAzureDevOps,
+  OTHER_MEMBER,
+  OTHER_TEAM,
   ORG,
   PROJECT,
+  readTags,
+  TEAM,
+  TEAM_MEMBER,
+  TEAMS_CONFIG,
 } from '../__testUtils__/msw';
+import { markTags } from '../lib/pipelineMark';
+import { readTeamAccess } from '../lib/teamAccess';
 import { expectNoToken } from '../__testUtils__/secrets';
 import { simulateRun } from '../../testing/azureDevOpsStandIn';
 import {
@@ -21,6 +33,8 @@ import { createAzurePipelineAuthorizeAction } from './pipelineAuthorize';
 const input = {
   repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
   pipelineId: 101,
+  entityRef: ENTITY,
+  owner: TEAM,
   registryServiceConnection: 'acr-contoso',
   kubernetesServiceConnection: 'aks-production',
   environment: 'production',
@@ -48,12 +62,22 @@ describe('azure:pipeline:authorize', () => {
   registerMswTestHooks(server);
   const action = createAzurePipelineAuthorizeAction({
     connect: connectWithPat(),
+    access: ACCESS,
   });
+  const user = TEAM_MEMBER;
+  /** The stand-in with the pipeline `azure:pipeline:ensure` made and marked for the entity. */
+  const fake = (...args: Parameters<typeof fakeAzureDevOps>) => {
+    const azure = fakeAzureDevOps(...args);
+    addPipeline(azure.state, {
+      tags: markTags({ entityRef: ENTITY, owner: TEAM }),
+    });
+    return azure;
+  };
 
   it('creates the missing environment, allows only main to use the connections and the environment, then authorizes the pipeline on them', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
-    const run = createTestActionContext({ input });
+    const run = createTestActionContext({ user, input });
 
     await action.handler(run.ctx as any);
 
@@ -90,6 +114,7 @@ describe('azure:pipeline:authorize', () => {
       },
     ];
     expect(calls(state)).toEqual([
+      readTags(101),
       {
         method: 'GET',
         path: 'serviceendpoint/endpoints',
@@ -135,9 +160,9 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('lets a run of main use what it deploys with and refuses a pull-request run, whatever its YAML', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
-    await action.handler(createTestActionContext({ input }).ctx as any);
+    await action.handler(createTestActionContext({ user, input }).ctx as any);
     const stages = [
       {
         name: 'Deploy',
@@ -172,12 +197,12 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('changes nothing when run again: the environment, the checks and the permissions are there', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
-    await action.handler(createTestActionContext({ input }).ctx as any);
+    await action.handler(createTestActionContext({ user, input }).ctx as any);
     state.requests.length = 0;
 
-    const again = createTestActionContext({ input });
+    const again = createTestActionContext({ user, input });
     await action.handler(again.ctx as any);
 
     expect(calls(state).filter(c => c.method !== 'GET')).toEqual([]);
@@ -193,7 +218,7 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it("adds its check next to another team's checks and leaves those as they are", async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     const aks = state.serviceConnections[1];
     const theirs = {
       id: 7,
@@ -209,7 +234,7 @@ describe('azure:pipeline:authorize', () => {
     state.checks.push(structuredClone(theirs));
     server.use(handler);
 
-    await action.handler(createTestActionContext({ input }).ctx as any);
+    await action.handler(createTestActionContext({ user, input }).ctx as any);
 
     expect(state.checks.filter(c => c.resource.id === aks.id)).toEqual([
       theirs,
@@ -225,20 +250,20 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it("stops, naming the resource and what to ask, when the portal's check was changed to allow other branches", async () => {
-    const { state, handler } = fakeAzureDevOps({
+    const { state, handler } = fake({
       environments: [
         { name: 'production', administrators: ['Portal service account'] },
       ],
     });
     server.use(handler);
-    await action.handler(createTestActionContext({ input }).ctx as any);
+    await action.handler(createTestActionContext({ user, input }).ctx as any);
     const environmentCheck = state.checks.find(
       c => c.resource.type === 'environment',
     )!;
     environmentCheck.settings.inputs!.allowedBranches = 'refs/heads/*';
 
     await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
+      action.handler(createTestActionContext({ user, input }).ctx as any),
     ).rejects.toThrow(
       `The check '${PORTAL_CHECK_NAME}' on the environment 'production' was changed to allow 'refs/heads/*', so pull-request runs could push or deploy with it. ` +
         "The portal does not change checks: ask an administrator of the environment 'production' to set its allowed branches back to refs/heads/main",
@@ -247,13 +272,13 @@ describe('azure:pipeline:authorize', () => {
 
   it('says what to ask an administrator when the portal may not add the check to an environment it does not administer (403)', async () => {
     // Project Administrators hold only the Creator role on environments someone else created.
-    const { state, handler } = fakeAzureDevOps({
+    const { state, handler } = fake({
       environments: [{ name: 'production', administrators: ['Ops lead'] }],
     });
     server.use(handler);
 
     await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
+      action.handler(createTestActionContext({ user, input }).ctx as any),
     ).rejects.toThrow(
       "Azure DevOps refused the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) permission to add the branch-control check allowing only refs/heads/main " +
         "to the environment 'production' (403) in project 'dashboards' of organization 'contoso'. The token needs the scope \"Pipeline Resources: Use & manage\". " +
@@ -271,7 +296,7 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('leaves a resource open to all pipelines alone and uses an existing environment of another letter case', async () => {
-    const { state, handler } = fakeAzureDevOps({
+    const { state, handler } = fake({
       environments: [
         { name: 'Production', administrators: ['Portal service account'] },
       ],
@@ -283,7 +308,7 @@ describe('azure:pipeline:authorize', () => {
       allPipelines: { authorized: true },
     });
     server.use(handler);
-    const run = createTestActionContext({ input });
+    const run = createTestActionContext({ user, input });
 
     await action.handler(run.ctx as any);
 
@@ -299,12 +324,31 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('refuses connections swapped between registry and Kubernetes, naming each wrong type', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
+    // Granted as the other kind by mistake: Azure DevOps' types still catch it.
+    const [team] = TEAMS_CONFIG.azurePipelines.teams;
+    const swapped = createAzurePipelineAuthorizeAction({
+      connect: connectWithPat(),
+      access: readTeamAccess(
+        new ConfigReader({
+          azurePipelines: {
+            teams: [
+              {
+                ...team,
+                registryServiceConnections: team.kubernetesServiceConnections,
+                kubernetesServiceConnections: team.registryServiceConnections,
+              },
+            ],
+          },
+        }),
+      ),
+    });
 
     await expect(
-      action.handler(
+      swapped.handler(
         createTestActionContext({
+          user,
           input: {
             ...input,
             registryServiceConnection: 'aks-production',
@@ -320,12 +364,13 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('lists the service connections the project does not have and how to add them', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
 
     await expect(
       action.handler(
         createTestActionContext({
+          user,
           input: { ...input, kubernetesServiceConnection: 'aks-staging' },
         }).ctx as any,
       ),
@@ -337,9 +382,10 @@ describe('azure:pipeline:authorize', () => {
   });
 
   it('authorizes the GitHub connection of a GitHub repository without restricting it to main', async () => {
-    const { state, handler } = fakeAzureDevOps();
+    const { state, handler } = fake();
     server.use(handler);
     const run = createTestActionContext({
+      user,
       input: {
         ...input,
         repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
@@ -356,5 +402,87 @@ describe('azure:pipeline:authorize', () => {
       "service connection 'github-contoso'",
     );
     expect(state.checks.map(c => c.resource.id)).not.toContain(github.id);
+  });
+
+  describe('for another team', () => {
+    it("refuses another team's service connection, naming it, the team it is granted to and who grants it, before calling Azure DevOps", async () => {
+      const { state, handler } = fake();
+      server.use(handler);
+
+      await expect(
+        action.handler(
+          createTestActionContext({
+            user,
+            input: { ...input, kubernetesServiceConnection: 'aks-payments' },
+          }).ctx as any,
+        ),
+      ).rejects.toThrow(
+        `The Kubernetes service connection 'aks-payments' is not granted to ${TEAM} (it is ${OTHER_TEAM}'s): ${TEAM} may use 'aks-production', 'aks-staging' ` +
+          '(azurePipelines.teams, kubernetesServiceConnections). Pick one of those, or ask group:default/platform-team, who maintain azurePipelines.teams, ' +
+          `to grant it to ${TEAM}`,
+      );
+      expect(state.requests).toEqual([]);
+    });
+
+    it('refuses an environment granted to no team, whatever its letter case', async () => {
+      const { state, handler } = fake();
+      server.use(handler);
+
+      await expect(
+        action.handler(
+          createTestActionContext({
+            user,
+            input: { ...input, environment: 'Payments-Prod' },
+          }).ctx as any,
+        ),
+      ).rejects.toThrow(
+        `The environment 'Payments-Prod' is not granted to ${TEAM}: ${TEAM} may use 'production', 'staging' (azurePipelines.teams, environments).`,
+      );
+      expect(state.requests).toEqual([]);
+    });
+
+    it('refuses a member of another team, even with connections the owner is granted', async () => {
+      const { state, handler } = fake();
+      server.use(handler);
+
+      await expect(
+        action.handler(
+          createTestActionContext({ user: OTHER_MEMBER, input }).ctx as any,
+        ),
+      ).rejects.toThrow(
+        `Only members of ${TEAM} may authorize pipelines on the service connections and environments granted to it; you are signed in as user:default/omar, a member of ${OTHER_TEAM}.`,
+      );
+      expect(state.requests).toEqual([]);
+    });
+
+    it('refuses a pipeline the portal marked for another entity, and touches none of the resources', async () => {
+      const { state, handler } = fakeAzureDevOps();
+      addPipeline(state, {
+        tags: markTags({
+          entityRef: 'component:default/payments',
+          owner: TEAM,
+        }),
+      });
+      server.use(handler);
+
+      await expect(
+        action.handler(createTestActionContext({ user, input }).ctx as any),
+      ).rejects.toThrow(
+        `Pipeline 101 in project '${PROJECT}' of organization '${ORG}' is marked as the portal's pipeline for component:default/payments (owner ${TEAM}), not ${ENTITY} of ${TEAM}: the portal does not authorize it.`,
+      );
+      expect(calls(state)).toEqual([readTags(101)]);
+    });
+
+    it('refuses a pipeline that carries no mark of the portal', async () => {
+      const { state, handler } = fakeAzureDevOps();
+      addPipeline(state, { tags: ['nightly'] });
+      server.use(handler);
+
+      await expect(
+        action.handler(createTestActionContext({ user, input }).ctx as any),
+      ).rejects.toThrow('carries no mark of the portal');
+      expect(state.permissions.size).toBe(0);
+      expect(state.checks).toEqual([]);
+    });
   });
 });

@@ -2,8 +2,21 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ensureBranchControl, ProtectedResource } from '../lib/branchControl';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { locationInput, pipelineIdInput } from '../lib/inputs';
+import {
+  entityRefInput,
+  locationInput,
+  ownerInput,
+  pipelineIdInput,
+} from '../lib/inputs';
 import { ConnectionKind, findServiceConnections } from '../lib/lookups';
+import { checkPipelineMark, normaliseEntityRef } from '../lib/pipelineMark';
+import {
+  checkGranted,
+  checkMember,
+  ownerGroup,
+  TeamAccess,
+  userClaims,
+} from '../lib/teamAccess';
 import { examples } from './pipelineAuthorize.examples';
 
 /** The action's id. */
@@ -110,11 +123,14 @@ async function authorize(
  * and protects the registry and Kubernetes connections and the environment with the portal's
  * branch-control check, so that only runs of main can use them, whatever a pull request changes in
  * the YAML. Always runs with the portal's token: both need the Administrator role on the resources,
- * which project members do not have.
+ * which project members do not have. So it acts only for a signed-in member of the owner group,
+ * only with the connections and environment `azurePipelines.teams` grants that group, and only on
+ * a pipeline the portal marked for the same entity and owner.
  * @public
  */
 export function createAzurePipelineAuthorizeAction(options: {
   connect: ClientFactory;
+  access: TeamAccess;
 }) {
   return createTemplateAction({
     id: PIPELINE_AUTHORIZE_ACTION_ID,
@@ -126,6 +142,8 @@ export function createAzurePipelineAuthorizeAction(options: {
       input: {
         ...locationInput,
         pipelineId: pipelineIdInput,
+        entityRef: entityRefInput,
+        owner: ownerInput,
         registryServiceConnection: z =>
           z
             .string()
@@ -183,11 +201,28 @@ export function createAzurePipelineAuthorizeAction(options: {
       },
     },
     async handler(ctx) {
-      const { pipelineId, environment } = ctx.input;
+      const { pipelineId } = ctx.input;
       const where = options.connect.locate(ctx.input);
+      const owner = ownerGroup(ctx.input.owner);
+      const entityRef = normaliseEntityRef(ctx.input.entityRef);
+      // A dry run by the template editor without a catalog user checks the grants only.
+      if (ctx.user?.entity || !ctx.isDryRun) {
+        checkMember(
+          owner,
+          userClaims(ctx.user),
+          `authorize pipelines on the service connections and environments granted to it`,
+        );
+      }
+      // Whatever the template passes: only what azurePipelines.teams grants the owner.
+      const registry = ctx.input.registryServiceConnection;
+      const kubernetes = ctx.input.kubernetesServiceConnection;
+      const environment = ctx.input.environment;
+      checkGranted(options.access, owner, 'registry', registry);
+      checkGranted(options.access, owner, 'kubernetes', kubernetes);
+      checkGranted(options.access, owner, 'environment', environment);
       const wanted: { name: string; kind: ConnectionKind }[] = [
-        { name: ctx.input.registryServiceConnection, kind: 'registry' },
-        { name: ctx.input.kubernetesServiceConnection, kind: 'kubernetes' },
+        { name: registry, kind: 'registry' },
+        { name: kubernetes, kind: 'kubernetes' },
         ...(where.repository.type === 'gitHub' &&
         ctx.input.githubServiceConnection
           ? [
@@ -225,6 +260,12 @@ export function createAzurePipelineAuthorizeAction(options: {
           client.project
         }-${pipelineId}-${environment}-${wanted.map(w => w.name).join(',')}`,
         fn: async () => {
+          await checkPipelineMark(
+            client,
+            pipelineId,
+            { entityRef, owner },
+            'authorize it',
+          );
           const connections = await findServiceConnections(client, wanted);
           const env = await ensureEnvironment(
             client,

@@ -14,6 +14,8 @@ export const examples: TemplateExample[] = [
           input: {
             repoUrl:
               'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
+            entityRef: 'component:default/${{ parameters.name }}',
+            owner: '${{ parameters.owner }}',
             name: 'sales-dashboard',
           },
         },
@@ -33,6 +35,8 @@ export const examples: TemplateExample[] = [
             repoUrl: 'github.com?owner=contoso&repo=sales-dashboard',
             organization: 'contoso',
             project: 'dashboards',
+            entityRef: 'component:default/${{ parameters.name }}',
+            owner: '${{ parameters.owner }}',
             name: 'sales-dashboard',
             folder: '\\dashboards',
             githubServiceConnection: 'github-contoso',

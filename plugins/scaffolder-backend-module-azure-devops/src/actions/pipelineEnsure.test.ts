@@ -5,22 +5,42 @@ import {
   BASE_URL,
   calls,
   connectWithPat,
+  ENTITY,
   fakeAzureDevOps,
+  MARK,
   MEMBER,
+  OTHER_MEMBER,
+  OTHER_TEAM,
   ORG,
   PAT,
   PROJECT,
+  readTags,
+  TEAM,
+  TEAM_MEMBER,
   USER_TOKEN,
 } from '../__testUtils__/msw';
+import { markTags } from '../lib/pipelineMark';
 import { expectNoToken } from '../__testUtils__/secrets';
 import { createAzurePipelineEnsureAction } from './pipelineEnsure';
 
 const azureInput = {
   repoUrl: `dev.azure.com?organization=${ORG}&project=${PROJECT}&repo=sales-dashboard`,
+  entityRef: ENTITY,
+  owner: TEAM,
   name: 'sales-dashboard',
   folder: '\\',
   yamlPath: 'azure-pipelines.yml',
 };
+
+const user = TEAM_MEMBER;
+
+/** The call that writes the portal's mark on a new pipeline. */
+const writeMark = (id: number) => ({
+  method: 'POST',
+  path: `build/definitions/${id}/tags`,
+  query: { 'api-version': '7.1-preview.3' },
+  body: MARK,
+});
 
 const githubInput = {
   ...azureInput,
@@ -39,7 +59,7 @@ describe('azure:pipeline:ensure', () => {
   it('creates the YAML pipeline of an Azure Repos repository with the requests of the REST reference', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const run = createTestActionContext({ input: azureInput });
+    const run = createTestActionContext({ user, input: azureInput });
 
     await action.handler(run.ctx as any);
 
@@ -78,8 +98,10 @@ describe('azure:pipeline:ensure', () => {
           },
         },
       },
+      writeMark(state.definitions[0].id),
     ]);
     const id = state.definitions[0].id;
+    expect(state.definitions[0].tags).toEqual(MARK);
     expect(run.outputs).toEqual({
       pipelineId: id,
       pipelineUrl: `${BASE_URL}/${ORG}/${PROJECT}/_build/definition?definitionId=${id}`,
@@ -91,7 +113,7 @@ describe('azure:pipeline:ensure', () => {
   it('creates the pipeline of a GitHub repository through the named GitHub service connection', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const run = createTestActionContext({ input: githubInput });
+    const run = createTestActionContext({ user, input: githubInput });
 
     await action.handler(run.ctx as any);
 
@@ -135,6 +157,7 @@ describe('azure:pipeline:ensure', () => {
           },
         },
       },
+      writeMark(state.definitions[0].id),
     ]);
     expect(state.definitions).toHaveLength(1);
     expect(run.outputs.created).toBe(true);
@@ -143,15 +166,16 @@ describe('azure:pipeline:ensure', () => {
   it('finds the pipeline a first run created and creates no second one', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const first = createTestActionContext({ input: azureInput });
+    const first = createTestActionContext({ user, input: azureInput });
     await action.handler(first.ctx as any);
     state.requests.length = 0;
 
-    const again = createTestActionContext({ input: azureInput });
+    const again = createTestActionContext({ user, input: azureInput });
     await action.handler(again.ctx as any);
 
     expect(calls(state).map(c => `${c.method} ${c.path}`)).toEqual([
       'GET build/definitions',
+      `GET build/definitions/${state.definitions[0].id}/tags`,
     ]);
     expect(state.definitions).toHaveLength(1);
     expect(again.outputs).toEqual({ ...first.outputs, created: false });
@@ -165,6 +189,7 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
     await action.handler(
       createTestActionContext({
+        user,
         input: {
           ...azureInput,
           repoUrl: azureInput.repoUrl.replace(
@@ -176,7 +201,9 @@ describe('azure:pipeline:ensure', () => {
     );
 
     await expect(
-      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+      action.handler(
+        createTestActionContext({ user, input: azureInput }).ctx as any,
+      ),
     ).rejects.toThrow(
       /A pipeline named 'sales-dashboard' exists in \\ of project 'dashboards' but builds TfsGit repository 'legacy-sales', not 'sales-dashboard'\. Rename or delete/,
     );
@@ -188,7 +215,7 @@ describe('azure:pipeline:ensure', () => {
     const wrong = createAzurePipelineEnsureAction({
       connect: connectWithPat('pat-expired-000000000000000000000'),
     });
-    const run = createTestActionContext({ input: azureInput });
+    const run = createTestActionContext({ user, input: azureInput });
 
     await expect(wrong.handler(run.ctx as any)).rejects.toThrow(
       "Azure DevOps did not accept the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) (401) when trying to look up the pipeline 'sales-dashboard' " +
@@ -202,6 +229,7 @@ describe('azure:pipeline:ensure', () => {
     const { handler } = fakeAzureDevOps();
     server.use(handler);
     const run = createTestActionContext({
+      user,
       input: {
         ...azureInput,
         token: 'eyJhbGciOiJub25lIn0.eyJleHAiOjF9.ZXhwaXJlZA',
@@ -227,7 +255,9 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
 
     await expect(
-      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+      action.handler(
+        createTestActionContext({ user, input: azureInput }).ctx as any,
+      ),
     ).rejects.toThrow(
       "Azure DevOps refused the portal's Azure DevOps token (AZURE_DEVOPS_TOKEN) permission to create the pipeline 'sales-dashboard' (403) in project 'dashboards' " +
         "of organization 'contoso'. The token needs the scope \"Build: Read & execute\". Ask a project administrator of 'dashboards' to give the portal's service account " +
@@ -243,6 +273,7 @@ describe('azure:pipeline:ensure', () => {
     await expect(
       action.handler(
         createTestActionContext({
+          user,
           input: {
             ...azureInput,
             repoUrl: azureInput.repoUrl.replace('dashboards', 'dashbords'),
@@ -261,11 +292,12 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
     await action.handler(
       createTestActionContext({
+        user,
         input: { ...azureInput, name: 'Sales-Dashboard' },
       }).ctx as any,
     );
 
-    const again = createTestActionContext({ input: azureInput });
+    const again = createTestActionContext({ user, input: azureInput });
     await action.handler(again.ctx as any);
 
     expect(state.definitions).toHaveLength(1);
@@ -285,7 +317,9 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
 
     await expect(
-      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+      action.handler(
+        createTestActionContext({ user, input: azureInput }).ctx as any,
+      ),
     ).rejects.toThrow(
       /create the pipeline 'sales-dashboard' because of a conflict \(409\).*Rename or remove it in Azure DevOps, then run the template again\. Azure DevOps said: The pipeline name sales-dashboard is already in use in folder \\\./,
     );
@@ -298,6 +332,7 @@ describe('azure:pipeline:ensure', () => {
     await expect(
       action.handler(
         createTestActionContext({
+          user,
           input: {
             ...githubInput,
             githubServiceConnection: 'github-fabrikam',
@@ -316,6 +351,7 @@ describe('azure:pipeline:ensure', () => {
     await expect(
       action.handler(
         createTestActionContext({
+          user,
           input: { ...githubInput, githubServiceConnection: 'ACR-contoso' },
         }).ctx as any,
       ),
@@ -328,7 +364,7 @@ describe('azure:pipeline:ensure', () => {
   it('asks for the Azure DevOps project of a GitHub repository when it is not given', async () => {
     const { organization: _o, project: _p, ...input } = githubInput;
     await expect(
-      action.handler(createTestActionContext({ input }).ctx as any),
+      action.handler(createTestActionContext({ user, input }).ctx as any),
     ).rejects.toThrow(
       "The pipeline of GitHub repository 'contoso/sales-dashboard' lives in an Azure DevOps project the repository URL does not name: give the step the inputs organization and project.",
     );
@@ -338,6 +374,7 @@ describe('azure:pipeline:ensure', () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
     const run = createTestActionContext({
+      user,
       input: { ...githubInput, token: USER_TOKEN },
     });
 
@@ -353,7 +390,11 @@ describe('azure:pipeline:ensure', () => {
   it('makes no request in a dry run', async () => {
     const { state, handler } = fakeAzureDevOps();
     server.use(handler);
-    const run = createTestActionContext({ input: azureInput, isDryRun: true });
+    const run = createTestActionContext({
+      user,
+      input: azureInput,
+      isDryRun: true,
+    });
 
     await action.handler(run.ctx as any);
 
@@ -370,14 +411,73 @@ describe('azure:pipeline:ensure', () => {
     server.use(handler);
     await action.handler(
       createTestActionContext({
+        user,
         input: { ...azureInput, yamlPath: 'ci/build.yml' },
       }).ctx as any,
     );
 
     await expect(
-      action.handler(createTestActionContext({ input: azureInput }).ctx as any),
+      action.handler(
+        createTestActionContext({ user, input: azureInput }).ctx as any,
+      ),
     ).rejects.toThrow(
       "The pipeline 'sales-dashboard' in \\ of project 'dashboards' runs 'ci/build.yml', not 'azure-pipelines.yml'.",
     );
+  });
+
+  it('marks a pipeline an earlier run created but could not mark, and creates no second one', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(
+      createTestActionContext({ user, input: azureInput }).ctx as any,
+    );
+    state.definitions[0].tags = [];
+
+    const again = createTestActionContext({ user, input: azureInput });
+    await action.handler(again.ctx as any);
+
+    expect(state.definitions).toHaveLength(1);
+    expect(state.definitions[0].tags).toEqual(MARK);
+    expect(again.logLines.join('\n')).toContain(
+      `marked it as the portal's for ${ENTITY} of ${TEAM}`,
+    );
+  });
+
+  it('refuses a pipeline of the same name that the portal marked for another entity, and leaves its tags alone', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+    await action.handler(
+      createTestActionContext({ user, input: azureInput }).ctx as any,
+    );
+    const theirs = markTags({
+      entityRef: 'component:default/payments',
+      owner: OTHER_TEAM,
+    });
+    state.definitions[0].tags = [...theirs];
+
+    await expect(
+      action.handler(
+        createTestActionContext({ user, input: azureInput }).ctx as any,
+      ),
+    ).rejects.toThrow(
+      `is marked as the portal's pipeline for component:default/payments (owner ${OTHER_TEAM}), not ${ENTITY} of ${TEAM}: the portal does not take it over.`,
+    );
+    expect(state.definitions[0].tags).toEqual(theirs);
+    expect(readTags(state.definitions[0].id)).toEqual(calls(state).at(-1));
+  });
+
+  it('refuses a member of another team before calling Azure DevOps', async () => {
+    const { state, handler } = fakeAzureDevOps();
+    server.use(handler);
+
+    await expect(
+      action.handler(
+        createTestActionContext({ user: OTHER_MEMBER, input: azureInput })
+          .ctx as any,
+      ),
+    ).rejects.toThrow(
+      `Only members of ${TEAM} may create its pipelines; you are signed in as user:default/omar, a member of ${OTHER_TEAM}.`,
+    );
+    expect(state.requests).toEqual([]);
   });
 });

@@ -2,8 +2,19 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS, AzureDevOpsClient } from '../lib/client';
 import type { ClientFactory, PipelineLocation } from '../lib/connect';
-import { locationInput, tokenInput } from '../lib/inputs';
+import {
+  entityRefInput,
+  locationInput,
+  ownerInput,
+  tokenInput,
+} from '../lib/inputs';
 import { findServiceConnections } from '../lib/lookups';
+import {
+  adoptPipeline,
+  normaliseEntityRef,
+  writePipelineMark,
+} from '../lib/pipelineMark';
+import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
 import { examples } from './pipelineEnsure.examples';
 
 /** The action's id. */
@@ -37,6 +48,8 @@ interface EnsuredPipeline {
   pipelineId: number;
   pipelineUrl: string;
   created: boolean;
+  /** True when this step wrote the portal's mark on the pipeline. */
+  marked: boolean;
 }
 
 /** Where the pipeline's YAML lives: the repository, and for GitHub the connection it reads through. */
@@ -138,7 +151,10 @@ function pipelineRepository(
 /**
  * Creates `azure:pipeline:ensure`: finds the YAML pipeline of a repository by name and folder,
  * or creates it, for a repository on Azure Repos or on GitHub (through a GitHub service
- * connection). A pipeline of that name on another repository is an error, never replaced.
+ * connection). A pipeline of that name on another repository is an error, never replaced. The
+ * pipeline is marked with the entity it is for and its owner group (build definition tags), which
+ * `azure:pipeline:authorize` and `azure:pipeline:start` read back; a found pipeline marked for
+ * another entity is refused. Only a signed-in member of the owner group may run it.
  * @public
  */
 export function createAzurePipelineEnsureAction(options: {
@@ -154,6 +170,8 @@ export function createAzurePipelineEnsureAction(options: {
       input: {
         ...locationInput,
         token: tokenInput,
+        entityRef: entityRefInput,
+        owner: ownerInput,
         name: z =>
           z
             .string()
@@ -200,6 +218,13 @@ export function createAzurePipelineEnsureAction(options: {
       );
       const yamlPath = ctx.input.yamlPath ?? DEFAULT_YAML_PATH;
       const folder = normalizeFolder(ctx.input.folder ?? DEFAULT_FOLDER);
+      const mark = {
+        owner: ownerGroup(ctx.input.owner),
+        entityRef: normaliseEntityRef(ctx.input.entityRef),
+      };
+      if (ctx.user?.entity || !ctx.isDryRun) {
+        checkMember(mark.owner, userClaims(ctx.user), 'create its pipelines');
+      }
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -240,12 +265,15 @@ export function createAzurePipelineEnsureAction(options: {
                   `Point it at ${yamlPath} in Azure DevOps (Edit > Settings), or delete it so the template creates it again.`,
               );
             }
+            // An earlier run that created the pipeline but failed to mark it left it unmarked.
+            const marked = await adoptPipeline(client, existing.id, mark);
             return {
               pipelineId: existing.id,
               pipelineUrl:
                 existing._links?.web?.href ??
                 client.webUrl(`_build?definitionId=${existing.id}`),
               created: false,
+              marked,
             };
           }
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/pipelines/create?view=azure-devops-rest-7.1
@@ -267,20 +295,28 @@ export function createAzurePipelineEnsureAction(options: {
               scope: 'build',
             },
           });
+          await writePipelineMark(client, pipeline.id, mark);
           return {
             pipelineId: pipeline.id,
             pipelineUrl:
               pipeline._links?.web?.href ??
               client.webUrl(`_build?definitionId=${pipeline.id}`),
             created: true,
+            marked: true,
           };
         },
       });
 
       ctx.logger.info(
         result.created
-          ? `Created the pipeline '${name}' (id ${result.pipelineId}): ${result.pipelineUrl}`
-          : `The pipeline '${name}' (id ${result.pipelineId}) exists already on '${repository.name}'; left as it is: ${result.pipelineUrl}`,
+          ? `Created the pipeline '${name}' (id ${result.pipelineId}) for ${mark.entityRef} of ${mark.owner}: ${result.pipelineUrl}`
+          : `The pipeline '${name}' (id ${
+              result.pipelineId
+            }) exists already on '${repository.name}'; ${
+              result.marked
+                ? `marked it as the portal's for ${mark.entityRef} of ${mark.owner}, otherwise left as it is`
+                : 'left as it is'
+            }: ${result.pipelineUrl}`,
       );
       ctx.output('pipelineId', result.pipelineId);
       ctx.output('pipelineUrl', result.pipelineUrl);

@@ -15,6 +15,8 @@ export const examples: TemplateExample[] = [
             repoUrl:
               'dev.azure.com?organization=contoso&project=dashboards&repo=sales-dashboard',
             pipelineId: "${{ steps['pipeline'].output.pipelineId }}",
+            entityRef: 'component:default/${{ parameters.name }}',
+            owner: '${{ parameters.owner }}',
             token: '${{ secrets.azureDevOpsUserToken }}',
           },
         },

@@ -1,7 +1,15 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { API_VERSIONS } from '../lib/client';
 import type { ClientFactory } from '../lib/connect';
-import { locationInput, pipelineIdInput, tokenInput } from '../lib/inputs';
+import {
+  entityRefInput,
+  locationInput,
+  ownerInput,
+  pipelineIdInput,
+  tokenInput,
+} from '../lib/inputs';
+import { checkPipelineMark, normaliseEntityRef } from '../lib/pipelineMark';
+import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
 import { examples } from './pipelineStart.examples';
 
 /** The action's id. */
@@ -23,7 +31,8 @@ interface Run {
 /**
  * Creates `azure:pipeline:start`: starts the first run of a pipeline on a branch. A pipeline
  * that has run before is not started again; its latest run is reported instead, so running the
- * template twice queues one run, not two.
+ * template twice queues one run, not two. It acts only for a signed-in member of the owner group,
+ * and only on a pipeline the portal marked for the same entity and owner.
  * @public
  */
 export function createAzurePipelineStartAction(options: {
@@ -40,6 +49,8 @@ export function createAzurePipelineStartAction(options: {
         ...locationInput,
         token: tokenInput,
         pipelineId: pipelineIdInput,
+        entityRef: entityRefInput,
+        owner: ownerInput,
         branch: z =>
           z
             .string()
@@ -59,6 +70,11 @@ export function createAzurePipelineStartAction(options: {
       const { pipelineId } = ctx.input;
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
       const where = options.connect.locate(ctx.input);
+      const owner = ownerGroup(ctx.input.owner);
+      const entityRef = normaliseEntityRef(ctx.input.entityRef);
+      if (ctx.user?.entity || !ctx.isDryRun) {
+        checkMember(owner, userClaims(ctx.user), `start its pipelines`);
+      }
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -79,6 +95,12 @@ export function createAzurePipelineStartAction(options: {
       const result = await ctx.checkpoint({
         key: `azure-pipeline-run-${client.organization}-${client.project}-${pipelineId}`,
         fn: async () => {
+          await checkPipelineMark(
+            client,
+            pipelineId,
+            { entityRef, owner },
+            'start it',
+          );
           // https://learn.microsoft.com/en-us/rest/api/azure/devops/pipelines/runs/list?view=azure-devops-rest-7.1
           const runs = await client.request<{ value: Run[] }>({
             method: 'GET',

@@ -4,8 +4,8 @@ import { CallContext, describeAzureDevOpsError, Identity } from './errors';
  * The REST versions the calls use, as the 7.1 specification publishes each operation
  * (MicrosoftDocs/vsts-rest-api-specs, `specification/<area>/7.1/*.json`, `x-ms-docs-override-version`
  * and `x-ms-preview`): pipelines, runs, build definitions, repositories, policies, environments and
- * service endpoints are released at 7.1; pipeline permissions and check configurations exist only as
- * 7.1 previews (`approvalsAndChecks/7.1/pipelinePermissions.json`, `pipelinesChecks.json`).
+ * service endpoints are released at 7.1; pipeline permissions, check configurations and definition
+ * tags exist only as 7.1 previews (`approvalsAndChecks/7.1/pipelinePermissions.json`, `pipelinesChecks.json`).
  */
 export const API_VERSIONS = {
   pipelines: '7.1',
@@ -17,6 +17,9 @@ export const API_VERSIONS = {
   endpoints: '7.1',
   permissions: '7.1-preview.1',
   checks: '7.1-preview.1',
+  // Build definition tags exist only as previews in 7.1 (`build/7.1/build.json`, Tags - Get
+  // Definition Tags and Tags - Add Definition Tags: `7.1-preview.3`).
+  definitionTags: '7.1-preview.3',
 } as const;
 
 /** How long one request may take before it is given up (Azure DevOps answers in well under this). */

@@ -56,3 +56,21 @@ export const pipelineIdInput = (z: typeof zod) =>
     .describe(
       'The id of the pipeline (output `pipelineId` of azure:pipeline:ensure; 0 in a dry run).',
     );
+
+/** The catalog entity a pipeline is for: the mark the portal writes on it and checks. */
+export const entityRefInput = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'The catalog entity the pipeline is for, e.g. `component:default/sales-dashboard`; the portal marks the pipeline with it and acts only on pipelines marked for it.',
+    );
+
+/** The owner group the pipeline acts for: what it may use is `azurePipelines.teams` of this group. */
+export const ownerInput = (z: typeof zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'The owner group of the entity, e.g. `group:default/dashboards-team`. The signed-in user must be a member, and the pipeline may use only the service connections and environments `azurePipelines.teams` grants this group.',
+    );

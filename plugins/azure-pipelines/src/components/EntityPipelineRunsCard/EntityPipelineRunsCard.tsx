@@ -9,25 +9,44 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
+  StatusWarning,
+  WarningPanel,
 } from '@backstage/core-components';
+import { AuthenticationError } from '@backstage/errors';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import type { PipelineRun } from '../../api/AzurePipelinesApi';
+import { RUNS_ORDER, RUNS_SHOWN } from '../../api/AzurePipelinesClient';
 import { usePipelineRuns } from '../../hooks/usePipelineRuns';
 
-/** The run's outcome in words, and the status icon that goes with it. */
+/** The order the card asks Azure DevOps for, in words; another `RUNS_ORDER` needs its own. */
+const ORDER_IN_WORDS: Record<typeof RUNS_ORDER, string> = {
+  queueTimeDescending: 'most recently queued first',
+};
+const ORDER_SHOWN = `Latest ${RUNS_SHOWN} runs, ${ORDER_IN_WORDS[RUNS_ORDER]}`;
+
+/** The run's outcome in words (BuildStatus, BuildResult of REST 7.1), with its status icon. */
 function RunStatus({ run }: { run: PipelineRun }) {
-  if (run.state !== 'completed') {
-    return run.state === 'inProgress' ? (
-      <StatusRunning>Running</StatusRunning>
-    ) : (
-      <StatusPending>{run.state}</StatusPending>
-    );
+  switch (run.status) {
+    case 'completed':
+      break;
+    case 'inProgress':
+      return <StatusRunning>Running</StatusRunning>;
+    case 'notStarted':
+      return <StatusPending>Queued</StatusPending>;
+    case 'postponed':
+      return <StatusPending>Postponed</StatusPending>;
+    case 'cancelling':
+      return <StatusAborted>Canceling</StatusAborted>;
+    default:
+      return <StatusPending>{run.status}</StatusPending>;
   }
   switch (run.result) {
     case 'succeeded':
       return <StatusOK>Succeeded</StatusOK>;
+    case 'partiallySucceeded':
+      return <StatusWarning>Partially succeeded</StatusWarning>;
     case 'failed':
       return <StatusError>Failed</StatusError>;
     case 'canceled':
@@ -55,7 +74,16 @@ export function EntityPipelineRunsCard() {
   if (error) {
     return (
       <InfoCard title="Pipeline runs">
-        <ResponseErrorPanel error={error} />
+        {AuthenticationError.is(error) ? (
+          <WarningPanel
+            severity="error"
+            title="Azure DevOps did not accept the portal's token"
+            message={error.message}
+            defaultExpanded
+          />
+        ) : (
+          <ResponseErrorPanel error={error} />
+        )}
       </InfoCard>
     );
   }
@@ -77,6 +105,7 @@ export function EntityPipelineRunsCard() {
   return (
     <InfoCard
       title="Pipeline runs"
+      subheader={ORDER_SHOWN}
       deepLink={{ title: 'Open the pipeline', link: found.pipelineUrl }}
     >
       {found.runs.length === 0 ? (
@@ -97,8 +126,8 @@ export function EntityPipelineRunsCard() {
                   </>
                 }
                 secondary={
-                  run.createdDate
-                    ? new Date(run.createdDate).toLocaleString()
+                  run.queueTime
+                    ? `Queued ${new Date(run.queueTime).toLocaleString()}`
                     : undefined
                 }
               />
