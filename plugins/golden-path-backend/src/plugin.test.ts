@@ -249,6 +249,44 @@ describe('the golden-path backend', () => {
     }
   });
 
+  it('leaves out the deployed check for a caller who may not read Kubernetes resources', async () => {
+    // The user is denied; the portal's own services (this plugin reading the kubernetes
+    // backend) are not, so the check itself runs and finds the crash loop.
+    const permissions = mockServices.permissions.mock({
+      authorize: async (requests, options) =>
+        requests.map(r => ({
+          result:
+            r.permission.name === 'kubernetes.resources.read' &&
+            options?.credentials.principal.type === 'user'
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+    });
+    const backend = await startBackend({
+      config: config(),
+      features: [permissions.factory],
+    });
+    try {
+      const report: GoldenPathReport = (
+        await request(backend.server).get(PATH).expect(200)
+      ).body;
+      expect(byId(report).deployed).toEqual({
+        id: 'deployed',
+        state: 'unavailable',
+        summary:
+          "Cannot check: you may not read this entity's Kubernetes resources (kubernetes.resources.read), which the deployed check shows.",
+        since: report.checkedAt,
+      });
+      // The other checks are still answered; the first failing one is now logging.
+      expect(report.firstFailing).toBe('logging');
+      expect(JSON.stringify(report)).not.toContain(
+        'sales-dashboard-84c6f5d7b9',
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('answers 404 for an entity the catalog does not hold', async () => {
     const backend = await startBackend({ config: config() });
     try {
