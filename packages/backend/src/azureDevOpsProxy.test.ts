@@ -71,6 +71,7 @@ describe('the /azure-devops proxy endpoint of app-config.production.yaml', () =>
       repository: { id: 'r', name: 'sales-dashboard', type: 'TfsGit' },
       process: { yamlFilename: 'azure-pipelines.yml', type: 2 },
       createdBy: 'Portal reader',
+      tags: [],
     });
     azureDevOps.state.runs.set(
       12,

@@ -257,7 +257,8 @@ describe('the golden-path backend', () => {
         requests.map(r => ({
           result:
             r.permission.name === 'kubernetes.resources.read' &&
-            options?.credentials.principal.type === 'user'
+            (options?.credentials.principal as { type?: string }).type ===
+              'user'
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
         })),
