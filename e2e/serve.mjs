@@ -7,13 +7,16 @@
 // - Grafana (e2e/grafana-stand-in.mjs) on E2E_GRAFANA_PORT, with the provisioned dashboards;
 // - Azure DevOps (plugins/scaffolder-backend-module-azure-devops/testing) on E2E_AZURE_DEVOPS_PORT,
 //   for the pipeline steps of the service template and the pipeline-runs card: organization
-//   `golden-path`, project `Dashboards`, and the service connections the create-form test names.
+//   `golden-path`, project `Dashboards`, and the service connections the create-form test names;
+// - Loki (plugins/golden-path-node/testing) holding the sales-dashboard pods' log streams as
+//   Promtail labels them (no `service_name`), for the Golden path card's logging check.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKubernetesStandIn } from '../plugins/kubernetes-common/testing/kubernetesStandIn.ts';
+import { startLokiStandIn } from '../plugins/golden-path-node/testing/lokiStandIn.ts';
 import { startAzureDevOpsStandIn } from '../plugins/scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn.ts';
 import { startGitHost } from './git-host-stand-in.mjs';
 import { startGrafanaStandIn } from './grafana-stand-in.mjs';
@@ -54,6 +57,18 @@ const azureDevOps = await startAzureDevOpsStandIn({
     { name: 'github-golden-path', type: 'github' },
   ],
 });
+// Promtail's default pod labels (namespace, pod, container, app): Loki 2 derives no service_name.
+const loki = await startLokiStandIn({
+  streams: ['7xk2p', 'm4q9t'].map(id => ({
+    labels: {
+      namespace: 'dashboards',
+      pod: `sales-dashboard-6d8f7c9b4d-${id}`,
+      container: 'dashboard',
+      app: 'sales-dashboard',
+    },
+    entries: [{ at: Date.now(), line: '{"level":"info","msg":"page view"}' }],
+  })),
+});
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
   overrides,
@@ -88,6 +103,7 @@ const child = spawn(process.execPath, args, {
     E2E_KUBERNETES_URL: cluster.url,
     E2E_KUBERNETES_TOKEN: kubernetesToken,
     E2E_GRAFANA_URL: grafana.url,
+    E2E_LOKI_URL: loki.url,
     E2E_AZURE_DEVOPS_URL: azureDevOps.url,
     E2E_AZURE_DEVOPS_TOKEN: azureDevOpsToken,
     // The read-only proxy endpoint's header, as app-config.production.yaml documents it.
@@ -105,6 +121,7 @@ child.on('exit', async code => {
     cluster.stop(),
     grafana.stop(),
     azureDevOps.stop(),
+    loki.stop(),
   ]);
   fs.rmSync(data, { recursive: true, force: true });
   process.exit(code ?? 0);

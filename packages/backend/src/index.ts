@@ -72,6 +72,9 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// The Golden path card's checks, read-only, per catalog entity (plugins/golden-path-backend).
+backend.add(import('@internal/plugin-golden-path-backend'));
+
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
