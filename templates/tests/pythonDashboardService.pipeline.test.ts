@@ -169,6 +169,7 @@ describe.each([
       'Catalog entity',
       'Pipeline',
       'First run',
+      'Environment',
     ]);
   });
 
