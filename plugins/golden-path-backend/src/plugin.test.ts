@@ -74,9 +74,10 @@ describe('the golden-path backend', () => {
       ]);
       const checks = byId(report);
       expect(report.firstFailing).toBe('deployed');
-      // The pod-health card's first problem for this recording, with what to change.
+      // The pod-health card's first problem for this recording, then the pod problem behind it.
       expect(checks.deployed.cause).toBe(
-        'ProgressDeadlineExceeded: ReplicaSet "sales-dashboard-84c6f5d7b9" has timed out progressing.',
+        'ProgressDeadlineExceeded: ReplicaSet "sales-dashboard-84c6f5d7b9" has timed out progressing. ' +
+          'Behind it: CrashLoopBackOff in sales-dashboard-84c6f5d7b9-tq8wz (dashboard): restarted 7 times, last exit: Error (exit code 1)',
       );
       expect(checks.deployed.fix).toMatch(/progressDeadlineSeconds/);
       expect(checks.logging.summary).toBe(

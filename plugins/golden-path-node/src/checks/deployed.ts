@@ -104,11 +104,18 @@ export function judgeDeployed(
       evidence,
     };
   }
-  // A stuck rollout is the symptom; a pod's problem (its crash loop, its waiting reason) is the
-  // cause to name, when there is one.
-  const problem =
-    workload.problems.find(p => p.kind !== 'RolloutStuck') ??
-    workload.problems[0];
+  // The first problem of the shared judgement, as the pod-health card names it first: one verdict
+  // and one first cause for both. A stuck rollout is a symptom: the pod problem behind it, when the
+  // judgement lists one, is named and its fix given after it.
+  const problem = workload.problems[0];
+  const behindIt =
+    problem?.kind === 'RolloutStuck'
+      ? workload.problems.find(p => p.kind !== 'RolloutStuck')
+      : undefined;
+  const describe = (p: NonNullable<typeof problem>) =>
+    `${p.reason}${p.pod ? ` in ${p.pod}` : ''}${
+      p.container ? ` (${p.container})` : ''
+    }${p.message ? `: ${p.message}` : ''}`;
   const pods = response.items.flatMap(i =>
     i.resources
       .filter(r => r.type === 'pods')
@@ -145,10 +152,12 @@ export function judgeDeployed(
       summary: `${counts}; ${problem.reason}${
         problem.pod ? ` in ${problem.pod}` : ''
       }.`,
-      cause: `${problem.reason}${problem.pod ? ` in ${problem.pod}` : ''}${
-        problem.container ? ` (${problem.container})` : ''
-      }${problem.message ? `: ${problem.message}` : ''}`,
-      fix: FIXES[problem.kind],
+      cause: behindIt
+        ? `${describe(problem)} Behind it: ${describe(behindIt)}`
+        : describe(problem),
+      fix: behindIt
+        ? `${FIXES[problem.kind]} ${FIXES[behindIt.kind]}`
+        : FIXES[problem.kind],
       evidence,
     };
   }
