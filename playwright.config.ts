@@ -25,6 +25,8 @@ export const AZURE_DEVOPS_TOKEN =
 
 export default defineConfig({
   testDir: 'e2e',
+  // The newcomer test runs the start configuration instead: playwright.newcomer.config.ts.
+  testIgnore: 'newcomer.spec.ts',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,

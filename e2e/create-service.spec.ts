@@ -134,15 +134,14 @@ test('a developer creates a dashboard service from the form, gets its repository
   await namespace.fill('contoso');
   await next(page);
 
-  // Repository: GitHub, the organisation and the repository named after the service.
+  // Repository: GitHub, the organisation; the repository name follows the service name.
+  await choose(page, 'Host', 'GitHub');
   await page
-    .getByRole('combobox')
-    .filter({ has: page.getByRole('option', { name: 'github.com' }) })
-    .selectOption('github.com');
-  await page.getByRole('textbox', { name: 'Owner' }).fill(ORG);
-  const repository = page.getByRole('textbox', { name: 'Repository' });
-  await repository.fill(NAME);
-  await repository.press('Tab'); // the repository field commits its value when it loses focus
+    .getByRole('textbox', { name: 'GitHub organization or user' })
+    .fill(ORG);
+  await expect(
+    page.getByRole('textbox', { name: 'Repository name' }),
+  ).toHaveValue(NAME);
   // A GitHub repository's pipeline lives in an Azure DevOps project (the stand-in's).
   await page
     .getByRole('textbox', { name: 'Azure DevOps organization' })

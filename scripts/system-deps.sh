@@ -5,16 +5,19 @@
 # Dockerfile on a base assembled here: scripts/image-base.sh), and mkdocs with mkdocs-material
 # (TechDocs).
 #
-# `system-deps.sh docs` installs only what TechDocs builds the docs with locally (Debian's mkdocs and
-# mkdocs-material), for `start.sh`; without root it says what to install and lets the portal start.
+# `system-deps.sh docs` installs only what `start.sh` needs: what TechDocs builds the docs with
+# locally (Debian's mkdocs and mkdocs-material) and git (the local git server the service template
+# publishes to); without root it says what to install and lets the portal start.
 set -euo pipefail
 need=()
 # TechDocs builds docs locally with mkdocs and the Material theme (techdocs.generator.runIn: local).
 command -v mkdocs >/dev/null 2>&1 || need+=(mkdocs)
 /usr/bin/python3 -c 'import material' 2>/dev/null || need+=(mkdocs-material)
+# The local git server (plugins/local-git-node) serves repositories with `git http-backend`.
+command -v git >/dev/null 2>&1 || need+=(git)
 if [ "${1:-}" = docs ]; then
   if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
-    echo "system-deps: TechDocs needs Debian's ${need[*]} to build docs locally; install them as root: apt-get install -y ${need[*]}" >&2
+    echo "system-deps: the local portal needs Debian's ${need[*]} (TechDocs builds docs with mkdocs and mkdocs-material, the local git server runs git); install them as root: apt-get install -y ${need[*]}" >&2
     exit 0
   fi
 fi
@@ -22,7 +25,6 @@ if [ "${1:-}" != docs ]; then
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
-command -v git >/dev/null 2>&1 || need+=(git)
 # The service template's tests compile and run the generated Python app's metrics module.
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || need+=(python3-prometheus-client)

@@ -27,6 +27,7 @@ step "unit and integration tests" yarn backstage-cli repo test --watchAll=false
 step "worker tests (workerd)" yarn workspace @internal/image-worker test
 step "app production build" yarn workspace app build
 step "browser tests (Chromium)" yarn playwright test
+step "browser test of the start configuration (Chromium)" yarn playwright test --config playwright.newcomer.config.ts
 image=localhost/golden-path-portal:test
 step "image build (buildah)" "$REPO_ROOT/scripts/image-build.sh" "$image"
 step "image tests" env PORTAL_IMAGE="$image" yarn workspace backend test --watchAll=false src/deploy/image.test.ts

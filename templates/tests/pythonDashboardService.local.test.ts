@@ -56,6 +56,8 @@ describe('python-dashboard-service on the local git server', () => {
       'backstage.io/kubernetes-id': 'sales-dashboard',
       'backstage.io/kubernetes-namespace': 'dashboards',
       'backstage.io/techdocs-ref': 'dir:.',
+      'backstage.io/source-location':
+        'url:http://127.0.0.1:7008/sales-dashboard/tree/main/',
     });
   });
 });

@@ -37,6 +37,13 @@ async function main() {
     token: settings.token,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: Number(url.port),
+  }).catch(error => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `${settings.baseUrl} is in use, by another local git server (another ./scripts/start.sh?) or another program: stop it, or give localGit.baseUrl another port in app-config.local.yaml`,
+      );
+    }
+    throw error;
   });
   process.stdout.write(
     `local git server: ${server.url}, repositories in ${path.relative(

@@ -11,8 +11,8 @@ import { parseRepoUrlWithLocalGit } from './lib/parseRepoUrlFilter';
 import { createRepositoryHostsRouter } from './lib/router';
 
 /**
- * Adds `publish:local-git` (only when `localGit` is configured), the template global
- * `localGitHost` (the local git server's host, or null), `parseRepoUrl` that also knows that host,
+ * Adds `publish:local-git` (only when `localGit` is configured), the template globals
+ * `localGitHost` and `localGitBaseUrl` (the local git server's host and URL, or null), `parseRepoUrl` that also knows that host,
  * and `GET /repository-hosts` for the form's repository picker.
  *
  * @public
@@ -40,7 +40,10 @@ export const scaffolderModuleLocalGit = createBackendModule({
       }) {
         const local = readLocalGitConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
-        templating.addTemplateGlobals({ localGitHost: local?.host ?? null });
+        templating.addTemplateGlobals({
+          localGitHost: local?.host ?? null,
+          localGitBaseUrl: local?.baseUrl ?? null,
+        });
         // The built-in parseRepoUrl, which also knows the local git server's host.
         templating.addTemplateFilters({
           parseRepoUrl: url =>

@@ -82,6 +82,9 @@ describe('the local git server', () => {
     ]);
     const blob = await fetch(`${server.url}/shop/blob/main/catalog-info.yaml`);
     expect(await blob.text()).toBe('kind: Component\n');
+    // The clone URL in a browser lists the files.
+    const listing = await fetch(`${server.url}/shop.git`);
+    expect(await listing.text()).toContain('catalog-info.yaml');
   });
 
   it('refuses to create a repository whose name exists, and leaves its commits alone', async () => {

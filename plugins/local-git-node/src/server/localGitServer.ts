@@ -331,6 +331,8 @@ export async function startLocalGitServer(
       path: new RegExp(`^/${NAME}\\.git(/git-receive-pack)$`),
       handler: git,
     },
+    // A clone URL opened in a browser shows the files too.
+    { method: 'GET', path: /^\/([^/]+?)\.git\/?$/, handler: browse },
     { method: 'GET', path: new RegExp(`^/${NAME}$`), handler: browse },
     {
       method: 'GET',

@@ -105,7 +105,9 @@ describe('portal:catalog:register', () => {
   });
 
   it('registers from a host without an integration only when it is a registerable location (the local git server)', async () => {
-    const addLocation = jest.fn(async () => ({ entities: [component] }));
+    const addLocation: jest.Mock = jest.fn(async () => ({
+      entities: [component],
+    }));
     const catalog = catalogServiceMock.mock({ addLocation });
     const action = createPortalCatalogRegisterAction({
       catalog,
