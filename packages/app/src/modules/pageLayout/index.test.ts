@@ -11,6 +11,16 @@ describe('catalogTitleLink', () => {
     ).toBe('/catalog');
   });
 
+  it('gives the entity page the catalog list as its title link where the page resolved none', () => {
+    expect(
+      catalogTitleLink(
+        undefined,
+        '/catalog',
+        '/catalog/default/component/sales-dashboard',
+      ),
+    ).toBe('/catalog');
+  });
+
   it("leaves the catalog list's own link and other plugins' links alone", () => {
     expect(catalogTitleLink('/catalog', '/catalog', '/catalog')).toBe(
       '/catalog',

@@ -9,24 +9,26 @@ import { SwappableComponentBlueprint } from '@backstage/plugin-app-react';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 
 /**
- * The header's title link of a page, fixed for the catalog: the catalog plugin declares no root
- * route, so the entity page's header links "Catalog" to the entity itself (the page's own route)
- * instead of the catalog list. Any other title link is left as it is.
+ * The header's title link of a page, fixed for the catalog's entity page: the catalog plugin
+ * declares no root route, so the page's own route (the entity's, which needs parameters) is its
+ * title route; that resolves to nothing, and the header falls back to the page's mount path, so
+ * "Catalog" linked to the entity itself instead of the catalog list. Any page outside the
+ * catalog's entity pages keeps its link.
  */
 export function catalogTitleLink(
   titleLink: string | undefined,
   catalogIndex: string | undefined,
   pathname: string,
 ): string | undefined {
-  if (
-    titleLink &&
-    catalogIndex &&
-    titleLink.startsWith(`${catalogIndex.replace(/\/$/, '')}/`) &&
-    pathname.startsWith(titleLink)
-  ) {
-    return catalogIndex;
+  if (!catalogIndex) {
+    return titleLink;
   }
-  return titleLink;
+  const entityPages = `${catalogIndex.replace(/\/$/, '')}/`;
+  const onEntityPage = pathname.startsWith(entityPages);
+  const linksToItself =
+    !titleLink ||
+    (titleLink.startsWith(entityPages) && pathname.startsWith(titleLink));
+  return onEntityPage && linksToItself ? catalogIndex : titleLink;
 }
 
 type Layout = (props: PageLayoutProps) => JSX.Element | null;
