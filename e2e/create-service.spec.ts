@@ -143,13 +143,14 @@ test('a developer creates a dashboard service from the form, gets its repository
   const repository = page.getByRole('textbox', { name: 'Repository' });
   await repository.fill(NAME);
   await repository.press('Tab'); // the repository field commits its value when it loses focus
-  // A GitHub repository's pipeline lives in an Azure DevOps project (the stand-in's).
-  await page
-    .getByRole('textbox', { name: 'Azure DevOps organization' })
-    .fill(ORG);
-  await page
-    .getByRole('textbox', { name: 'Azure DevOps project' })
-    .fill(PROJECT);
+  // A GitHub repository's pipeline lives in an Azure DevOps project (the stand-in's): the only
+  // organization and project azurePipelines.teams lists for the owner, chosen for the user.
+  await expect(
+    page.getByRole('button', { name: /^Azure DevOps organization/ }),
+  ).toHaveText(ORG);
+  await expect(
+    page.getByRole('button', { name: /^Azure DevOps project/ }),
+  ).toHaveText(PROJECT);
   // Offered from what azurePipelines.teams grants the owner.
   await choose(page, 'GitHub service connection', GITHUB_CONNECTION);
   await page.getByRole('button', { name: 'Review' }).click();
@@ -162,10 +163,12 @@ test('a developer creates a dashboard service from the form, gets its repository
     'Replicas 3',
     'Memory request (MiB) 1024',
     'Memory limit (MiB) 2048',
-    'Docker Hub Namespace contoso',
+    // The form's own labels, also for the fields a choice adds.
+    'Docker Hub namespace contoso',
     `Repository location github.com?owner=${ORG}&repo=${NAME}`,
-    `Pipeline Project ${PROJECT}`,
-    `Github Service Connection ${GITHUB_CONNECTION}`,
+    `Azure DevOps organization ${ORG}`,
+    `Azure DevOps project ${PROJECT}`,
+    `GitHub service connection ${GITHUB_CONNECTION}`,
   ]) {
     await expect(
       page.getByRole('row', { name: row, exact: true }),
