@@ -23,6 +23,7 @@ import azureModule from '@backstage/plugin-scaffolder-backend-module-azure';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import azurePipelinesModule from '@internal/plugin-scaffolder-backend-module-azure-devops';
 import portalCatalogModule from '@internal/plugin-scaffolder-backend-module-portal-catalog';
+import localGitModule from '@internal/plugin-scaffolder-backend-module-local-git';
 
 /** A backend feature, or a dynamic import of a package whose default export is one. */
 export type FeatureInput =
@@ -124,7 +125,8 @@ export function readTemplateDir(templateDir: string) {
 
 /**
  * Boots a test backend with the scaffolder, the Azure DevOps and GitHub
- * publishing modules, the Azure pipeline actions, `portal:catalog:register` and any extra `features`, and returns a dry-run client.
+ * publishing modules, the Azure pipeline actions, `portal:catalog:register`, `publish:local-git`
+ * (with `parseRepoUrl` for its host) and any extra `features`, and returns a dry-run client.
  */
 export async function startDryRunBackend(
   options: {
@@ -154,6 +156,7 @@ export async function startDryRunBackend(
       githubModule,
       azurePipelinesModule,
       portalCatalogModule,
+      localGitModule,
       catalogServiceMock.factory({
         entities: [DRY_RUN_USER, ...((options.entities ?? []) as any[])],
       }),

@@ -3,9 +3,14 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { localGitUrlReaderFactory } from '@internal/plugin-local-git-node';
 import { runPreflightChecks } from './preflight';
 
 const backend = createBackend();
+
+// The catalog and TechDocs read repositories of the local git server (localGit in app-config.yaml;
+// nothing when it is not configured, as in production).
+backend.add(localGitUrlReaderFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -18,6 +23,8 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 backend.add(import('@internal/plugin-scaffolder-backend-module-cloudflare'));
+// publish:local-git and the repository hosts the form offers (plugins/scaffolder-backend-module-local-git).
+backend.add(import('@internal/plugin-scaffolder-backend-module-local-git'));
 // Creates, authorizes and starts a new service's Azure pipeline (docs/azure-devops.md).
 backend.add(import('@internal/plugin-scaffolder-backend-module-azure-devops'));
 backend.add(import('@internal/plugin-scaffolder-backend-module-grafana'));

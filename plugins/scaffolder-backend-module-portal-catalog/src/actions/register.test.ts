@@ -104,6 +104,37 @@ describe('portal:catalog:register', () => {
     expect(addLocation).not.toHaveBeenCalled();
   });
 
+  it('registers from a host without an integration only when it is a registerable location (the local git server)', async () => {
+    const addLocation = jest.fn(async () => ({ entities: [component] }));
+    const catalog = catalogServiceMock.mock({ addLocation });
+    const action = createPortalCatalogRegisterAction({
+      catalog,
+      auth: mockServices.auth({ pluginId: 'scaffolder' }),
+      integrations,
+      registerableLocations: ['http://127.0.0.1:7008/'],
+    });
+    const { ctx, outputs } = context({
+      repoContentsUrl: 'http://127.0.0.1:7008/shop/tree/main',
+      catalogInfoPath: '/catalog-info.yaml',
+    });
+    await action.handler(ctx);
+    const target = 'http://127.0.0.1:7008/shop/tree/main/catalog-info.yaml';
+    expect(addLocation.mock.calls[0]).toEqual([
+      { type: 'url', target },
+      expect.anything(),
+    ]);
+    expect(outputs.catalogInfoUrl).toBe(target);
+
+    await expect(
+      action.handler(
+        context({ repoContentsUrl: 'http://127.0.0.1:7009/shop/tree/main' })
+          .ctx,
+      ),
+    ).rejects.toThrow(
+      /No integration is configured for http:\/\/127.0.0.1:7009/,
+    );
+  });
+
   it('takes a catalog file URL instead, and refuses both or neither', async () => {
     const { action, addLocation } = setUp(
       jest.fn(async () => ({ entities: [component] })),

@@ -1,7 +1,10 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, isError } from '@backstage/errors';
-import type { ScmIntegrationRegistry } from '@backstage/integration';
+import {
+  defaultScmResolveUrl,
+  type ScmIntegrationRegistry,
+} from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -29,6 +32,7 @@ function resolveCatalogInfoUrl(
     catalogInfoUrl?: string;
   },
   integrations: ScmIntegrationRegistry,
+  registerableLocations: string[],
 ): string {
   const { repoContentsUrl, catalogInfoUrl } = input;
   if (!repoContentsUrl === !catalogInfoUrl) {
@@ -41,6 +45,17 @@ function resolveCatalogInfoUrl(
   }
   const integration = integrations.byUrl(repoContentsUrl!);
   if (!integration) {
+    // A host without an `integrations` entry that the configuration names as a registerable
+    // location has its own URL reader (the local git server): plain URL resolution.
+    const base = repoContentsUrl!.endsWith('/')
+      ? repoContentsUrl!
+      : `${repoContentsUrl}/`;
+    if (allowingPrefix(base, registerableLocations)) {
+      return defaultScmResolveUrl({
+        base,
+        url: (input.catalogInfoPath ?? '/catalog-info.yaml').replace(/^\//, ''),
+      });
+    }
     throw new InputError(
       `No integration is configured for ${repoContentsUrl}; the portal reads catalog files only from the hosts under 'integrations' in app-config`,
     );
@@ -108,7 +123,11 @@ export function createPortalCatalogRegisterAction(options: {
       },
     },
     async handler(ctx) {
-      const catalogInfoUrl = resolveCatalogInfoUrl(ctx.input, integrations);
+      const catalogInfoUrl = resolveCatalogInfoUrl(
+        ctx.input,
+        integrations,
+        registerableLocations,
+      );
       const prefix = allowingPrefix(catalogInfoUrl, registerableLocations);
       if (!prefix) {
         throw new NotAllowedError(

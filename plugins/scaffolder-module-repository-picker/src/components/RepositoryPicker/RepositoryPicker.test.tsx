@@ -1,0 +1,235 @@
+import { useState } from 'react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import {
+  TestApiProvider,
+  mockApis,
+  registerMswTestHooks,
+} from '@backstage/frontend-test-utils';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  type ApiHolder,
+} from '@backstage/frontend-plugin-api';
+import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { RepositoryPicker } from './RepositoryPicker';
+import { validateRepositoryLocation } from '../../lib/validation';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const BASE = 'http://localhost:7007/api/scaffolder';
+const LOCAL = {
+  host: '127.0.0.1:7008',
+  type: 'local-git',
+  title: 'This machine (local git server)',
+  available: true,
+};
+const GITHUB_MISSING =
+  'github.com needs a token with repository rights: set GITHUB_TOKEN (integrations.github)';
+const AZURE_MISSING =
+  'dev.azure.com needs a personal access token: set AZURE_DEVOPS_TOKEN (integrations.azure credentials)';
+
+/** As the backend answers with the local defaults: only the local git server has credentials. */
+function hosts(githubToken = false) {
+  return http.get(`${BASE}/repository-hosts`, () =>
+    HttpResponse.json({
+      hosts: [
+        LOCAL,
+        {
+          host: 'dev.azure.com',
+          type: 'azure',
+          title: 'Azure DevOps',
+          available: false,
+          missing: AZURE_MISSING,
+        },
+        githubToken
+          ? {
+              host: 'github.com',
+              type: 'github',
+              title: 'GitHub',
+              available: true,
+            }
+          : {
+              host: 'github.com',
+              type: 'github',
+              title: 'GitHub',
+              available: false,
+              missing: GITHUB_MISSING,
+            },
+      ],
+    }),
+  );
+}
+
+function Form(props: { serviceName?: string }) {
+  const [value, setValue] = useState<string | undefined>();
+  const [name, setName] = useState(props.serviceName);
+  const fieldProps = {
+    schema: { title: 'Repository location', description: 'Where it goes' },
+    uiSchema: {
+      'ui:options': { allowedHosts: ['dev.azure.com', 'github.com'] },
+    },
+    formData: value,
+    onChange: setValue,
+    formContext: { formData: { name } },
+    idSchema: { $id: 'root_repoUrl' },
+    rawErrors: [],
+  } as unknown as FieldExtensionComponentProps<string, any>;
+  return (
+    <>
+      <button onClick={() => setName('renamed-service')}>rename</button>
+      <RepositoryPicker {...fieldProps} />
+      <output data-testid="value">{value ?? '(none)'}</output>
+    </>
+  );
+}
+
+const apis = () =>
+  [
+    [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://localhost:7007' })],
+    [fetchApiRef, mockApis.fetch()],
+  ] as const;
+
+function renderForm(serviceName?: string) {
+  return render(
+    <TestApiProvider apis={apis() as any}>
+      <Form serviceName={serviceName} />
+    </TestApiProvider>,
+  );
+}
+
+describe('RepositoryPicker', () => {
+  it('picks the local git server with the service name, and says in one sentence what the other hosts need', async () => {
+    server.use(hosts());
+    renderForm('sales-dashboard');
+
+    expect(
+      await screen.findByText(
+        `Not offered here: ${AZURE_MISSING}; ${GITHUB_MISSING}.`,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      '127.0.0.1:7008?repo=sales-dashboard',
+    );
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Host/ }));
+    const options = within(await screen.findByRole('listbox')).getAllByRole(
+      'option',
+    );
+    expect(options.map(o => o.textContent)).toEqual([
+      'This machine (local git server)',
+    ]);
+  });
+
+  it('follows the service name until another name is typed, and holds every keystroke at once', async () => {
+    server.use(hosts());
+    renderForm('sales-dashboard');
+    await screen.findByText(/Not offered here/);
+
+    fireEvent.click(screen.getByText('rename'));
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      '127.0.0.1:7008?repo=renamed-service',
+    );
+
+    // No blur, no debounce: what the field shows is the value Review checks.
+    fireEvent.change(screen.getByLabelText(/Repository name/), {
+      target: { value: 'my-repo' },
+    });
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      '127.0.0.1:7008?repo=my-repo',
+    );
+    fireEvent.click(screen.getByText('rename'));
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      '127.0.0.1:7008?repo=my-repo',
+    );
+  });
+
+  it('asks for the GitHub organization once GitHub is picked', async () => {
+    server.use(hosts(true));
+    renderForm('shop');
+    await screen.findByText(/Not offered here/);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Host/ }));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'GitHub',
+      }),
+    );
+    fireEvent.change(screen.getByLabelText(/GitHub organization or user/), {
+      target: { value: 'acme' },
+    });
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      'github.com?owner=acme&repo=shop',
+    );
+  });
+
+  it('says when the portal can create repositories nowhere', async () => {
+    server.use(
+      http.get(`${BASE}/repository-hosts`, () =>
+        HttpResponse.json({
+          hosts: [
+            {
+              host: 'github.com',
+              type: 'github',
+              title: 'GitHub',
+              available: false,
+              missing: GITHUB_MISSING,
+            },
+          ],
+        }),
+      ),
+    );
+    renderForm('shop');
+    expect(
+      await screen.findByText(
+        `The portal cannot create repositories anywhere yet. Not offered here: ${GITHUB_MISSING}.`,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('value')).toHaveTextContent('(none)');
+  });
+});
+
+describe('validateRepositoryLocation', () => {
+  const apiHolder = {
+    get: (ref: { id: string }) =>
+      Object.fromEntries(apis().map(([r, impl]) => [r.id, impl]))[ref.id],
+  } as unknown as ApiHolder;
+
+  it('refuses a name that is taken on the local git server, and the parts the host needs', async () => {
+    server.use(
+      hosts(true),
+      http.get(`${BASE}/local-git/repositories/:name`, ({ params }) =>
+        HttpResponse.json({
+          name: params.name,
+          exists: params.name === 'taken',
+        }),
+      ),
+    );
+    const errors: string[] = [];
+    await validateRepositoryLocation(
+      '127.0.0.1:7008?repo=taken',
+      m => errors.push(m),
+      apiHolder,
+    );
+    await validateRepositoryLocation(
+      '127.0.0.1:7008?repo=free',
+      m => errors.push(m),
+      apiHolder,
+    );
+    await validateRepositoryLocation(
+      'github.com?repo=shop',
+      m => errors.push(m),
+      apiHolder,
+    );
+    await validateRepositoryLocation(
+      '127.0.0.1:7008?',
+      m => errors.push(m),
+      apiHolder,
+    );
+    expect(errors).toEqual([
+      "a repository named 'taken' already exists on this machine's git server: choose another name",
+      'give the GitHub organization or user the repository belongs to',
+      'give the repository a name',
+    ]);
+  });
+});
