@@ -61,9 +61,10 @@ export function AzurePipelineResourcePicker(
     } else if (resources.value && formData && !names.includes(formData)) {
       onChange(undefined);
     }
-    // Only when the answer for a (new) owner arrives.
+    // When the answer for a (new) owner arrives, and when the form drops the value again (another
+    // field of the page that commits late writes the page back without it).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [resources.value]);
+  }, [resources.value, formData]);
 
   let helperText = schema.description;
   if (!owner) {
