@@ -29,6 +29,10 @@ test('a guest signs in on the home page, whose links go where they say', async (
   await expect(page).toHaveURL(
     /\/catalog\/default\/component\/sales-dashboard/,
   );
+  // The header's Catalog breadcrumb names the catalog list, not the entity itself.
+  await expect(
+    page.locator('.react-aria-Breadcrumb a', { hasText: 'Catalog' }),
+  ).toHaveAttribute('href', /\/catalog$/);
   await page
     .getByRole('navigation', { name: 'sidebar nav' })
     .getByRole('link', { name: 'Catalog', exact: true })

@@ -3,12 +3,7 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
     {
       // The dashboard generator and the tests that run Prometheus and promtool are Node code that
       // never reaches the browser bundle.
-      files: [
-        'src/dashboard/**',
-        'src/__testUtils__/prometheus.ts',
-        'src/**/*.prometheus.test.tsx',
-        'scripts/**',
-      ],
+      files: ['src/dashboard/**', 'src/**/*.prometheus.test.tsx', 'scripts/**'],
       rules: {
         'no-restricted-imports': 'off',
         'no-console': 'off',

@@ -32,6 +32,13 @@ export interface Config {
        * user can.
        */
       githubServiceConnections?: string[];
+      /**
+       * The Azure DevOps organizations and projects the form offers for the pipeline of the
+       * team's GitHub repositories (an Azure Repos repository's pipeline lives in its own
+       * project); one of each is picked for the user.
+       */
+      organizations?: string[];
+      projects?: string[];
     }>;
     /**
      * The groups that maintain `teams`, e.g. `group:default/platform-team`: a refusal tells the user

@@ -21,8 +21,8 @@ const routeValues = {
   zoneId: 'fedcba9876543210fedcba9876543210',
   routePattern: 'images.example.com/*',
   allowedOrigins: ['assets.example.com', 'cdn.example.com'],
-  maxSourceBytes: 26214400,
-  maxPixels: 12000000,
+  maxSourceMiB: 25,
+  maxMegapixels: 12,
   originTimeoutMs: 10000,
   signUrls: true,
   repoUrl: 'github.com?owner=acme&repo=shop-images',
@@ -36,8 +36,8 @@ const workersDevValues = {
   placement: 'workersDev',
   engine: 'wasm',
   allowedOrigins: ['blog.example.com'],
-  maxSourceBytes: 10485760,
-  maxPixels: 16000000,
+  maxSourceMiB: 10,
+  maxMegapixels: 16,
   originTimeoutMs: 5000,
   signUrls: false,
   repoUrl: 'dev.azure.com?organization=acme&project=web&repo=blog-images',
@@ -103,8 +103,8 @@ describe('cloudflare-image-optimizer', () => {
       ['accountId', 'placement', 'engine', 'zoneId', 'routePattern'],
       [
         'allowedOrigins',
-        'maxSourceBytes',
-        'maxPixels',
+        'maxSourceMiB',
+        'maxMegapixels',
         'originTimeoutMs',
         'derivativesBucket',
       ],
@@ -293,6 +293,9 @@ describe('cloudflare-image-optimizer', () => {
         /Worker bundle: \d+ module\(s\), [\d.]+ KiB raw, [\d.]+ KiB gzip/,
       );
       expect(log).toContain('ENGINE=cloudflare');
+      // The form's 25 MiB and 12 megapixels, as the Worker takes them.
+      expect(log).toContain('MAX_SOURCE_BYTES=26214400');
+      expect(log).toContain('MAX_PIXELS=12000000');
       expect(log).toContain(
         'ALLOWED_ORIGINS=assets.example.com,cdn.example.com',
       );

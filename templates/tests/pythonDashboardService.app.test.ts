@@ -1,10 +1,15 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dryRunTemplate } from './dryRun';
 import { PYTHON } from './lib/checks';
-import { STREAMLIT_STAND_IN, freePort, get } from './lib/streamlitStandIn';
+import {
+  StartedApp,
+  freePort,
+  get,
+  startWithStreamlitStandIn,
+} from './lib/streamlitStandIn';
 import {
   dockerHubValues,
   serviceTemplateFeatures,
@@ -128,10 +133,7 @@ describe('the generated app observability', () => {
 
 describe('the generated process entry point', () => {
   let dir: string;
-  let metricsPort: number;
-  let child: ReturnType<typeof spawn>;
-  let stdout = '';
-  let stderr = '';
+  let app: StartedApp;
 
   beforeAll(async () => {
     const { status, files } = await dryRunTemplate({
@@ -146,47 +148,22 @@ describe('the generated process entry point', () => {
     for (const file of ['main.py', 'observability.py', 'app.py']) {
       fs.writeFileSync(path.join(dir, file), files.get(file)!);
     }
-    const standIn = path.join(dir, 'stand-in');
-    for (const [file, content] of Object.entries(STREAMLIT_STAND_IN)) {
-      fs.mkdirSync(path.dirname(path.join(standIn, file)), { recursive: true });
-      fs.writeFileSync(path.join(standIn, file), content);
-    }
-    metricsPort = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      METRICS_PORT: String(metricsPort),
-      PYTHONPATH: standIn,
-      PYTHONUNBUFFERED: '1',
-      STREAMLIT_ARGS_FILE: path.join(dir, 'streamlit-args.json'),
-    };
-    delete env.SERVICE_NAME;
     // As the Dockerfile's ENTRYPOINT runs it, with one Streamlit option passed through.
-    child = spawn(PYTHON, ['main.py', '--server.headless', 'true'], {
+    app = await startWithStreamlitStandIn({
       cwd: dir,
-      env,
+      args: ['main.py', '--server.headless', 'true'],
+      scratch: dir,
+      env: { SERVICE_NAME: undefined },
     });
-    child.stdout!.on('data', d => (stdout += d));
-    child.stderr!.on('data', d => (stderr += d));
-    const deadline = Date.now() + 20_000;
-    while (!stdout.includes('You can now view')) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`main.py did not start Streamlit:\n${stdout}${stderr}`);
-      }
-      await new Promise(r => setTimeout(r, 100));
-    }
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise(r => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await app?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves /metrics on the metrics port before any session has run app.py', async () => {
-    const res = await get(`http://127.0.0.1:${metricsPort}/metrics`);
+    const res = await get(`http://127.0.0.1:${app.metricsPort}/metrics`);
     expect(res.status).toBe(200);
     expect(res.body).toMatch(/^# TYPE dashboard_page_views_total counter$/m);
     expect(res.body).toMatch(/^# TYPE dashboard_render_seconds histogram$/m);
@@ -196,23 +173,24 @@ describe('the generated process entry point', () => {
   });
 
   it('runs `streamlit run app.py` in the same process, passing its arguments on', () => {
-    const started = JSON.parse(
-      fs.readFileSync(path.join(dir, 'streamlit-args.json'), 'utf8'),
-    );
-    expect(started).toEqual({
+    expect(app.streamlitCall()).toEqual({
       args: ['run', path.join(dir, 'app.py'), '--server.headless', 'true'],
       prog_name: 'streamlit',
     });
-    expect(child.exitCode).toBeNull();
+    expect(app.child.exitCode).toBeNull();
   });
 
   it("logs JSON on stdout from the start, Streamlit's own lines included", () => {
-    const entries = stdout
+    const entries = app
+      .stdout()
       .trim()
       .split('\n')
       .map(line => JSON.parse(line));
     expect(entries.map(e => [e.logger, e.message])).toEqual([
-      ['observability', `metrics served on port ${metricsPort} at /metrics`],
+      [
+        'observability',
+        `metrics served on port ${app.metricsPort} at /metrics`,
+      ],
       [
         'streamlit.web.server',
         'You can now view your Streamlit app in your browser.',

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +9,11 @@ import {
   missingCopySources,
 } from '@internal/plugin-scaffolder-node-test-utils';
 import { dryRunTemplate } from './dryRun';
-import { PYTHON } from './lib/checks';
-import { STREAMLIT_STAND_IN, freePort, get } from './lib/streamlitStandIn';
+import {
+  StartedApp,
+  get,
+  startWithStreamlitStandIn,
+} from './lib/streamlitStandIn';
 import {
   dockerHubValues,
   serviceTemplateFeatures,
@@ -69,73 +71,43 @@ describe('the generated service build context', () => {
 
   describe('the entry point, started in a folder holding exactly the context', () => {
     let dir: string;
-    let child: ReturnType<typeof spawn>;
-    let metricsPort: number;
-    let output = '';
+    let app: StartedApp;
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-context-'));
-      const app = path.join(dir, 'app');
       for (const file of context) {
-        fs.mkdirSync(path.dirname(path.join(app, file)), { recursive: true });
-        fs.writeFileSync(path.join(app, file), files.get(file)!);
-      }
-      const standIn = path.join(dir, 'stand-in');
-      for (const [file, content] of Object.entries(STREAMLIT_STAND_IN)) {
-        fs.mkdirSync(path.dirname(path.join(standIn, file)), {
-          recursive: true,
-        });
-        fs.writeFileSync(path.join(standIn, file), content);
+        const target = path.join(dir, 'app', file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, files.get(file)!);
       }
       // The Dockerfile's own ENTRYPOINT, with Debian's Python for the image's `python`.
       const entrypoint = entrypointOf(dockerfile);
       if (entrypoint[0] !== 'python') {
         throw new Error(`expected a python entry point, got ${entrypoint}`);
       }
-      metricsPort = await freePort();
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        METRICS_PORT: String(metricsPort),
-        PYTHONPATH: standIn,
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
-        STREAMLIT_ARGS_FILE: path.join(dir, 'streamlit-args.json'),
-      };
-      child = spawn(PYTHON, entrypoint.slice(1), { cwd: app, env });
-      child.stdout!.on('data', d => (output += d));
-      child.stderr!.on('data', d => (output += d));
-      const deadline = Date.now() + 20_000;
-      while (!output.includes('You can now view')) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(
-            `${entrypoint.join(
-              ' ',
-            )} did not start from the build context (${context.join(
-              ', ',
-            )}):\n${output}`,
-          );
-        }
-        await new Promise(r => setTimeout(r, 100));
-      }
+      app = await startWithStreamlitStandIn({
+        cwd: path.join(dir, 'app'),
+        args: entrypoint.slice(1),
+        scratch: dir,
+      }).catch(error => {
+        throw new Error(
+          `not startable from the build context (${context.join(', ')}): ${
+            error.message
+          }`,
+        );
+      });
     });
 
     afterAll(async () => {
-      if (child && child.exitCode === null) {
-        const exited = new Promise(r => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await app?.stop();
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('serves /metrics and hands app.py to Streamlit', async () => {
-      const res = await get(`http://127.0.0.1:${metricsPort}/metrics`);
+      const res = await get(`http://127.0.0.1:${app.metricsPort}/metrics`);
       expect(res.status).toBe(200);
       expect(res.body).toMatch(/^# TYPE dashboard_page_views_total counter$/m);
-      const started = JSON.parse(
-        fs.readFileSync(path.join(dir, 'streamlit-args.json'), 'utf8'),
-      );
-      expect(started.args.slice(0, 2)).toEqual([
+      expect(app.streamlitCall().args.slice(0, 2)).toEqual([
         'run',
         path.join(dir, 'app', 'app.py'),
       ]);

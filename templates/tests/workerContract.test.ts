@@ -37,13 +37,18 @@ function properties(name: string, withBranches = true): Record<string, any> {
 describe.each(templates)('%s and the Worker contract', name => {
   const props = properties(name);
 
-  it.each(['maxSourceBytes', 'maxPixels', 'originTimeoutMs'] as const)(
-    'offers %s with the Worker default and the contract range',
-    key => {
+  // The form asks in the units people size images in; the steps multiply them out.
+  it.each([
+    ['maxSourceMiB', 'maxSourceBytes', 1024 * 1024],
+    ['maxMegapixels', 'maxPixels', 1_000_000],
+    ['originTimeoutMs', 'originTimeoutMs', 1],
+  ] as const)(
+    'offers %s with the Worker default and the contract range of %s',
+    (field, key, unit) => {
       expect({
-        default: props[key].default,
-        minimum: props[key].minimum,
-        maximum: props[key].maximum,
+        default: props[field].default * unit,
+        minimum: props[field].minimum * unit,
+        maximum: props[field].maximum * unit,
       }).toEqual({
         default: contract.defaults[key],
         minimum: contract.limits[key].min,
@@ -51,6 +56,20 @@ describe.each(templates)('%s and the Worker contract', name => {
       });
     },
   );
+
+  it('passes the Worker bytes and pixels, multiplying out what the form asks in MiB and megapixels', () => {
+    const text = fs.readFileSync(
+      path.resolve(__dirname, '..', name, 'template.yaml'),
+      'utf8',
+    );
+    expect(text).toContain(
+      'maxSourceBytes: ${{ parameters.maxSourceMiB * 1048576 }}',
+    );
+    expect(text).toContain(
+      'maxPixels: ${{ parameters.maxMegapixels * 1000000 }}',
+    );
+    expect(text).not.toMatch(/parameters\.max(SourceBytes|Pixels)\b/);
+  });
 
   it('checks image origins with the host pattern and the list limits', () => {
     expect(props.allowedOrigins.items.pattern).toBe(contract.patterns.host);

@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import observabilityPlugin from '@internal/plugin-observability/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { pageLayoutModule } from './modules/pageLayout';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -10,6 +11,7 @@ export default createApp({
     catalogPlugin,
     navModule,
     homeModule,
+    pageLayoutModule,
     signInModule,
     observabilityPlugin,
   ],

@@ -71,6 +71,9 @@ backend.add(import('@backstage/plugin-search-backend'));
 // search engine
 // See https://backstage.io/docs/features/search/search-engines
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
+// Without PostgreSQL: Lunr, answering a type with nothing indexed yet (TechDocs before a first
+// build) with no results instead of a 500.
+backend.add(import('@internal/plugin-search-backend-module-local-engine'));
 
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));

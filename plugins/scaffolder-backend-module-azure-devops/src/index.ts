@@ -26,6 +26,7 @@ export {
   type ClientFactory,
   type ConnectInput,
   type PipelineLocation,
+  type PipelinesNotConfigured,
 } from './lib/connect';
 export {
   BRANCH_CONTROL,

@@ -11,6 +11,7 @@ import { createAzurePipelineStartAction } from './actions/pipelineStart';
 import { createClientFactory } from './lib/connect';
 import { readTeamAccess } from './lib/teamAccess';
 import { createTeamResourcesRouter } from './service/teamResourcesRouter';
+import { readUnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 
 /**
  * Adds the Azure pipeline actions to the scaffolder: `azure:pipeline:ensure`,
@@ -35,14 +36,15 @@ export const scaffolderModuleAzureDevOps = createBackendModule({
       async init({ scaffolder, config, catalog, httpRouter, httpAuth }) {
         const connect = createClientFactory({ config });
         const access = readTeamAccess(config);
+        const unconfigured = readUnconfiguredServices(config);
         httpRouter.use(
           createTeamResourcesRouter({ access, httpAuth, catalog }),
         );
         scaffolder.addActions(
-          createAzurePipelineEnsureAction({ connect, access }),
-          createAzurePipelineAuthorizeAction({ connect, access }),
-          createAzureBuildValidationAction({ connect }),
-          createAzurePipelineStartAction({ connect }),
+          createAzurePipelineEnsureAction({ connect, access, unconfigured }),
+          createAzurePipelineAuthorizeAction({ connect, access, unconfigured }),
+          createAzureBuildValidationAction({ connect, unconfigured }),
+          createAzurePipelineStartAction({ connect, unconfigured }),
         );
       },
     });

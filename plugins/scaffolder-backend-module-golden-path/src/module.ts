@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { readUnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   endpointsFromConfig,
@@ -34,6 +35,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
           createGoldenPathVerifyAction({
             connect: createClientFactory({ config }),
             settings: readWaitSettings(config),
+            unconfigured: readUnconfiguredServices(config),
             sources: {
               kubernetes: kubernetesBackendReader({ discovery, auth }),
               ...endpointsFromConfig(config),

@@ -1,8 +1,12 @@
 /*
  * Running the generated app's entry point without Streamlit, which cannot be installed here.
  */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
+import { PYTHON } from './checks';
 
 /*
  * A stand-in for the parts of Streamlit 1.41 that main.py touches (Streamlit cannot be installed
@@ -69,4 +73,77 @@ export function get(url: string): Promise<{ status: number; body: string }> {
       })
       .on('error', reject);
   });
+}
+
+/** The generated app's entry point, running on the Streamlit stand-in. */
+export interface StartedApp {
+  child: ChildProcess;
+  metricsPort: number;
+  /** What the entry point handed to `streamlit.web.cli.main`. */
+  streamlitCall(): { args: string[]; prog_name: string };
+  stdout(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `python <args>` in `cwd` with the stand-in on PYTHONPATH (written under `scratch`, with
+ * the file recording Streamlit's arguments) and a free METRICS_PORT, and waits until Streamlit
+ * says it serves. `env` entries set to undefined are removed from the process's environment.
+ */
+export async function startWithStreamlitStandIn(options: {
+  cwd: string;
+  args: string[];
+  scratch: string;
+  env?: Record<string, string | undefined>;
+}): Promise<StartedApp> {
+  const standIn = path.join(options.scratch, 'stand-in');
+  for (const [file, content] of Object.entries(STREAMLIT_STAND_IN)) {
+    fs.mkdirSync(path.dirname(path.join(standIn, file)), { recursive: true });
+    fs.writeFileSync(path.join(standIn, file), content);
+  }
+  const argsFile = path.join(options.scratch, 'streamlit-args.json');
+  const metricsPort = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    METRICS_PORT: String(metricsPort),
+    PYTHONPATH: standIn,
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    STREAMLIT_ARGS_FILE: argsFile,
+  };
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const child = spawn(PYTHON, options.args, { cwd: options.cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', d => (stdout += d));
+  child.stderr!.on('data', d => (stderr += d));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 20_000;
+  while (!stdout.includes('You can now view')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `python ${options.args.join(' ')} in ${
+          options.cwd
+        } did not start Streamlit:\n${stdout}${stderr}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return {
+    child,
+    metricsPort,
+    streamlitCall: () => JSON.parse(fs.readFileSync(argsFile, 'utf8')),
+    stdout: () => stdout,
+    stop,
+  };
 }

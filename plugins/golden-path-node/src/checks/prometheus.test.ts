@@ -10,7 +10,7 @@ import {
   sleep,
   startExporter,
   startPrometheus,
-} from '../__testUtils__/prometheus';
+} from '@internal/plugin-observability-common/testing';
 import { checkDashboard } from './dashboard';
 import { checkAlerts, checkScraped, RulesSource } from './prometheus';
 import type { GoldenPathTarget } from './types';
@@ -59,7 +59,7 @@ beforeAll(async () => {
     files: {
       'service.rules.yml': JSON.stringify(prometheusRuleGroups()),
     },
-    config: `
+    config: () => `
 global: { scrape_interval: 1s, evaluation_interval: 1s }
 rule_files: [service.rules.yml]
 scrape_configs:${podJob('sales-dashboard', exporter.address)}${podJob(
@@ -75,9 +75,11 @@ scrape_configs:${podJob('sales-dashboard', exporter.address)}${podJob(
   // Until every target was scraped once and both groups evaluated.
   for (let i = 0; i < 100; i++) {
     const targets = await (
-      await fetch(`${prometheus.url}/api/v1/targets`)
+      await fetch(`${prometheus.baseUrl}/api/v1/targets`)
     ).json();
-    const rules = await (await fetch(`${prometheus.url}/api/v1/rules`)).json();
+    const rules = await (
+      await fetch(`${prometheus.baseUrl}/api/v1/rules`)
+    ).json();
     if (
       targets.data.activeTargets.length === 3 &&
       rules.data.groups.length === 1 &&
@@ -98,7 +100,7 @@ afterAll(async () => {
   await exporter?.stop();
 });
 
-const endpoint = () => ({ url: prometheus.url });
+const endpoint = () => ({ url: prometheus.baseUrl });
 
 describe('checkScraped on a real Prometheus', () => {
   it('passes when the pods are an active target that is up and up is stored', async () => {
@@ -108,7 +110,7 @@ describe('checkScraped on a real Prometheus', () => {
       summary: expect.stringMatching(/^1 of 1 target\(s\) up/),
     });
     expect(result.evidence![0].url).toBe(
-      `${prometheus.url}/targets?scrapePool=${encodeURIComponent(
+      `${prometheus.baseUrl}/targets?scrapePool=${encodeURIComponent(
         'podMonitor/dashboards/sales-dashboard/0',
       )}`,
     );
@@ -170,7 +172,7 @@ describe('checkAlerts on a real Prometheus', () => {
     service: 'Prometheus',
     groupOf: g => g.name === group,
     expected: ALERT_RULES.map(r => r.alert),
-    url: `${prometheus.url}/rules`,
+    url: `${prometheus.baseUrl}/rules`,
   });
 
   it('passes when the group holds every rule and each was evaluated', async () => {

@@ -25,7 +25,7 @@ import {
   freePort,
   sleep,
   startPrometheus,
-} from '../__testUtils__/prometheus';
+} from '@internal/plugin-observability-common/testing';
 import {
   KPS_RELEASE,
   KubernetesPod,

@@ -23,7 +23,7 @@ import {
   freePort,
   sleep,
   startPrometheus,
-} from '../__testUtils__/prometheus';
+} from '@internal/plugin-observability-common/testing';
 
 jest.setTimeout(60_000);
 

@@ -10,6 +10,8 @@ import {
 } from '../lib/inputs';
 import { checkPipelineMark, normaliseEntityRef } from '../lib/pipelineMark';
 import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
+import { endIfNotConfigured } from '../lib/unconfigured';
+import type { UnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './buildValidation.examples';
 
 /** The action's id. */
@@ -52,6 +54,8 @@ async function repositoryId(client: AzureDevOpsClient, name: string) {
  */
 export function createAzureBuildValidationAction(options: {
   connect: ClientFactory;
+  /** `goldenPath.unconfiguredServices`: how the step ends without Azure DevOps; `fail` by default. */
+  unconfigured?: UnconfiguredServices;
 }) {
   return createTemplateAction({
     id: BUILD_VALIDATION_ACTION_ID,
@@ -87,6 +91,18 @@ export function createAzureBuildValidationAction(options: {
     async handler(ctx) {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
       const { pipelineId } = ctx.input;
+      if (
+        endIfNotConfigured(
+          ctx,
+          options.connect,
+          options.unconfigured ?? 'fail',
+          { portalTokenOnly: true },
+        )
+      ) {
+        ctx.output('policyId', 0);
+        ctx.output('created', false);
+        return;
+      }
       const where = options.connect.locate(ctx.input);
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
       const displayName = ctx.input.displayName ?? DEFAULT_DISPLAY_NAME;

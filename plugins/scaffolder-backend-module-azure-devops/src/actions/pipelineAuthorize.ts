@@ -17,6 +17,8 @@ import {
   TeamAccess,
   userClaims,
 } from '../lib/teamAccess';
+import { endIfNotConfigured } from '../lib/unconfigured';
+import type { UnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './pipelineAuthorize.examples';
 
 /** The action's id. */
@@ -131,6 +133,8 @@ async function authorize(
 export function createAzurePipelineAuthorizeAction(options: {
   connect: ClientFactory;
   access: TeamAccess;
+  /** `goldenPath.unconfiguredServices`: how the step ends without Azure DevOps; `fail` by default. */
+  unconfigured?: UnconfiguredServices;
 }) {
   return createTemplateAction({
     id: PIPELINE_AUTHORIZE_ACTION_ID,
@@ -202,6 +206,21 @@ export function createAzurePipelineAuthorizeAction(options: {
     },
     async handler(ctx) {
       const { pipelineId } = ctx.input;
+      // The portal's token: authorizing and checks are administrators' permissions.
+      if (
+        endIfNotConfigured(
+          ctx,
+          options.connect,
+          options.unconfigured ?? 'fail',
+          { portalTokenOnly: true },
+        )
+      ) {
+        ctx.output('environmentId', 0);
+        ctx.output('environmentCreated', false);
+        ctx.output('authorized', []);
+        ctx.output('protected', []);
+        return;
+      }
       const where = options.connect.locate(ctx.input);
       const owner = ownerGroup(ctx.input.owner);
       const entityRef = normaliseEntityRef(ctx.input.entityRef);

@@ -21,6 +21,8 @@ import {
   userClaims,
   type TeamAccess,
 } from '../lib/teamAccess';
+import { endIfNotConfigured } from '../lib/unconfigured';
+import type { UnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './pipelineEnsure.examples';
 
 /** The action's id. */
@@ -167,6 +169,8 @@ export function createAzurePipelineEnsureAction(options: {
   connect: ClientFactory;
   /** `azurePipelines.teams`: the GitHub service connections each owner group may build with. */
   access: TeamAccess;
+  /** `goldenPath.unconfiguredServices`: how the step ends without Azure DevOps; `fail` by default. */
+  unconfigured?: UnconfiguredServices;
 }) {
   return createTemplateAction({
     id: PIPELINE_ENSURE_ACTION_ID,
@@ -219,6 +223,13 @@ export function createAzurePipelineEnsureAction(options: {
     async handler(ctx) {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
       const { name } = ctx.input;
+      if (
+        endIfNotConfigured(ctx, options.connect, options.unconfigured ?? 'fail')
+      ) {
+        ctx.output('pipelineId', 0);
+        ctx.output('created', false);
+        return;
+      }
       const where = options.connect.locate(ctx.input);
       const repository = pipelineRepository(
         where,

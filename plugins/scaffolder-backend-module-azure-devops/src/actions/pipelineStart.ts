@@ -10,6 +10,8 @@ import {
 } from '../lib/inputs';
 import { checkPipelineMark, normaliseEntityRef } from '../lib/pipelineMark';
 import { checkMember, ownerGroup, userClaims } from '../lib/teamAccess';
+import { endIfNotConfigured } from '../lib/unconfigured';
+import type { UnconfiguredServices } from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './pipelineStart.examples';
 
 /** The action's id. */
@@ -37,6 +39,8 @@ interface Run {
  */
 export function createAzurePipelineStartAction(options: {
   connect: ClientFactory;
+  /** `goldenPath.unconfiguredServices`: how the step ends without Azure DevOps; `fail` by default. */
+  unconfigured?: UnconfiguredServices;
 }) {
   return createTemplateAction({
     id: PIPELINE_START_ACTION_ID,
@@ -69,6 +73,13 @@ export function createAzurePipelineStartAction(options: {
       // The scaffolder checks input against the JSON schema but does not apply its defaults.
       const { pipelineId } = ctx.input;
       const branch = ctx.input.branch ?? DEFAULT_BRANCH;
+      if (
+        endIfNotConfigured(ctx, options.connect, options.unconfigured ?? 'fail')
+      ) {
+        ctx.output('runId', 0);
+        ctx.output('started', false);
+        return;
+      }
       const where = options.connect.locate(ctx.input);
       const owner = ownerGroup(ctx.input.owner);
       const entityRef = normaliseEntityRef(ctx.input.entityRef);

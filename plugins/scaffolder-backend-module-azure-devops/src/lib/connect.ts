@@ -6,6 +6,7 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
+import type { NotConfigured } from '@internal/plugin-scaffolder-portal-node';
 import { AzureDevOpsClient } from './client';
 import { describeIdentity, Identity } from './errors';
 
@@ -47,6 +48,22 @@ export interface ClientFactory {
   webUrl(where: Omit<ConnectInput, 'token'>, path: string): string;
   /** Works out organization, project and repository from `repoUrl`, as the publish actions do. */
   locate(input: LocationInput): PipelineLocation;
+  /**
+   * Why the pipeline steps cannot run here for this repository, or undefined when they can: a
+   * repository on a host Azure Pipelines does not build from (neither Azure Repos nor GitHub), or
+   * no token for its organization (neither the step's nor an `integrations.azure` credential).
+   * Malformed input is left to {@link ClientFactory.locate}, which names what is wrong.
+   */
+  notConfigured(
+    input: LocationInput & { token?: string },
+    options?: { portalTokenOnly?: boolean },
+  ): PipelinesNotConfigured | undefined;
+}
+
+/** Why the pipeline steps cannot run: the repository's host, or no token for its organization. */
+export interface PipelinesNotConfigured extends NotConfigured {
+  /** `host` also holds for a dry run; `token` only for a real one (dry runs need no token). */
+  reason: 'host' | 'token';
 }
 
 /** Options of {@link createClientFactory}. */
@@ -188,9 +205,47 @@ export function createClientFactory(
     );
   };
 
+  const notConfigured: ClientFactory['notConfigured'] = (input, how) => {
+    // As parseRepoUrl reads it, but without its error for a host no integration names.
+    let host: string;
+    try {
+      host = new URL(`https://${input.repoUrl}`).host;
+    } catch {
+      return undefined;
+    }
+    const type = integrations.byHost(host)?.type;
+    if (type !== 'azure' && type !== 'github') {
+      return {
+        reason: 'host',
+        service: 'Azure Pipelines',
+        missing: `the repository is on ${host}, which Azure Pipelines does not build from`,
+        connect:
+          "create the service on Azure DevOps or GitHub with the portal's AZURE_DEVOPS_TOKEN set (docs/azure-devops.md)",
+      };
+    }
+    let where: PipelineLocation;
+    try {
+      where = locate(input);
+    } catch {
+      return undefined;
+    }
+    const token = how?.portalTokenOnly ? undefined : input.token;
+    if (!token && !credentialFor(integrations, where.organization)) {
+      return {
+        reason: 'token',
+        service: 'Azure DevOps',
+        missing: `the portal has no Azure DevOps token for organization '${where.organization}'`,
+        connect:
+          'set AZURE_DEVOPS_TOKEN (the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal',
+      };
+    }
+    return undefined;
+  };
+
   return {
     client,
     locate,
+    notConfigured,
     webUrl: ({ organization, project }, path) =>
       new AzureDevOpsClient({
         baseUrl,

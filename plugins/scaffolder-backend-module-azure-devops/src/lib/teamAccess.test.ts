@@ -21,6 +21,8 @@ describe('readTeamAccess', () => {
       kubernetes: [],
       environment: ['prod-a'],
       github: [],
+      organization: [],
+      project: [],
     });
   });
 

@@ -25,6 +25,12 @@ export const TEAM_RESOURCE_KINDS = {
     setting: 'githubServiceConnections',
     label: 'GitHub service connection',
   },
+  // Where a GitHub repository's pipeline is created: offered by the form, checked by Azure DevOps.
+  organization: {
+    setting: 'organizations',
+    label: 'Azure DevOps organization',
+  },
+  project: { setting: 'projects', label: 'Azure DevOps project' },
 } as const;
 
 /** A kind of resource a team is granted. */
@@ -63,6 +69,16 @@ function configGroupRef(ref: string, setting: string): string {
   return normalised;
 }
 
+/** Every kind, each with the names `read` gives for it. */
+function allKinds(read: (kind: TeamResourceKind) => string[]): TeamResources {
+  return Object.fromEntries(
+    (Object.keys(TEAM_RESOURCE_KINDS) as TeamResourceKind[]).map(kind => [
+      kind,
+      read(kind),
+    ]),
+  ) as TeamResources;
+}
+
 /**
  * Reads `azurePipelines.teams` and `azurePipelines.grantedBy`. A wrong group ref or a group listed
  * twice stops the backend, naming the setting.
@@ -80,12 +96,7 @@ export function readTeamAccess(root: Config): TeamAccess {
     }
     const read = (kind: TeamResourceKind) =>
       entry.getOptionalStringArray(TEAM_RESOURCE_KINDS[kind].setting) ?? [];
-    teams.set(group, {
-      registry: read('registry'),
-      kubernetes: read('kubernetes'),
-      environment: read('environment'),
-      github: read('github'),
-    });
+    teams.set(group, allKinds(read));
   });
   return {
     teams,
@@ -167,14 +178,7 @@ export function checkMember(
 
 /** What the owner group may use; a group without an entry may use nothing. */
 export function resourcesOf(access: TeamAccess, owner: string): TeamResources {
-  return (
-    access.teams.get(owner) ?? {
-      registry: [],
-      kubernetes: [],
-      environment: [],
-      github: [],
-    }
-  );
+  return access.teams.get(owner) ?? allKinds(() => []);
 }
 
 /**

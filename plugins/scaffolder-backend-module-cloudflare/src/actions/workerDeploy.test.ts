@@ -746,6 +746,39 @@ describe('cloudflare:worker:deploy', () => {
       expect(cf.requests).toEqual([]);
     });
 
+    it('ends with one line saying the deploy was skipped and which variable to set, where unconfigured services are skipped', async () => {
+      const { error, logLines, outputs } = await run(devInput, {
+        secrets: {},
+        config: {
+          // As app-config.yaml reads without CLOUDFLARE_API_TOKEN: no apiToken at all.
+          cloudflare: { ...accessConfig().cloudflare, apiToken: undefined },
+          goldenPath: { unconfiguredServices: 'skip' },
+        },
+      });
+      expect(error).toBeUndefined();
+      expect(logLines.filter(l => l.startsWith('warn:'))).toEqual([
+        `warn: Cloudflare not configured here: skipped, as ${PLATFORM} deploys with the portal's Cloudflare token, and cloudflare.apiToken is empty. To connect it, set CLOUDFLARE_API_TOKEN (Workers Scripts: Edit, and Zone: Workers Routes: Edit for routes) and restart the portal.`,
+      ]);
+      expect(outputs).toEqual({ scriptName: devInput.scriptName });
+      expect(cf.requests).toEqual([]);
+    });
+
+    it('still fails without the token where skipping is not allowed (production)', async () => {
+      const { error } = await run(devInput, {
+        secrets: {},
+        config: {
+          // As app-config.yaml reads without CLOUDFLARE_API_TOKEN: no apiToken at all.
+          cloudflare: { ...accessConfig().cloudflare, apiToken: undefined },
+          goldenPath: { unconfiguredServices: 'fail' },
+        },
+      });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toBe(
+        `${PLATFORM} deploys with the portal's Cloudflare token, but cloudflare.apiToken is empty: set CLOUDFLARE_API_TOKEN`,
+      );
+      expect(cf.requests).toEqual([]);
+    });
+
     it("refuses someone outside the owner group, so nobody deploys with another team's token", async () => {
       const { error } = await run(devInput, { secrets: {}, user: WENDY });
       expect(error?.name).toBe('NotAllowedError');

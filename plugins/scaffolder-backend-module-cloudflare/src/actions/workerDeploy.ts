@@ -20,6 +20,7 @@ import {
   checkMayDeployFor,
   checkMayTakeOver,
   readAccessConfig,
+  missingToken,
   resolveApiToken,
   userClaims,
 } from '../lib/access';
@@ -35,6 +36,10 @@ import {
 } from '../lib/entity';
 import type { WorkerIdentity } from '../lib/ownership';
 import type { SigningKeyVault } from '../lib/signingKeys';
+import {
+  readUnconfiguredServices,
+  skippedMessage,
+} from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './workerDeploy.examples';
 
 /** The action's id. */
@@ -77,6 +82,7 @@ export function createCloudflareWorkerDeployAction(
   };
   // Read once at start-up, so that a wrong setting stops the backend with a message naming it.
   const access = readAccessConfig(options.config);
+  const unconfigured = readUnconfiguredServices(options.config);
 
   return createTemplateAction({
     id: WORKER_DEPLOY_ACTION_ID,
@@ -301,6 +307,14 @@ export function createCloudflareWorkerDeployAction(
           log(
             'Dry run without a catalog user: membership of the owner group is checked when the task runs',
           );
+        }
+        // Locally (goldenPath.unconfiguredServices: skip) a missing token skips the deploy; in
+        // production resolveApiToken fails with the same cause.
+        const missing = missingToken(access, identity.owner);
+        if (missing && unconfigured === 'skip' && !ctx.isDryRun) {
+          ctx.logger.warn(skippedMessage(missing));
+          ctx.output('scriptName', input.scriptName);
+          return;
         }
         const token = resolveApiToken(access, identity.owner);
         const plan = planWorkerDeploy({

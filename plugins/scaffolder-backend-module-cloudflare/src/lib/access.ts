@@ -6,6 +6,7 @@ import {
   stringifyEntityRef,
   type UserEntity,
 } from '@backstage/catalog-model';
+import type { NotConfigured } from '@internal/plugin-scaffolder-portal-node';
 
 /**
  * Who may deploy with which Cloudflare token, and who may take over a Worker the portal did not
@@ -102,6 +103,43 @@ export interface ResolvedToken {
   token: string;
   /** `the token of group:default/x (cloudflare.teamTokens)` or `the portal's token`. */
   source: string;
+}
+
+/**
+ * What is missing when the portal has no Cloudflare token for Workers owned by `owner`, or
+ * undefined when it has one; {@link resolveApiToken} fails with the same cause.
+ */
+export function missingToken(
+  access: CloudflareAccessConfig,
+  owner: string,
+): NotConfigured | undefined {
+  const team = access.teamTokens.get(owner);
+  if (team !== undefined) {
+    return team
+      ? undefined
+      : {
+          service: 'Cloudflare',
+          missing: `the Cloudflare token of ${owner} (cloudflare.teamTokens) is empty`,
+          connect:
+            'set the environment variable that cloudflare.teamTokens names for it and restart the portal',
+        };
+  }
+  if (access.portalTokenGroups.includes(owner)) {
+    return access.portalToken
+      ? undefined
+      : {
+          service: 'Cloudflare',
+          missing: `${owner} deploys with the portal's Cloudflare token, and cloudflare.apiToken is empty`,
+          connect:
+            'set CLOUDFLARE_API_TOKEN (Workers Scripts: Edit, and Zone: Workers Routes: Edit for routes) and restart the portal',
+        };
+  }
+  return {
+    service: 'Cloudflare',
+    missing: `the portal has no Cloudflare token for ${owner}`,
+    connect:
+      "add the group with its token to cloudflare.teamTokens, or to cloudflare.portalTokenGroups to let it use the portal's token",
+  };
 }
 
 /**

@@ -88,7 +88,12 @@ describe('golden-path:verify', () => {
     });
   const action = (
     kubernetes: KubernetesReader,
-    options: { withToken?: boolean; deployedMs?: number; clock?: Clock } = {},
+    options: {
+      withToken?: boolean;
+      deployedMs?: number;
+      clock?: Clock;
+      unconfigured?: 'skip' | 'fail';
+    } = {},
   ) =>
     createGoldenPathVerifyAction({
       connect: createClientFactory({ config: config(options.withToken) }),
@@ -101,6 +106,7 @@ describe('golden-path:verify', () => {
         intervalMs: 15_000,
       },
       clock: options.clock ?? clock(),
+      unconfigured: options.unconfigured,
     });
   const runsListed = () =>
     azure.state.requests.filter(r =>
@@ -209,21 +215,32 @@ describe('golden-path:verify', () => {
     );
   });
 
-  it('says the run cannot be checked, instead of waiting on it, when the portal has no Azure DevOps token', async () => {
-    const { ctx, logLines } = createTestActionContext({ input });
-    await action(
-      reader(() => responseFor('healthy')),
-      {
-        withToken: false,
-      },
-    ).handler(ctx as any);
-    expect(logLines).toContainEqual(
-      expect.stringMatching(
-        /^warn: built: The portal has no Azure DevOps token for organization 'contoso'/,
-      ),
-    );
-    expect(logLines).toContainEqual(
-      'info: built: not checked: Cannot check: the portal has no Azure DevOps credential (integrations.azure for dev.azure.com).',
+  it('ends with one line saying it was skipped and how to connect Azure DevOps, where unconfigured services are skipped', async () => {
+    const kubernetes = reader(() => responseFor('healthy'));
+    const { ctx, logLines, outputs } = createTestActionContext({ input });
+    await action(kubernetes, {
+      withToken: false,
+      unconfigured: 'skip',
+    }).handler(ctx as any);
+    expect(logLines).toEqual([
+      "warn: Azure DevOps not configured here: skipped, as the portal has no Azure DevOps token for organization 'contoso', so no pipeline run was started to follow. To connect it, set AZURE_DEVOPS_TOKEN (the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal.",
+    ]);
+    expect(outputs.stages).toEqual([]);
+    expect(azure.state.requests).toEqual([]);
+    expect(kubernetes.looks).toBe(0);
+  });
+
+  it('fails naming the missing Azure DevOps token when skipping is not allowed (production)', async () => {
+    const { ctx } = createTestActionContext({ input });
+    await expect(
+      action(
+        reader(() => responseFor('healthy')),
+        {
+          withToken: false,
+        },
+      ).handler(ctx as any),
+    ).rejects.toThrow(
+      "Azure DevOps is not configured: the portal has no Azure DevOps token for organization 'contoso', so no pipeline run was started to follow. To connect it, set AZURE_DEVOPS_TOKEN",
     );
     expect(azure.state.requests).toEqual([]);
   });

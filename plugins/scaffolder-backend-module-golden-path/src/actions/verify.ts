@@ -12,6 +12,10 @@ import {
   WaitSettings,
 } from '@internal/plugin-golden-path-node';
 import type { ClientFactory } from '@internal/plugin-scaffolder-backend-module-azure-devops';
+import {
+  endUnconfigured,
+  type UnconfiguredServices,
+} from '@internal/plugin-scaffolder-portal-node';
 import { examples } from './verify.examples';
 
 /** The action's id. */
@@ -25,6 +29,11 @@ export interface VerifyActionOptions {
   sources: Omit<CheckSources, 'azure'>;
   settings: WaitSettings;
   clock?: Clock;
+  /**
+   * `goldenPath.unconfiguredServices`: how the step ends when Azure DevOps is not configured for
+   * the repository, so no run was started to follow; `fail` by default.
+   */
+  unconfigured?: UnconfiguredServices;
 }
 
 const minutes = (ms: number) =>
@@ -221,6 +230,16 @@ export function createGoldenPathVerifyAction(options: VerifyActionOptions) {
           }.`,
         );
       }
+      // The pipeline steps before it were skipped (or failed) for the same reason: no run to follow.
+      const missing = options.connect.notConfigured(input);
+      if (missing && (missing.reason === 'host' || !ctx.isDryRun)) {
+        endUnconfigured(options.unconfigured ?? 'fail', ctx.logger, {
+          ...missing,
+          missing: `${missing.missing}, so no pipeline run was started to follow`,
+        });
+        ctx.output('stages', []);
+        return;
+      }
       const where = options.connect.locate(input);
       const target = {
         entityRef: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase(),
@@ -251,18 +270,9 @@ export function createGoldenPathVerifyAction(options: VerifyActionOptions) {
         return;
       }
 
-      // Without a token for the organization the built stage cannot be checked, which it says;
-      // any other failure to connect is the built stage's to report.
-      let azure: AzureDevOpsReader | undefined = {
+      const azure: AzureDevOpsReader = {
         client: w => options.connect.client({ ...w, token: input.token }),
       };
-      try {
-        await options.connect.client({ ...where, token: input.token });
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        ctx.logger.warn(`built: ${(e as Error).message}`);
-        azure = undefined;
-      }
 
       for (const c of input.created ?? []) {
         ctx.logger.info(`Created: ${c.title}: ${c.url ?? c.entityRef}`);

@@ -355,14 +355,23 @@ describe('grafana:dashboard:apply', () => {
     expect(logLines.join('\n')).toContain('Dry run: would put dashboard');
   });
 
-  it('skips with a warning saying what to configure when Grafana provisioning is not set up', async () => {
-    const { logLines, outputs } = await run(input, { config: {} });
+  it('ends with one line saying it was skipped and how to connect Grafana, where unconfigured services are skipped', async () => {
+    const { logLines, outputs } = await run(input, {
+      config: { goldenPath: { unconfiguredServices: 'skip' } },
+    });
     expect(logLines).toEqual([
       expect.stringMatching(
-        /^warn: Grafana provisioning is not configured: set grafanaProvisioning\.url, .* provision-all command .* Skipped\.$/,
+        /^warn: Grafana not configured here: skipped, as grafanaProvisioning is not set\. To connect it, set grafanaProvisioning\.url, .* provision-all command .*\.$/,
       ),
     ]);
     expect(outputs.changes).toEqual([]);
+    expect(grafana.requests).toEqual([]);
+  });
+
+  it('fails saying what to configure when Grafana is not set up and skipping is not allowed (production)', async () => {
+    await expect(run(input, { config: {} })).rejects.toThrow(
+      /^Grafana is not configured: grafanaProvisioning is not set\. To connect it, set grafanaProvisioning\.url/,
+    );
     expect(grafana.requests).toEqual([]);
   });
 

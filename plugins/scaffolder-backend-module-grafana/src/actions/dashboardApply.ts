@@ -1,5 +1,9 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  endUnconfigured,
+  readUnconfiguredServices,
+} from '@internal/plugin-scaffolder-portal-node';
 import { NOT_CONFIGURED, readGrafanaConnection } from '../lib/config';
 import { GrafanaConnection } from '../lib/grafanaApi';
 import { ProvisioningResult, provisionEntity } from '../lib/provision';
@@ -11,7 +15,10 @@ export const DASHBOARD_APPLY_ACTION_ID = 'grafana:dashboard:apply';
 
 /** Options of {@link createGrafanaDashboardApplyAction}. @public */
 export interface GrafanaDashboardApplyActionOptions {
-  /** Root config; `grafanaProvisioning` says where Grafana is. */
+  /**
+   * Root config; `grafanaProvisioning` says where Grafana is, `goldenPath.unconfiguredServices`
+   * whether a task without it skips the step or fails.
+   */
   config: Config;
 }
 
@@ -27,6 +34,7 @@ export function createGrafanaDashboardApplyAction(
   const connection: GrafanaConnection | undefined = readGrafanaConnection(
     options.config,
   );
+  const unconfigured = readUnconfiguredServices(options.config);
   return createTemplateAction({
     id: DASHBOARD_APPLY_ACTION_ID,
     description:
@@ -98,9 +106,9 @@ export function createGrafanaDashboardApplyAction(
         return;
       }
       if (!connection) {
-        // A portal without Grafana (a local run) still creates services; the command
-        // provision-all catches up once Grafana is configured.
-        ctx.logger.warn(`${NOT_CONFIGURED} Skipped.`);
+        // A portal without Grafana (a local run) still creates services where skipping is
+        // allowed; the command provision-all catches up once Grafana is configured.
+        endUnconfigured(unconfigured, ctx.logger, NOT_CONFIGURED);
         ctx.output('dashboardUrl', '');
         ctx.output('dashboardUid', dashboard.uid);
         ctx.output('folderUid', folder.uid);

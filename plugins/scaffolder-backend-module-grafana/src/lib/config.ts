@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import type { NotConfigured } from '@internal/plugin-scaffolder-portal-node';
 import { isGrafanaUid } from '@internal/plugin-observability-common';
 import type { GrafanaConnection } from './grafanaApi';
 
@@ -43,6 +44,10 @@ export function readGrafanaConnection(
   };
 }
 
-/** The message when the action runs without `grafanaProvisioning`. */
-export const NOT_CONFIGURED =
-  'Grafana provisioning is not configured: set grafanaProvisioning.url, .token (an Editor service-account token) and .prometheusDatasourceUid in app-config (see plugins/scaffolder-backend-module-grafana/README.md), then run its provision-all command for the services created meanwhile.';
+/** What the action says when it runs without `grafanaProvisioning`. */
+export const NOT_CONFIGURED: NotConfigured = {
+  service: 'Grafana',
+  missing: 'grafanaProvisioning is not set',
+  connect:
+    'set grafanaProvisioning.url, .token (an Editor service-account token) and .prometheusDatasourceUid in app-config (plugins/scaffolder-backend-module-grafana/README.md), then run its provision-all command for the services created meanwhile',
+};

@@ -23,7 +23,7 @@ import {
   TestPrometheus,
   sleep,
   startPrometheus,
-} from '../../__testUtils__/prometheus';
+} from '@internal/plugin-observability-common/testing';
 import {
   ALERT_RULES,
   prometheusExpression,

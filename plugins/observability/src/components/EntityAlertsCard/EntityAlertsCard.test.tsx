@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { PROXY, renderWithGrafana } from '../__testUtils__/renderWithGrafana';
 import { grafanaConfig, makeEntity } from '../../lib/__testUtils__/fixtures';
+import { CONNECT_GRAFANA_DOCS } from '../../lib/docs';
 import { EntityAlertsCard } from './EntityAlertsCard';
 
 const ALERTS_URL = `${PROXY}/grafana/alerts`;
@@ -22,14 +23,18 @@ describe('EntityAlertsCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  it('says how to connect an alerts source when none is configured', async () => {
+  it('says in one line that no alerts source is connected, and links the docs on connecting one', async () => {
     await renderWithGrafana(<EntityAlertsCard />, entity, grafanaConfig);
     expect(
-      await screen.findByText('No alerts source connected'),
+      await screen.findByText(
+        /^No alerts source is connected to this portal, so there are no alerts to show\./,
+      ),
     ).toBeInTheDocument();
-    expect(document.body.textContent).toContain(
-      'target: http://localhost:3030/api/prometheus/grafana/api/v1/alerts',
-    );
+    expect(
+      screen.getByRole('link', { name: 'How to connect one' }),
+    ).toHaveAttribute('href', CONNECT_GRAFANA_DOCS);
+    // No configuration block for everyone who opens the page.
+    expect(document.body.textContent).not.toContain('proxyPath');
   });
 
   it("lists only the entity's alerts from Grafana's answer", async () => {

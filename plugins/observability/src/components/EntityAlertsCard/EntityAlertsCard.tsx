@@ -16,7 +16,7 @@ import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import { useEntityAlerts } from '../../hooks/useEntityAlerts';
 import { ActiveAlert, runbookHref } from '../../lib/alerts';
 import { annotationSnippet } from '../../lib/annotations';
-import { GRAFANA_CONNECT_SNIPPET } from '../../lib/connect';
+import { NotConnected } from '../NotConnected/NotConnected';
 
 /** "for 5 minutes" from an RFC 3339 start; the exact time goes into the title. */
 function since(activeAt: string, now: number): string {
@@ -109,18 +109,7 @@ export function EntityAlertsCard(props: EntityAlertsCardProps) {
       break;
     case 'not-configured':
       content = (
-        <EmptyState
-          missing="info"
-          title="No alerts source connected"
-          description="The portal has no observability.alerts.proxyPath configured. Add a Grafana (or Prometheus) alerts endpoint to app-config.local.yaml (see docs/observability.md):"
-          action={
-            <CodeSnippet
-              language="yaml"
-              text={GRAFANA_CONNECT_SNIPPET}
-              showCopyCodeButton
-            />
-          }
-        />
+        <NotConnected message="No alerts source is connected to this portal, so there are no alerts to show." />
       );
       break;
     case 'missing-annotations':

@@ -12,6 +12,7 @@ import {
 } from '../__testUtils__/renderWithGrafana';
 import { makeEntity, salesDashboard } from '../../lib/__testUtils__/fixtures';
 import { DASHBOARD_PANELS } from '@internal/plugin-observability-common';
+import { CONNECT_GRAFANA_DOCS } from '../../lib/docs';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -124,16 +125,17 @@ describe('EntityObservabilityContent', () => {
     expect(screen.getByText(/"elsewhere"/)).toBeInTheDocument();
   });
 
-  it('says how to connect a Grafana when none is configured, and embeds nothing', async () => {
+  it('says in one line that no Grafana is connected, links the docs on connecting one, and embeds nothing', async () => {
     await renderWithGrafana(<EntityObservabilityContent />, salesDashboard, {});
-    expect(await screen.findByText('No Grafana connected')).toBeInTheDocument();
     expect(
-      screen.getByText(/add a Grafana to app-config\.local\.yaml/),
+      await screen.findByText(
+        /^No Grafana is connected to this portal, so there are no metrics or logs to show\./,
+      ),
     ).toBeInTheDocument();
-    // The snippet is highlighted, so its text is split over many elements.
-    expect(document.body.textContent).toContain(
-      'target: http://localhost:3030/api/health',
-    );
+    expect(
+      screen.getByRole('link', { name: 'How to connect one' }),
+    ).toHaveAttribute('href', CONNECT_GRAFANA_DOCS);
+    expect(document.body.textContent).not.toContain('proxy:');
     expect(document.querySelector('iframe')).toBeNull();
   });
 

@@ -10,27 +10,16 @@ import {
 } from '@backstage/core-components';
 import { ObservabilityState } from '../../hooks/useObservability';
 import { ObservabilityTarget, annotationSnippet } from '../../lib/annotations';
-import { GRAFANA_CONNECT_SNIPPET } from '../../lib/connect';
+import { NotConnected } from '../NotConnected/NotConnected';
 
 /**
- * No Grafana configured (a local run): what to add to connect one.
+ * No Grafana configured (a local run): one line, and where the docs say how to connect one.
  *
  * @public
  */
 export function ConnectGrafana() {
   return (
-    <EmptyState
-      missing="info"
-      title="No Grafana connected"
-      description="The portal has no Grafana instance configured. To see this service's metrics, logs and alerts, add a Grafana to app-config.local.yaml (see docs/observability.md):"
-      action={
-        <CodeSnippet
-          language="yaml"
-          text={GRAFANA_CONNECT_SNIPPET}
-          showCopyCodeButton
-        />
-      }
-    />
+    <NotConnected message="No Grafana is connected to this portal, so there are no metrics or logs to show." />
   );
 }
 

@@ -43,6 +43,7 @@ function teamResources(asked: URLSearchParams[]) {
     const names: Record<string, string[]> = {
       kubernetes: ['aks-a', 'aks-a-staging'],
       environment: [],
+      organization: ['contoso'],
     };
     return HttpResponse.json({
       owner: 'group:default/team-a',
@@ -118,6 +119,18 @@ describe('AzurePipelineResourcePicker', () => {
     expect(asked.map(q => Object.fromEntries(q))).toEqual([
       { owner: 'group:default/team-a', kind: 'kubernetes' },
     ]);
+  });
+
+  it('chooses the only organization the configuration grants the owner, as the default', async () => {
+    server.use(teamResources([]));
+    renderForm({ owner: 'group:default/team-a', kind: 'organization' });
+
+    expect(await screen.findByText('The cluster')).toBeInTheDocument();
+    // Shown as chosen in the select, and the form's value.
+    expect(
+      await screen.findByRole('button', { name: /contoso/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('value')).toHaveTextContent('contoso');
   });
 
   it('clears a value the owner may not use', async () => {

@@ -7,7 +7,10 @@ import { useTeamResources } from '../../hooks/useTeamResources';
 
 /** `ui:options` of the field. */
 export interface AzurePipelineResourcePickerOptions {
-  /** Which kind of resource: `registry`, `kubernetes` or `environment`. */
+  /**
+   * Which kind of resource: `registry`, `kubernetes`, `environment`, `github`, `organization` or
+   * `project` (azurePipelines.teams).
+   */
   kind: string;
   /** The form field holding the owner group; `owner` unless set. */
   ownerField?: string;
@@ -21,9 +24,10 @@ function errorText(error: Error): string {
 }
 
 /**
- * A select of the service connections or environments of one kind that the portal grants the
- * owner group chosen elsewhere in the form (`azurePipelines.teams`), asked from the scaffolder
- * backend as the signed-in user. A value the owner may not use is cleared when the owner changes.
+ * A select of the service connections, environments, organizations or projects of one kind that
+ * the portal grants the owner group chosen elsewhere in the form (`azurePipelines.teams`), asked
+ * from the scaffolder backend as the signed-in user. A value the owner may not use is cleared when
+ * the owner changes; when only one is granted, it is chosen.
  */
 export function AzurePipelineResourcePicker(
   props: FieldExtensionComponentProps<
@@ -51,12 +55,16 @@ export function AzurePipelineResourcePicker(
   const names = resources.value?.names ?? [];
 
   useEffect(() => {
-    if (resources.value && formData && !names.includes(formData)) {
+    if (resources.value && names.length === 1 && formData !== names[0]) {
+      // The only choice the configuration leaves is the default.
+      onChange(names[0]);
+    } else if (resources.value && formData && !names.includes(formData)) {
       onChange(undefined);
     }
-    // Only when the answer for a (new) owner arrives.
+    // When the answer for a (new) owner arrives, and when the form drops the value again (another
+    // field of the page that commits late writes the page back without it).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [resources.value]);
+  }, [resources.value, formData]);
 
   let helperText = schema.description;
   if (!owner) {

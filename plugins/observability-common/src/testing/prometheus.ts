@@ -76,7 +76,7 @@ export async function startPrometheus(options: {
   files?: Record<string, string>;
 }): Promise<TestPrometheus> {
   const binary = findPrometheus();
-  const dir = mkdtempSync(join(tmpdir(), 'observability-prometheus-'));
+  const dir = mkdtempSync(join(tmpdir(), 'test-prometheus-'));
   for (const [name, content] of Object.entries(options.files ?? {})) {
     writeFileSync(join(dir, name), content);
   }
@@ -124,4 +124,20 @@ export async function startPrometheus(options: {
     await sleep(200);
   }
   return { baseUrl, dir, query, log: () => log, stop };
+}
+
+/** Serves `paths[path]` in Prometheus' text format, for a test Prometheus to scrape. */
+export async function startExporter(paths: Record<string, string>) {
+  const server = http.createServer((req, res) => {
+    const body = paths[req.url ?? ''];
+    res.writeHead(body === undefined ? 404 : 200, {
+      'Content-Type': 'text/plain; version=0.0.4',
+    });
+    res.end(body ?? 'not found');
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise<void>(r => server.close(() => r())),
+  };
 }
