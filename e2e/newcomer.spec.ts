@@ -77,7 +77,7 @@ test('a newcomer follows the home page to the catalog, creates a service in the 
   ).toHaveValue(NAME);
   await expect(
     page.getByText(
-      /^Not offered here: dev\.azure\.com needs a personal access token: set AZURE_DEVOPS_TOKEN .*; github\.com needs a token with repository rights: set GITHUB_TOKEN .*\.$/,
+      /^Not offered here: dev\.azure\.com needs a personal access token: add one under integrations\.azure credentials .*; github\.com needs a token with repository rights: set GITHUB_TOKEN .*\.$/,
     ),
   ).toBeVisible();
   await screenshot(page, testInfo, '2-repository');

@@ -26,7 +26,7 @@ describe('repositoryHosts', () => {
       ['github.com', false],
     ]);
     expect(hosts[1].missing).toBe(
-      'dev.azure.com needs a personal access token: set AZURE_DEVOPS_TOKEN (integrations.azure credentials)',
+      'dev.azure.com needs a personal access token: add one under integrations.azure credentials (app-config.local.yaml; AZURE_DEVOPS_TOKEN in production)',
     );
     expect(hosts[2].missing).toBe(
       'github.com needs a token with repository rights: set GITHUB_TOKEN (integrations.github)',

@@ -56,7 +56,7 @@ export function repositoryHosts(
       available: credentials.some(c =>
         'personalAccessToken' in c ? Boolean(c.personalAccessToken) : true,
       ),
-      missing: `${azure.config.host} needs a personal access token: set AZURE_DEVOPS_TOKEN (integrations.azure credentials)`,
+      missing: `${azure.config.host} needs a personal access token: add one under integrations.azure credentials (app-config.local.yaml; AZURE_DEVOPS_TOKEN in production)`,
     });
   }
   const listed = (h: RepositoryHost) =>

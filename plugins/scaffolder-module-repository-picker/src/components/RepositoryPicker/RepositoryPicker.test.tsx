@@ -29,7 +29,7 @@ const LOCAL = {
 const GITHUB_MISSING =
   'github.com needs a token with repository rights: set GITHUB_TOKEN (integrations.github)';
 const AZURE_MISSING =
-  'dev.azure.com needs a personal access token: set AZURE_DEVOPS_TOKEN (integrations.azure credentials)';
+  'dev.azure.com needs a personal access token: add one under integrations.azure credentials (app-config.local.yaml; AZURE_DEVOPS_TOKEN in production)';
 
 /** As the backend answers with the local defaults: only the local git server has credentials. */
 function hosts(githubToken = false) {
