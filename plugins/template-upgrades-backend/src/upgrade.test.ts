@@ -2,7 +2,7 @@
  * Upgrades through the real backend: the real scaffolder renders both versions of the template
  * (its dry-run endpoint), real git clones, merges and pushes to repositories served over smart
  * HTTP on loopback (git http-backend), and the pull requests are opened on stand-ins of GitHub's
- * and Azure Repos' APIs (src/testing/gitHostStandIn.ts). Two teams' users: only the owner's may
+ * and Azure Repos' APIs (src/__testUtils__/gitHostStandIn.ts). Two teams' users: only the owner's may
  * upgrade.
  */
 import fs from 'node:fs';
@@ -21,7 +21,7 @@ import { parseTemplateRecord } from '@internal/plugin-template-upgrades-common';
 import { createTemplateRepo, gitIn, gitNet } from './__fixtures__/templateRepo';
 import { readTemplateDir } from './__fixtures__/readTemplateDir';
 import { renderOnlyTemplate } from './lib/render';
-import { startGitHostStandIn, GitHostStandIn } from './testing/gitHostStandIn';
+import { startGitHostStandIn, GitHostStandIn } from './__testUtils__/gitHostStandIn';
 import templateUpgradesPlugin from './index';
 
 jest.setTimeout(120_000);

@@ -92,16 +92,6 @@ function write(dir: string, files: Record<string, string>) {
   }
 }
 
-const run = (cwd: string, ...args: string[]): string => {
-  try {
-    return runGit(cwd, args);
-  } catch (error: any) {
-    throw new Error(
-      `git ${args.join(' ')}: ${error.stderr?.toString() ?? error}`,
-    );
-  }
-};
-
 const runGit = (cwd: string, args: string[]) =>
   execFileSync('git', args, {
     cwd,
@@ -114,6 +104,16 @@ const runGit = (cwd: string, args: string[]) =>
       GIT_COMMITTER_EMAIL: 'platform@example.com',
     },
   }).toString();
+
+const run = (cwd: string, ...args: string[]): string => {
+  try {
+    return runGit(cwd, args);
+  } catch (error: any) {
+    throw new Error(
+      `git ${args.join(' ')}: ${error.stderr?.toString() ?? error}`,
+    );
+  }
+};
 
 /** Makes the repository under `dir`; the template lives in `templates/svc`. */
 export function createTemplateRepo(dir: string): string {

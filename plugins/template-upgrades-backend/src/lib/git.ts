@@ -51,11 +51,8 @@ export function git(
         encoding: 'buffer',
       },
       (error, stdout, stderr) => {
-        const code = error
-          ? typeof error.code === 'number'
-            ? error.code
-            : 1
-          : 0;
+        let code = 0;
+        if (error) code = typeof error.code === 'number' ? error.code : 1;
         if (code === 0 || options.okCodes?.includes(code)) {
           resolve({ stdout: stdout.toString('utf8'), raw: stdout, code });
           return;

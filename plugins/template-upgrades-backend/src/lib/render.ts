@@ -16,7 +16,8 @@ export interface TemplateRenderer {
 
 function* parameterSchemas(template: any): Generator<Record<string, any>> {
   const pages = template?.spec?.parameters;
-  for (const page of Array.isArray(pages) ? pages : pages ? [pages] : []) {
+  const list = Array.isArray(pages) ? pages : [pages];
+  for (const page of list.filter(Boolean)) {
     yield page;
     for (const branch of page.allOf ?? []) {
       if (branch?.then) yield branch.then;

@@ -24,10 +24,20 @@ export function createRouter(options: {
   router.use(express.json());
 
   async function caller(req: express.Request): Promise<Caller> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // A service principal is the fleet command with a static external-access token
+    // (backend.auth.externalAccess): it acts as the portal.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (credentials.principal.type === 'service') {
+      return { type: 'portal', credentials };
+    }
+    const user = credentials as typeof credentials & {
+      principal: { type: 'user'; userEntityRef: string };
+    };
     return {
       type: 'user',
-      userEntityRef: credentials.principal.userEntityRef,
+      userEntityRef: user.principal.userEntityRef,
       credentials,
     };
   }

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import {
   readRequestBody,
   serveGitHttpBackend,
-} from '../../../local-git-node/src/server/gitHttpBackend';
+} from '@internal/plugin-local-git-node/server';
 
 export type RecordedRequest = {
   method: string;
