@@ -14,5 +14,11 @@ export interface Config {
     }>;
     /** Groups whose members may upgrade any service, e.g. group:default/platform-team. */
     adminGroups?: string[];
+    /**
+     * Subjects of the static external-access tokens (backend.auth.externalAccess) the fleet
+     * command `upgrade-all` may call with: they list every service and upgrade any of them, as
+     * the portal. No other service principal is accepted.
+     */
+    fleetSubjects?: string[];
   };
 }

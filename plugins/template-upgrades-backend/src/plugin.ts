@@ -43,13 +43,17 @@ export const templateUpgradesPlugin = createBackendPlugin({
           catalog,
           logger,
           renderer: new ScaffolderDryRunRenderer({ discovery, auth }),
-          // A fresh clone of the template repository per request sees new tags at once.
-          get sources() {
-            return settings.templates.map(t => new TemplateSource(t));
-          },
+          sources: () => settings.templates.map(t => new TemplateSource(t)),
           adminGroups: settings.adminGroups,
         });
-        httpRouter.use(createRouter({ httpAuth, auth, service }));
+        httpRouter.use(
+          createRouter({
+            httpAuth,
+            auth,
+            service,
+            fleetSubjects: settings.fleetSubjects,
+          }),
+        );
       },
     });
   },

@@ -21,7 +21,12 @@ import { parseTemplateRecord } from '@internal/plugin-template-upgrades-common';
 import { createTemplateRepo, gitIn, gitNet } from './__fixtures__/templateRepo';
 import { readTemplateDir } from './__fixtures__/readTemplateDir';
 import { renderOnlyTemplate } from './lib/render';
-import { startGitHostStandIn, GitHostStandIn } from './__testUtils__/gitHostStandIn';
+import { AzureReposPullRequests, GitHubPullRequests } from './lib/pullRequests';
+import {
+  startGitHostStandIn,
+  GitHostStandIn,
+} from './__testUtils__/gitHostStandIn';
+import { upgradeFleet } from './commands/fleet';
 import templateUpgradesPlugin from './index';
 
 jest.setTimeout(120_000);
@@ -32,6 +37,17 @@ const BEN = 'user:default/ben'; // team-b
 const BRANCH = 'template-upgrade/svc';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-test-'));
+// The plugin's own temporary folders (clones, renders) go here, so a test can see them left over.
+const pluginTmp = path.join(tmp, 'plugin-tmp');
+const savedTmpDir = process.env.TMPDIR;
+
+/** A token of the service principal `subject` (the mock auth service reads it as that subject). */
+function serviceToken(subject: string) {
+  return mockCredentials.service.token({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'template-upgrades',
+  });
+}
 
 function user(name: string, group: string) {
   return {
@@ -221,6 +237,7 @@ describe('template upgrades as pull requests', () => {
       },
       templateUpgrades: {
         templates: [{ name: 'svc', repository: repo, path: 'templates/svc' }],
+        fleetSubjects: ['template-upgrades-fleet'],
       },
     };
     backend = await startTestBackend({
@@ -239,9 +256,12 @@ describe('template upgrades as pull requests', () => {
       ],
     });
     for (const service of Object.values(services)) await pushService(service);
+    fs.mkdirSync(pluginTmp);
+    process.env.TMPDIR = pluginTmp;
   });
 
   afterAll(async () => {
+    process.env.TMPDIR = savedTmpDir;
     await backend?.stop();
     await knex?.destroy();
     await github?.stop();
@@ -285,6 +305,74 @@ describe('template upgrades as pull requests', () => {
     expect(
       github.requests.filter(r => r.path.endsWith('git-receive-pack')).length,
     ).toBe(pushes);
+  });
+
+  it('refuses service principals other than the fleet command, and the fleet command on other routes', async () => {
+    const other = await request(backend.server)
+      .get('/api/template-upgrades/services')
+      .set('Authorization', `Bearer ${serviceToken('some-other-plugin')}`);
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toContain(
+      'templateUpgrades.fleetSubjects',
+    );
+    const otherUpgrade = await request(backend.server)
+      .post(
+        '/api/template-upgrades/services/default/component/svc-clean/upgrade',
+      )
+      .set('Authorization', `Bearer ${serviceToken('some-other-plugin')}`)
+      .send({});
+    expect(otherUpgrade.status).toBe(403);
+    // Only the listing and the upgrade route let the fleet command in.
+    const one = await request(backend.server)
+      .get('/api/template-upgrades/services/default/component/svc-clean')
+      .set(
+        'Authorization',
+        `Bearer ${serviceToken('template-upgrades-fleet')}`,
+      );
+    expect(one.status).toBe(403);
+  });
+
+  it('the fleet command lists every service with its version and shows in a dry run what each would change, pushing nothing', async () => {
+    const pushes = github.requests.filter(r =>
+      r.path.endsWith('git-receive-pack'),
+    ).length;
+    const lines = await upgradeFleet({
+      baseUrl: `http://localhost:${backend.server.port()}/api/template-upgrades`,
+      token: serviceToken('template-upgrades-fleet'),
+      dryRun: true,
+    });
+    expect(lines.map(l => [l.entityRef, l.outcome]).sort()).toEqual([
+      ['component:default/svc-clean', 'dry-run'],
+      ['component:default/svc-conflict', 'dry-run'],
+      ['component:default/svc-edited', 'dry-run'],
+    ]);
+    for (const line of lines) {
+      expect(line.detail).toContain('svc 1.0.0 (latest 1.1.0)');
+    }
+    expect(
+      lines.find(l => l.entityRef === 'component:default/svc-conflict')!
+        .changes,
+    ).toContainEqual({
+      path: 'config/app.yaml',
+      change: 'modified',
+      conflict: true,
+    });
+    expect(
+      github.requests.filter(r => r.path.endsWith('git-receive-pack')).length,
+    ).toBe(pushes);
+    const opened = [...github.pulls.values(), ...azure.pulls.values()].flat();
+    expect(opened).toEqual([]);
+  });
+
+  it('the fleet command says what was wrong when the portal refuses its token', async () => {
+    await expect(
+      upgradeFleet({
+        baseUrl: `http://localhost:${backend.server.port()}/api/template-upgrades`,
+        token: serviceToken('some-other-plugin'),
+      }),
+    ).rejects.toThrow(
+      /answered 403: The service principal some-other-plugin may not use template upgrades.*Check PORTAL_API_URL/,
+    );
   });
 
   it('shows in a dry run what the upgrade would change, and pushes and opens nothing', async () => {
@@ -449,5 +537,68 @@ describe('template upgrades as pull requests', () => {
     const res = await upgrade('svc-clean', ANN);
     expect(res.body).toMatchObject({ result: 'none', changes: [] });
     expect(pullPosts()).toBe(posts);
+  });
+
+  it('the fleet command updates the open pull requests of the services behind and leaves the current one alone', async () => {
+    const lines = await upgradeFleet({
+      baseUrl: `http://localhost:${backend.server.port()}/api/template-upgrades`,
+      token: serviceToken('template-upgrades-fleet'),
+    });
+    expect(lines.map(l => [l.entityRef, l.outcome, l.detail]).sort()).toEqual([
+      // The catalog has not read svc-clean's merged main yet; the record on main says it is current.
+      ['component:default/svc-clean', 'none', 'svc 1.0.0 (latest 1.1.0)'],
+      [
+        'component:default/svc-conflict',
+        'updated',
+        `svc 1.0.0 (latest 1.1.0) ${
+          azure.baseUrl
+        }/contoso/Dashboards/_git/svc-conflict/pullrequest/${
+          azure.pulls.get('contoso/Dashboards/svc-conflict')![0].number
+        }`,
+      ],
+      [
+        'component:default/svc-edited',
+        'updated',
+        expect.stringMatching(
+          /^svc 1\.0\.0 \(latest 1\.1\.0\) http.*\/contoso\/svc-edited\/pull\/\d+$/,
+        ),
+      ],
+    ]);
+    expect(github.pulls.get('contoso/svc-edited')).toHaveLength(1);
+    expect(azure.pulls.get('contoso/Dashboards/svc-conflict')).toHaveLength(1);
+  });
+
+  it('names the host and the fix when a pull-request API refuses the token, without echoing it', async () => {
+    const wrong = 'not-the-token-of-this-host';
+    const hosts = [
+      new GitHubPullRequests({
+        apiBaseUrl: `${github.baseUrl}/api/v3`,
+        owner: 'contoso',
+        repo: 'svc-edited',
+        token: wrong,
+      }),
+      new AzureReposPullRequests({
+        projectUrl: `${azure.baseUrl}/contoso/Dashboards`,
+        repo: 'svc-conflict',
+        token: wrong,
+      }),
+    ];
+    for (const host of hosts) {
+      const error = await host.findOpen(BRANCH).then(
+        () => undefined,
+        e => e as Error,
+      );
+      expect(error?.message).toMatch(
+        /was refused \(401.*\); check the token of this host in the integrations config/,
+      );
+      expect(error?.message).not.toContain(wrong);
+      await expect(
+        host.create({ branch: BRANCH, base: 'main', title: 't', body: 'b' }),
+      ).rejects.toThrow(/401/);
+    }
+  });
+
+  it('leaves no clone or render behind in the temporary folder', () => {
+    expect(fs.readdirSync(pluginTmp)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { TemplateLocation } from './templateSource';
 export function readTemplateUpgradesConfig(config: Config): {
   templates: TemplateLocation[];
   adminGroups: string[];
+  fleetSubjects: string[];
 } {
   const root = config.getOptionalConfig('templateUpgrades');
   return {
@@ -15,5 +16,6 @@ export function readTemplateUpgradesConfig(config: Config): {
       ref: t.getOptionalString('ref'),
     })),
     adminGroups: root?.getOptionalStringArray('adminGroups') ?? [],
+    fleetSubjects: root?.getOptionalStringArray('fleetSubjects') ?? [],
   };
 }

@@ -42,11 +42,22 @@ export function versionTag(name: string, version: string): string {
  */
 export class TemplateSource {
   private clone?: Promise<string>;
+  /** One folder holds the clone and every version read from it; dispose() removes it. */
+  private root?: string;
 
   constructor(
     private readonly location: TemplateLocation,
     private readonly workDir: string = os.tmpdir(),
   ) {}
+
+  private folder(): string {
+    if (!this.root) {
+      this.root = fs.mkdtempSync(
+        path.join(this.workDir, `template-source-${this.name}-`),
+      );
+    }
+    return this.root;
+  }
 
   get name(): string {
     return this.location.name;
@@ -55,11 +66,11 @@ export class TemplateSource {
   private repo(): Promise<string> {
     if (!this.clone) {
       this.clone = (async () => {
-        const dir = fs.mkdtempSync(path.join(this.workDir, 'template-source-'));
+        const dir = path.join(this.folder(), 'repository.git');
         await git(
           ['clone', '--quiet', '--bare', this.location.repository, dir],
           {
-            cwd: this.workDir,
+            cwd: this.folder(),
           },
         );
         return dir;
@@ -68,11 +79,16 @@ export class TemplateSource {
     return this.clone;
   }
 
-  /** Forgets the clone, so the next call sees new tags and commits. */
+  /**
+   * Removes the clone and every version read from it, so the next call clones again and sees
+   * new tags and commits.
+   */
   async dispose(): Promise<void> {
-    const dir = this.clone && (await this.clone.catch(() => undefined));
+    await this.clone?.catch(() => undefined);
     this.clone = undefined;
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    const root = this.root;
+    this.root = undefined;
+    if (root) fs.rmSync(root, { recursive: true, force: true });
   }
 
   private async checkout(
@@ -96,9 +112,7 @@ export class TemplateSource {
           : `${this.location.repository} has no ${ref}`,
       );
     }
-    const dir = fs.mkdtempSync(
-      path.join(this.workDir, `template-${this.name}-`),
-    );
+    const dir = fs.mkdtempSync(path.join(this.folder(), 'version-'));
     await extractTree(repo, `${commit}:${this.location.path}`, dir).catch(
       () => {
         throw new NotFoundError(

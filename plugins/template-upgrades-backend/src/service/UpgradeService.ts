@@ -45,7 +45,11 @@ export interface UpgradeServiceOptions {
   catalog: CatalogService;
   logger: LoggerService;
   renderer: TemplateRenderer;
-  sources: TemplateSource[];
+  /**
+   * The configured templates' sources, made afresh per request (a fresh clone sees new tags at
+   * once); each request disposes of them, which removes their clones.
+   */
+  sources: () => TemplateSource[];
   /** Groups whose members may upgrade any service (`templateUpgrades.adminGroups`). */
   adminGroups: string[];
 }
@@ -58,8 +62,16 @@ function ownerOf(entity: Entity): string | undefined {
 export class UpgradeService {
   constructor(private readonly options: UpgradeServiceOptions) {}
 
-  private source(name: string): TemplateSource | undefined {
-    return this.options.sources.find(s => s.name === name);
+  /** Runs `fn` with fresh sources, and removes their clones afterwards. */
+  private async withSources<T>(
+    fn: (sources: TemplateSource[]) => Promise<T>,
+  ): Promise<T> {
+    const sources = this.options.sources();
+    try {
+      return await fn(sources);
+    } finally {
+      await Promise.all(sources.map(s => s.dispose()));
+    }
   }
 
   private async groupsOf(caller: Caller): Promise<Set<string>> {
@@ -89,7 +101,14 @@ export class UpgradeService {
   }
 
   /** Every Component that names one of the configured templates (or `template`). */
-  async list(
+  list(caller: Caller, template?: string): Promise<ServiceUpgradeStatus[]> {
+    return this.withSources(sources =>
+      this.listWith(sources, caller, template),
+    );
+  }
+
+  private async listWith(
+    sources: TemplateSource[],
     caller: Caller,
     template?: string,
   ): Promise<ServiceUpgradeStatus[]> {
@@ -98,7 +117,7 @@ export class UpgradeService {
         filter: {
           kind: 'Component',
           [`metadata.annotations.${TEMPLATE_NAME_ANNOTATION}`]:
-            template ?? this.options.sources.map(s => s.name),
+            template ?? sources.map(s => s.name),
         },
       },
       { credentials: caller.credentials },
@@ -106,17 +125,17 @@ export class UpgradeService {
     const groups = await this.groupsOf(caller);
     const latest = new Map<string, Promise<TemplateAtVersion>>();
     return Promise.all(
-      items.map(entity => this.statusOf(entity, caller, groups, latest)),
+      items.map(entity =>
+        this.statusOf(sources, entity, caller, groups, latest),
+      ),
     );
   }
 
   async get(entityRef: string, caller: Caller): Promise<ServiceUpgradeStatus> {
     const entity = await this.entity(entityRef, caller);
-    return this.statusOf(
-      entity,
-      caller,
-      await this.groupsOf(caller),
-      new Map(),
+    const groups = await this.groupsOf(caller);
+    return this.withSources(sources =>
+      this.statusOf(sources, entity, caller, groups, new Map()),
     );
   }
 
@@ -130,6 +149,7 @@ export class UpgradeService {
   }
 
   private async statusOf(
+    sources: TemplateSource[],
     entity: Entity,
     caller: Caller,
     groups: Set<string>,
@@ -146,7 +166,7 @@ export class UpgradeService {
       state: 'unknown',
       canUpgrade: this.canUpgrade(entity, caller, groups),
     };
-    const source = this.source(name);
+    const source = sources.find(s => s.name === name);
     if (!source) {
       status.problem = name
         ? `The portal has no templateUpgrades.templates entry for ${name}`
@@ -185,10 +205,21 @@ export class UpgradeService {
    * branch and opens its pull request, or updates the one that is open. A dry run merges
    * locally and pushes nothing.
    */
-  async upgrade(
+  upgrade(
     entityRef: string,
     caller: Caller,
     options: { dryRun?: boolean } = {},
+  ): Promise<UpgradeResult> {
+    return this.withSources(sources =>
+      this.upgradeWith(sources, entityRef, caller, options),
+    );
+  }
+
+  private async upgradeWith(
+    sources: TemplateSource[],
+    entityRef: string,
+    caller: Caller,
+    options: { dryRun?: boolean },
   ): Promise<UpgradeResult> {
     const entity = await this.entity(entityRef, caller);
     const ref = stringifyEntityRef(entity);
@@ -203,7 +234,7 @@ export class UpgradeService {
       );
     }
     const name = entity.metadata.annotations?.[TEMPLATE_NAME_ANNOTATION];
-    const source = name ? this.source(name) : undefined;
+    const source = name ? sources.find(s => s.name === name) : undefined;
     if (!name || !source) {
       throw new NotFoundError(
         name
