@@ -6,6 +6,10 @@ import {
   compareVersions,
   isTemplateVersion,
 } from '@internal/plugin-template-upgrades-common';
+import {
+  ALERT_RULES,
+  DASHBOARD_PANELS,
+} from '@internal/plugin-observability-common';
 import { templateHash } from './lib/templateHash';
 import { templateDir } from './pythonDashboardService.fixtures';
 
@@ -84,6 +88,21 @@ describe('the service template version', () => {
     );
     for (const [name, value] of Object.entries(fetch.input.values.answers)) {
       expect(value).toBe(`\${{ parameters.${name} }}`);
+    }
+  });
+
+  it('has released the code of every panel and alert rule the portal provisions', () => {
+    // grafana:dashboard:apply provisions a new service with every panel and rule; each names
+    // the template version whose code it needs (plugins/observability-common/src/templateVersions.ts).
+    const unreleased = [...DASHBOARD_PANELS, ...ALERT_RULES]
+      .filter(d => !(d.since in lock) || compareVersions(d.since, version) > 0)
+      .map(d => `${'alert' in d ? d.alert : d.key} (since ${d.since})`);
+    if (unreleased.length > 0) {
+      throw new Error(
+        `These need a template version that is not released: ${unreleased.join(
+          ', ',
+        )}. Set their since to a version in versions.lock.json, or release the template version that adds their metrics first`,
+      );
     }
   });
 });
