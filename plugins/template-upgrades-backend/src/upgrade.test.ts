@@ -37,9 +37,15 @@ const BEN = 'user:default/ben'; // team-b
 const BRANCH = 'template-upgrade/svc';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upgrade-test-'));
-// The plugin's own temporary folders (clones, renders) go here, so a test can see them left over.
-const pluginTmp = path.join(tmp, 'plugin-tmp');
-const savedTmpDir = process.env.TMPDIR;
+// The clones of the template repository the plugin makes per request, in the system's temporary
+// folder (Jest's sandboxed process.env does not reach os.tmpdir(), so it cannot be redirected).
+const templateClones = () =>
+  new Set(
+    fs
+      .readdirSync(os.tmpdir())
+      .filter(name => name.startsWith('template-source-svc-')),
+  );
+let clonesBefore: Set<string>;
 
 /** A token of the service principal `subject` (the mock auth service reads it as that subject). */
 function serviceToken(subject: string) {
@@ -256,12 +262,10 @@ describe('template upgrades as pull requests', () => {
       ],
     });
     for (const service of Object.values(services)) await pushService(service);
-    fs.mkdirSync(pluginTmp);
-    process.env.TMPDIR = pluginTmp;
+    clonesBefore = templateClones();
   });
 
   afterAll(async () => {
-    process.env.TMPDIR = savedTmpDir;
     await backend?.stop();
     await knex?.destroy();
     await github?.stop();
@@ -598,7 +602,8 @@ describe('template upgrades as pull requests', () => {
     }
   });
 
-  it('leaves no clone or render behind in the temporary folder', () => {
-    expect(fs.readdirSync(pluginTmp)).toEqual([]);
+  it('leaves no clone of the template repository behind', () => {
+    const left = [...templateClones()].filter(n => !clonesBefore.has(n));
+    expect(left).toEqual([]);
   });
 });
