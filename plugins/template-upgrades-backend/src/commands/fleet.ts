@@ -49,7 +49,16 @@ export async function upgradeFleet(options: {
   const query = options.template
     ? `?template=${encodeURIComponent(options.template)}`
     : '';
-  const listed = await fetch(`${baseUrl}/services${query}`, { headers });
+  const listed = await fetch(`${baseUrl}/services${query}`, { headers }).catch(
+    error => {
+      const cause = (error as Error & { cause?: Error }).cause?.message;
+      throw new Error(
+        `Cannot reach the portal at ${baseUrl}/services (${
+          cause ?? (error as Error).message
+        }). Check PORTAL_API_URL: the portal's URL followed by /api/template-upgrades`,
+      );
+    },
+  );
   if (!listed.ok) {
     throw new Error(
       `Listing the services at ${baseUrl}/services answered ${await errorOf(
