@@ -1,0 +1,53 @@
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { MarkdownContent } from '@backstage/core-components';
+import type { UpgradeChange, UpgradeResult } from '../../api/types';
+
+const useStyles = makeStyles(theme => ({
+  files: {
+    margin: theme.spacing(0, 0, 1),
+    paddingLeft: theme.spacing(2.5),
+    fontFamily: theme.typography.fontFamily,
+    '& code': { overflowWrap: 'anywhere' },
+  },
+  conflict: { color: theme.palette.error.main, fontWeight: 500 },
+}));
+
+function describeChange(change: UpgradeChange): string {
+  return change.change === 'renamed' && change.from
+    ? `renamed from ${change.from}`
+    : change.change;
+}
+
+/** What one upgrade changes: each file (conflicts marked) and the template's summary. */
+export function UpgradeDetails(props: { result: UpgradeResult; label: string }) {
+  const { result, label } = props;
+  const classes = useStyles();
+  return (
+    <section aria-label={label}>
+      {result.changes.length ? (
+        <ul className={classes.files} aria-label="Files">
+          {result.changes.map(c => (
+            <li key={c.path}>
+              <code>{c.path}</code>{' '}
+              <Typography component="span" variant="body2" color="textSecondary">
+                {describeChange(c)}
+              </Typography>
+              {c.conflict ? (
+                <Typography
+                  component="span"
+                  variant="body2"
+                  className={classes.conflict}
+                >
+                  {' '}
+                  conflict: committed with markers, to resolve in the pull request
+                </Typography>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {result.summary ? <MarkdownContent content={result.summary} /> : null}
+    </section>
+  );
+}
