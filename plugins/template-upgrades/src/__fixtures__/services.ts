@@ -7,7 +7,11 @@ export const salesDashboard: ServiceUpgradeStatus = {
   entityRef: 'component:default/sales-dashboard',
   title: 'Sales dashboard',
   owner: 'group:default/dashboards-team',
-  template: { name: 'python-dashboard-service', version: '1.0.0', latest: '1.2.0' },
+  template: {
+    name: 'python-dashboard-service',
+    version: '1.0.0',
+    latest: '1.2.0',
+  },
   state: 'behind',
   canUpgrade: true,
 };
@@ -16,7 +20,11 @@ export const salesDashboard: ServiceUpgradeStatus = {
 export const stockDashboard: ServiceUpgradeStatus = {
   entityRef: 'component:default/stock-dashboard',
   owner: 'group:default/dashboards-team',
-  template: { name: 'python-dashboard-service', version: '1.1.0', latest: '1.2.0' },
+  template: {
+    name: 'python-dashboard-service',
+    version: '1.1.0',
+    latest: '1.2.0',
+  },
   state: 'behind',
   canUpgrade: true,
   pullRequest: {
@@ -31,7 +39,11 @@ export const billing: ServiceUpgradeStatus = {
   entityRef: 'component:default/billing-dashboard',
   title: 'Billing dashboard',
   owner: 'group:default/platform-team',
-  template: { name: 'python-dashboard-service', version: '1.0.0', latest: '1.2.0' },
+  template: {
+    name: 'python-dashboard-service',
+    version: '1.0.0',
+    latest: '1.2.0',
+  },
   state: 'behind',
   canUpgrade: false,
   problem: 'Only members of group:default/platform-team can upgrade it.',
@@ -41,7 +53,11 @@ export const billing: ServiceUpgradeStatus = {
 export const inventory: ServiceUpgradeStatus = {
   entityRef: 'component:default/inventory-dashboard',
   owner: 'group:default/dashboards-team',
-  template: { name: 'python-dashboard-service', version: '1.2.0', latest: '1.2.0' },
+  template: {
+    name: 'python-dashboard-service',
+    version: '1.2.0',
+    latest: '1.2.0',
+  },
   state: 'current',
   canUpgrade: true,
 };
@@ -50,13 +66,24 @@ export const inventory: ServiceUpgradeStatus = {
 export const legacy: ServiceUpgradeStatus = {
   entityRef: 'component:default/legacy-dashboard',
   owner: 'group:default/dashboards-team',
-  template: { name: 'python-dashboard-service', version: null, latest: '1.2.0' },
+  template: {
+    name: 'python-dashboard-service',
+    version: null,
+    latest: '1.2.0',
+  },
   state: 'unknown',
   canUpgrade: true,
-  problem: 'Its repository has no .golden-path/template.json: it was not created by the portal.',
+  problem:
+    'Its repository has no .golden-path/template.json: it was not created by the portal.',
 };
 
-export const fleet = [salesDashboard, stockDashboard, billing, inventory, legacy];
+export const fleet = [
+  salesDashboard,
+  stockDashboard,
+  billing,
+  inventory,
+  legacy,
+];
 
 export function dryRunOf(
   status: ServiceUpgradeStatus,

@@ -4,7 +4,9 @@ import type { ServiceUpgradeStatus, UpgradeResult } from './types';
 /** @public */
 export interface TemplateUpgradesApi {
   /** Every service made from a template (or from the one named), with its version and state. */
-  listServices(options?: { template?: string }): Promise<ServiceUpgradeStatus[]>;
+  listServices(options?: {
+    template?: string;
+  }): Promise<ServiceUpgradeStatus[]>;
   /** One service's template version, the latest, and its open upgrade pull request. */
   getService(entityRef: string): Promise<ServiceUpgradeStatus>;
   /**

@@ -51,9 +51,9 @@ describe('TemplateUpgradesClient', () => {
             ),
       ),
     );
-    expect(await client.getService('Component:default/sales-dashboard')).toEqual(
-      salesDashboard,
-    );
+    expect(
+      await client.getService('Component:default/sales-dashboard'),
+    ).toEqual(salesDashboard);
   });
 
   it('posts the dry-run flag as JSON to the service upgrade route', async () => {
@@ -77,7 +77,9 @@ describe('TemplateUpgradesClient', () => {
         },
       ),
     );
-    const dry = await client.upgrade(salesDashboard.entityRef, { dryRun: true });
+    const dry = await client.upgrade(salesDashboard.entityRef, {
+      dryRun: true,
+    });
     const real = await client.upgrade(salesDashboard.entityRef, {
       dryRun: false,
     });
@@ -110,16 +112,18 @@ describe('TemplateUpgradesClient', () => {
 
   it('rejects a 403 sent as a bare { error: { message } } with that message in one line', async () => {
     server.use(
-      http.post(`${BASE}/services/default/component/sales-dashboard/upgrade`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              message:
-                'Only members of group:default/dashboards-team can upgrade it.',
+      http.post(
+        `${BASE}/services/default/component/sales-dashboard/upgrade`,
+        () =>
+          HttpResponse.json(
+            {
+              error: {
+                message:
+                  'Only members of group:default/dashboards-team can upgrade it.',
+              },
             },
-          },
-          { status: 403 },
-        ),
+            { status: 403 },
+          ),
       ),
     );
     const error = await client

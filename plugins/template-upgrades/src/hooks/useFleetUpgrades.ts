@@ -115,7 +115,10 @@ export function useFleetUpgrades(): FleetUpgradesState {
     return r?.dryRun?.result === 'dry-run' && !r.result && !r.error;
   });
 
-  const dryRun = useCallback(() => run([...current], 'dry-run'), [run, current]);
+  const dryRun = useCallback(
+    () => run([...current], 'dry-run'),
+    [run, current],
+  );
   const openPullRequests = useCallback(async () => {
     await run(ready, 'open');
     retry();

@@ -65,8 +65,12 @@ export function summarizeChanges(changes: UpgradeChange[]): string {
     .map(kind => `${counts.get(kind)} ${kind}`)
     .join(', ');
   const conflicts = changes.filter(c => c.conflict).length;
-  return `${changes.length} ${changes.length === 1 ? 'file' : 'files'} (${kinds})${
-    conflicts ? `, ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}` : ''
+  return `${changes.length} ${
+    changes.length === 1 ? 'file' : 'files'
+  } (${kinds})${
+    conflicts
+      ? `, ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'}`
+      : ''
   }`;
 }
 

@@ -25,6 +25,8 @@ import { templateUpgradesApiRef } from '../../api/TemplateUpgradesApi';
 import { TemplateUpgradesClient } from '../../api/TemplateUpgradesClient';
 import { EntityTemplateUpgradeCard } from './EntityTemplateUpgradeCard';
 
+const server = setupServer();
+
 const SERVICE_URL = `${BASE}/services/default/component/sales-dashboard`;
 
 const entity: Entity = {
@@ -34,10 +36,15 @@ const entity: Entity = {
     name: 'sales-dashboard',
     namespace: 'default',
     annotations: {
-      'backstage.io/source-template': 'template:default/python-dashboard-service',
+      'backstage.io/source-template':
+        'template:default/python-dashboard-service',
     },
   },
-  spec: { type: 'service', owner: 'group:dashboards-team', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:dashboards-team',
+    lifecycle: 'production',
+  },
 };
 
 /** The service route answers `status` for sales-dashboard (whatever fixture it is drawn from). */
@@ -63,8 +70,6 @@ async function renderCard() {
   );
 }
 
-
-const server = setupServer();
 
 describe('EntityTemplateUpgradeCard', () => {
   registerMswTestHooks(server);
@@ -127,7 +132,10 @@ describe('EntityTemplateUpgradeCard', () => {
     expect(posted).toEqual([{ dryRun: false }]);
     expect(
       within(outcome).getByRole('link', { name: /Opened pull request #12/ }),
-    ).toHaveAttribute('href', 'https://github.com/contoso/sales-dashboard/pull/12');
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/contoso/sales-dashboard/pull/12',
+    );
     expect(outcome).toHaveTextContent(
       'Conflicts to resolve in the pull request: Dockerfile',
     );

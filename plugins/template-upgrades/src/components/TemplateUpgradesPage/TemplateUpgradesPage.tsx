@@ -133,8 +133,7 @@ export function TemplateUpgradesPage() {
                   inputProps={{ 'aria-label': 'Select every service behind' }}
                   disabled={busy || selectable.length === 0}
                   checked={
-                    selectable.length > 0 &&
-                    selected.size === selectable.length
+                    selectable.length > 0 && selected.size === selectable.length
                   }
                   indeterminate={
                     selected.size > 0 && selected.size < selectable.length
@@ -155,7 +154,9 @@ export function TemplateUpgradesPage() {
             {services.map(service => {
               const name = nameOf(service);
               const run = runs.get(service.entityRef);
-              const shown = run?.running ? undefined : run?.result ?? run?.dryRun;
+              const shown = run?.running
+                ? undefined
+                : run?.result ?? run?.dryRun;
               const reason = whyNotSelectable(service);
               return (
                 <Fragment key={service.entityRef}>
@@ -190,8 +191,12 @@ export function TemplateUpgradesPage() {
                       ) : null}
                     </TableCell>
                     <TableCell>{service.template.name}</TableCell>
-                    <TableCell>{formatVersion(service.template.version)}</TableCell>
-                    <TableCell>{formatVersion(service.template.latest)}</TableCell>
+                    <TableCell>
+                      {formatVersion(service.template.version)}
+                    </TableCell>
+                    <TableCell>
+                      {formatVersion(service.template.latest)}
+                    </TableCell>
                     <TableCell
                       className={
                         service.state === 'behind' ? classes.behind : undefined
@@ -236,8 +241,8 @@ export function TemplateUpgradesPage() {
     <Content>
       <ContentHeader title="Services made from a template">
         <Typography variant="body2" color="textSecondary">
-          Select the services behind their template, dry-run them to see what each pull
-          request would change, then open the pull requests.
+          Select the services behind their template, dry-run them to see what
+          each pull request would change, then open the pull requests.
         </Typography>
       </ContentHeader>
       {body}

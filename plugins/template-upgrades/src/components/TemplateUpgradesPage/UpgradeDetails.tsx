@@ -20,7 +20,10 @@ function describeChange(change: UpgradeChange): string {
 }
 
 /** What one upgrade changes: each file (conflicts marked) and the template's summary. */
-export function UpgradeDetails(props: { result: UpgradeResult; label: string }) {
+export function UpgradeDetails(props: {
+  result: UpgradeResult;
+  label: string;
+}) {
   const { result, label } = props;
   const classes = useStyles();
   return (
@@ -30,7 +33,11 @@ export function UpgradeDetails(props: { result: UpgradeResult; label: string }) 
           {result.changes.map(c => (
             <li key={c.path}>
               <code>{c.path}</code>{' '}
-              <Typography component="span" variant="body2" color="textSecondary">
+              <Typography
+                component="span"
+                variant="body2"
+                color="textSecondary"
+              >
                 {describeChange(c)}
               </Typography>
               {c.conflict ? (
@@ -40,7 +47,8 @@ export function UpgradeDetails(props: { result: UpgradeResult; label: string }) 
                   className={classes.conflict}
                 >
                   {' '}
-                  conflict: committed with markers, to resolve in the pull request
+                  conflict: committed with markers, to resolve in the pull
+                  request
                 </Typography>
               ) : null}
             </li>
