@@ -70,7 +70,6 @@ async function renderCard() {
   );
 }
 
-
 describe('EntityTemplateUpgradeCard', () => {
   registerMswTestHooks(server);
 

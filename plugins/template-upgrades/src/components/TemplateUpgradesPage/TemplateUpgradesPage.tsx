@@ -37,6 +37,9 @@ const useStyles = makeStyles(theme => ({
   reason: { display: 'block' },
   error: { color: theme.palette.error.main },
   details: { paddingTop: 0, borderBottomWidth: 1 },
+  // Versions, states and names are short words: keep them whole, let the reasons wrap.
+  nowrap: { whiteSpace: 'nowrap' },
+  intro: { marginBottom: theme.spacing(2) },
   noBorder: { '& > td': { borderBottom: 'none' } },
 }));
 
@@ -142,11 +145,11 @@ export function TemplateUpgradesPage() {
                 />
               </TableCell>
               <TableCell>Service</TableCell>
-              <TableCell>Template</TableCell>
-              <TableCell>Version</TableCell>
-              <TableCell>Latest</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Pull request</TableCell>
+              <TableCell className={classes.nowrap}>Template</TableCell>
+              <TableCell className={classes.nowrap}>Version</TableCell>
+              <TableCell className={classes.nowrap}>Latest</TableCell>
+              <TableCell className={classes.nowrap}>State</TableCell>
+              <TableCell className={classes.nowrap}>Pull request</TableCell>
               <TableCell>Upgrade</TableCell>
             </TableRow>
           </TableHead>
@@ -190,7 +193,9 @@ export function TemplateUpgradesPage() {
                         </Typography>
                       ) : null}
                     </TableCell>
-                    <TableCell>{service.template.name}</TableCell>
+                    <TableCell className={classes.nowrap}>
+                      {service.template.name}
+                    </TableCell>
                     <TableCell>
                       {formatVersion(service.template.version)}
                     </TableCell>
@@ -198,9 +203,9 @@ export function TemplateUpgradesPage() {
                       {formatVersion(service.template.latest)}
                     </TableCell>
                     <TableCell
-                      className={
-                        service.state === 'behind' ? classes.behind : undefined
-                      }
+                      className={`${classes.nowrap} ${
+                        service.state === 'behind' ? classes.behind : ''
+                      }`}
                     >
                       {describeState(service)}
                     </TableCell>
@@ -239,12 +244,14 @@ export function TemplateUpgradesPage() {
 
   return (
     <Content>
-      <ContentHeader title="Services made from a template">
-        <Typography variant="body2" color="textSecondary">
-          Select the services behind their template, dry-run them to see what
-          each pull request would change, then open the pull requests.
-        </Typography>
-      </ContentHeader>
+      <ContentHeader title="Services made from a template" />
+      <Typography variant="body2" className={classes.intro}>
+        Select the services behind their template, dry-run them to see what each
+        pull request would change, then open the pull requests. Each pull
+        request merges the template's changes into the service's main branch:
+        the team's own edits are kept, and conflicts are committed with markers
+        for the team to resolve.
+      </Typography>
       {body}
     </Content>
   );

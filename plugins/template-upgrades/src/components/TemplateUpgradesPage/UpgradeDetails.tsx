@@ -11,6 +11,12 @@ const useStyles = makeStyles(theme => ({
     '& code': { overflowWrap: 'anywhere' },
   },
   conflict: { color: theme.palette.error.main, fontWeight: 500 },
+  // The template's own headings stay below the page's.
+  summary: {
+    borderLeft: `3px solid ${theme.palette.divider}`,
+    paddingLeft: theme.spacing(1.5),
+    '& h1, & h2, & h3': { fontSize: theme.typography.subtitle1.fontSize },
+  },
 }));
 
 function describeChange(change: UpgradeChange): string {
@@ -55,7 +61,14 @@ export function UpgradeDetails(props: {
           ))}
         </ul>
       ) : null}
-      {result.summary ? <MarkdownContent content={result.summary} /> : null}
+      {result.summary ? (
+        <div className={classes.summary}>
+          <Typography variant="overline" color="textSecondary">
+            What changed in the template
+          </Typography>
+          <MarkdownContent content={result.summary} />
+        </div>
+      ) : null}
     </section>
   );
 }
