@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -93,10 +93,12 @@ describe('EntityTemplateUpgradeCard', () => {
 
   it('lets an owner open the pull request, then links it and names the conflicts', async () => {
     let opened = false;
+    let reads = 0;
     const posted: unknown[] = [];
     server.use(
-      http.get(SERVICE_URL, () =>
-        HttpResponse.json(
+      http.get(SERVICE_URL, () => {
+        reads += 1;
+        return HttpResponse.json(
           opened
             ? {
                 ...salesDashboard,
@@ -107,8 +109,8 @@ describe('EntityTemplateUpgradeCard', () => {
                 },
               }
             : salesDashboard,
-        ),
-      ),
+        );
+      }),
       http.post(`${SERVICE_URL}/upgrade`, async ({ request }) => {
         posted.push(await request.json());
         opened = true;
@@ -129,19 +131,18 @@ describe('EntityTemplateUpgradeCard', () => {
     );
     const outcome = await screen.findByRole('status');
     expect(posted).toEqual([{ dryRun: false }]);
-    expect(
-      within(outcome).getByRole('link', { name: /Opened pull request #12/ }),
-    ).toHaveAttribute(
-      'href',
-      'https://github.com/contoso/sales-dashboard/pull/12',
-    );
+    expect(outcome).toHaveTextContent('Opened pull request #12');
     expect(outcome).toHaveTextContent(
       'Conflicts to resolve in the pull request: Dockerfile',
     );
     // The status is read again and now names the pull request; the button is gone.
+    await waitFor(() => expect(reads).toBe(2));
     expect(
-      await screen.findByRole('link', { name: /Upgrade pull request #12/ }),
-    ).toBeInTheDocument();
+      screen.getByRole('link', { name: /Upgrade pull request #12/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/contoso/sales-dashboard/pull/12',
+    );
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
   });
 

@@ -52,13 +52,7 @@ function Outcome(props: { result: UpgradeResult }) {
   const conflicts = result.changes.filter(c => c.conflict);
   return (
     <Box role="status">
-      <Typography variant="body2">
-        {result.pullRequest ? (
-          <Link to={result.pullRequest.url}>{describeResult(result)}</Link>
-        ) : (
-          describeResult(result)
-        )}
-      </Typography>
+      <Typography variant="body2">{describeResult(result)}</Typography>
       {conflicts.length ? (
         <Typography variant="body2">
           Conflicts to resolve in the pull request:{' '}
@@ -93,10 +87,12 @@ export function EntityTemplateUpgradeCard() {
       );
   } else if (status) {
     let next;
-    if (status.pullRequest) {
+    // The one just opened, until the status read again names it.
+    const pullRequest = status.pullRequest ?? result?.pullRequest;
+    if (pullRequest) {
       next = (
-        <Link to={status.pullRequest.url}>
-          Upgrade pull request #{status.pullRequest.number}
+        <Link to={pullRequest.url}>
+          Upgrade pull request #{pullRequest.number}
         </Link>
       );
     } else if (status.state === 'behind' && status.canUpgrade) {
