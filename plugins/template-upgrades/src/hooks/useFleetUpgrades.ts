@@ -3,7 +3,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { templateUpgradesApiRef } from '../api/TemplateUpgradesApi';
 import type { ServiceUpgradeStatus, UpgradeResult } from '../api/types';
-import { errorLine, isSelectable } from '../lib/format';
+import { currentFromConflict, errorLine, isSelectable } from '../lib/format';
 
 /** What the page knows of one service's dry run and pull request in this visit. @public */
 export interface ServiceRun {
@@ -96,11 +96,13 @@ export function useFleetUpgrades(): FleetUpgradesState {
                 : { dryRun: before.dryRun, result: answer },
             );
           } catch (e) {
-            update(entityRef, {
-              ...before,
-              running: undefined,
-              error: errorLine(e),
-            });
+            const current = currentFromConflict(e, entityRef);
+            update(
+              entityRef,
+              current
+                ? { dryRun: before.dryRun, result: current }
+                : { ...before, running: undefined, error: errorLine(e) },
+            );
           }
         }
       } finally {

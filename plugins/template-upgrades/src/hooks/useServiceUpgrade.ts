@@ -3,6 +3,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { templateUpgradesApiRef } from '../api/TemplateUpgradesApi';
 import type { ServiceUpgradeStatus, UpgradeResult } from '../api/types';
+import { currentFromConflict } from '../lib/format';
 
 /** @public */
 export interface ServiceUpgradeState {
@@ -31,11 +32,22 @@ export function useServiceUpgrade(entityRef: string): ServiceUpgradeState {
     setOpenError(undefined);
     api
       .upgrade(entityRef, { dryRun: false })
-      .then(r => {
-        setResult(r);
-        // The service's status now names the pull request.
-        retry();
-      }, setOpenError)
+      .then(
+        r => {
+          setResult(r);
+          // The service's status now names the pull request.
+          retry();
+        },
+        e => {
+          const current = currentFromConflict(e, entityRef);
+          if (current) {
+            setResult(current);
+            retry();
+          } else {
+            setOpenError(e);
+          }
+        },
+      )
       .finally(() => setOpening(false));
   }, [api, entityRef, retry]);
   return {

@@ -90,6 +90,20 @@ export function describeResult(result: UpgradeResult): string {
 }
 
 /**
+ * The backend may answer an upgrade of a service that is already current with 409 instead of
+ * result `none` (its contract allows both): read such a 409 as `none`.
+ */
+export function currentFromConflict(
+  error: unknown,
+  entityRef: string,
+): UpgradeResult | undefined {
+  if (ResponseError.is(error) && error.statusCode === 409) {
+    return { entityRef, result: 'none', changes: [], summary: '' };
+  }
+  return undefined;
+}
+
+/**
  * An error in one line: the backend's own message (`{ error: { message } }`) when it sent
  * one, else the error's message, without the stack or the raw body.
  */

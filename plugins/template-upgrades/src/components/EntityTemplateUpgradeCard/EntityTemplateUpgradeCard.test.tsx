@@ -201,6 +201,26 @@ describe('EntityTemplateUpgradeCard', () => {
     ).toBeEnabled();
   });
 
+  it('says the service is current when the backend answers the upgrade with 409', async () => {
+    serve(salesDashboard);
+    server.use(
+      http.post(`${SERVICE_URL}/upgrade`, () =>
+        HttpResponse.json(
+          backstageError(409, 'ConflictError', 'already at 1.2.0'),
+          { status: 409 },
+        ),
+      ),
+    );
+    await renderCard();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Open upgrade pull request' }),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Already at the latest version: no pull request',
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
   it("shows the backend's 404 in one line", async () => {
     server.use(
       http.get(SERVICE_URL, () =>

@@ -267,25 +267,51 @@ describe('TemplateUpgradesPage', () => {
     ]);
   });
 
-  it('says when a selected service turned out to be current', async () => {
-    serveFleet([salesDashboard], () => ({
-      entityRef: salesDashboard.entityRef,
-      result: 'none',
-      changes: [],
-      summary: '',
-    }));
-    await renderPage();
-    await userEvent.click(checkbox('Sales dashboard'));
-    await userEvent.click(screen.getByRole('button', { name: 'Dry run (1)' }));
-    await waitFor(() =>
-      expect(row('Sales dashboard')).toHaveTextContent(
-        'Already at the latest version: no pull request',
-      ),
-    );
-    expect(
-      screen.getByRole('button', { name: 'Open pull requests (0)' }),
-    ).toBeDisabled();
-  });
+  it.each([
+    [
+      'result none',
+      () =>
+        HttpResponse.json({
+          entityRef: salesDashboard.entityRef,
+          result: 'none',
+          changes: [],
+          summary: '',
+        }),
+    ],
+    [
+      '409',
+      () =>
+        HttpResponse.json(
+          backstageError(
+            409,
+            'ConflictError',
+            'component:default/sales-dashboard is at 1.2.0 already',
+          ),
+          { status: 409 },
+        ),
+    ],
+  ])(
+    'says when a selected service turned out to be current (%s)',
+    async (_, answer) => {
+      serveFleet([salesDashboard], answer);
+      await renderPage();
+      await userEvent.click(checkbox('Sales dashboard'));
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Dry run (1)' }),
+      );
+      await waitFor(() =>
+        expect(row('Sales dashboard')).toHaveTextContent(
+          'Already at the latest version: no pull request',
+        ),
+      );
+      expect(
+        within(row('Sales dashboard')).queryByRole('alert'),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.getByRole('button', { name: 'Open pull requests (0)' }),
+      ).toBeDisabled();
+    },
+  );
 
   it('says so when no service was made from a template', async () => {
     serveFleet([], opens);
