@@ -18,7 +18,13 @@ export interface ServiceRun {
 export interface FleetUpgradesState {
   loading: boolean;
   error?: Error;
+  /** The services shown: all of them, or those of {@link FleetUpgradesState.template}. */
   services?: ServiceUpgradeStatus[];
+  /** The names of the templates the services were made from. */
+  templates: string[];
+  template?: string;
+  /** Shows only the services made from this template (undefined: all). */
+  setTemplate(template: string | undefined): void;
   selected: ReadonlySet<string>;
   toggle(entityRef: string): void;
   /** Selects every service that can be selected, or none when all of them are. */
@@ -45,15 +51,27 @@ export function useFleetUpgrades(): FleetUpgradesState {
     () => api.listServices(),
     [api],
   );
+  const [template, setTemplate] = useState<string>();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [runs, setRuns] = useState<ReadonlyMap<string, ServiceRun>>(new Map());
   const [busy, setBusy] = useState(false);
 
-  const selectable = useMemo(
-    () => (value ?? []).filter(isSelectable).map(s => s.entityRef),
+  const templates = useMemo(
+    () => [...new Set((value ?? []).map(s => s.template.name))].sort(),
     [value],
   );
-  // A selection survives a reload only for services that can still be selected.
+  const services = useMemo(
+    () =>
+      value && template
+        ? value.filter(s => s.template.name === template)
+        : value,
+    [value, template],
+  );
+  const selectable = useMemo(
+    () => (services ?? []).filter(isSelectable).map(s => s.entityRef),
+    [services],
+  );
+  // A selection holds only services shown and that can (still, after a reload) be selected.
   const current = useMemo(
     () => new Set([...selected].filter(ref => selectable.includes(ref))),
     [selected, selectable],
@@ -96,11 +114,11 @@ export function useFleetUpgrades(): FleetUpgradesState {
                 : { dryRun: before.dryRun, result: answer },
             );
           } catch (e) {
-            const current = currentFromConflict(e, entityRef);
+            const upToDate = currentFromConflict(e, entityRef);
             update(
               entityRef,
-              current
-                ? { dryRun: before.dryRun, result: current }
+              upToDate
+                ? { dryRun: before.dryRun, result: upToDate }
                 : { ...before, running: undefined, error: errorLine(e) },
             );
           }
@@ -129,7 +147,10 @@ export function useFleetUpgrades(): FleetUpgradesState {
   return {
     loading,
     error,
-    services: value,
+    services,
+    templates,
+    template,
+    setTemplate,
     selected: current,
     toggle,
     toggleAll,

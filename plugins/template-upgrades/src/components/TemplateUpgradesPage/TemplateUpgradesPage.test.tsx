@@ -313,6 +313,31 @@ describe('TemplateUpgradesPage', () => {
     },
   );
 
+  it('shows the services of one template when one is picked, and selects only those', async () => {
+    const worker: ServiceUpgradeStatus = {
+      ...salesDashboard,
+      entityRef: 'component:default/images',
+      title: 'Images',
+      template: {
+        name: 'cloudflare-image-optimizer',
+        version: '2.0.0',
+        latest: '2.1.0',
+      },
+    };
+    serveFleet([...fleet, worker], opens);
+    await renderPage();
+    expect(screen.getAllByRole('row')).toHaveLength(fleet.length + 2);
+    await userEvent.selectOptions(
+      screen.getByRole('combobox', { name: 'Template' }),
+      'cloudflare-image-optimizer',
+    );
+    expect(screen.getAllByRole('row')).toHaveLength(2);
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Select every service behind' }),
+    );
+    expect(screen.getByRole('button', { name: 'Dry run (1)' })).toBeEnabled();
+  });
+
   it('says so when no service was made from a template', async () => {
     serveFleet([], opens);
     const client = new TemplateUpgradesClient({

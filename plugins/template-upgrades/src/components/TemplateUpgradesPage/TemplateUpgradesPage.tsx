@@ -8,6 +8,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
@@ -32,7 +33,13 @@ import {
 import { UpgradeDetails } from './UpgradeDetails';
 
 const useStyles = makeStyles(theme => ({
-  actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
+  actions: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+    alignItems: 'center',
+  },
+  template: { minWidth: 240 },
   behind: { color: theme.palette.warning.dark, fontWeight: 500 },
   reason: { display: 'block' },
   error: { color: theme.palette.error.main },
@@ -111,6 +118,27 @@ export function TemplateUpgradesPage() {
     body = (
       <>
         <Box className={classes.actions} mb={2}>
+          {fleet.templates.length > 1 ? (
+            <TextField
+              select
+              size="small"
+              variant="outlined"
+              id="template-upgrades-template"
+              label="Template"
+              className={classes.template}
+              value={fleet.template ?? ''}
+              disabled={busy}
+              onChange={e => fleet.setTemplate(e.target.value || undefined)}
+              SelectProps={{ native: true }}
+            >
+              <option value="">All templates</option>
+              {fleet.templates.map(name => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </TextField>
+          ) : null}
           <Button
             variant="outlined"
             color="primary"
