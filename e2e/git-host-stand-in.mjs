@@ -1,14 +1,16 @@
 // A stand-in for a GitHub host on loopback, for the browser test of the create form:
 // - the REST calls `publish:github` makes (owner lookup, create repository, branch protection),
 // - the contents endpoint the catalog's GitHub URL reader reads `catalog-info.yaml` through,
-// - git's smart HTTP for the push and for the test's clone, served by `git http-backend` (CGI).
+// - git's smart HTTP for the push and for the test's clone, served by `git http-backend` (CGI)
+//   through the local git server's bridge (plugins/local-git-node).
 // Every call needs the configured token. Calls it does not know are logged and answered 404.
 // GET /_stand-in/requests lists the calls it served, for the test to check.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { serveGitHttpBackend } from '../plugins/local-git-node/src/server/gitHttpBackend.ts';
 
 const run = promisify(execFile);
 const NAME = /^[A-Za-z0-9_.-]+$/;
@@ -200,68 +202,11 @@ export async function startGitHost({ port = 0, token, root }) {
     }
     if (!repos.has(`${owner}/${name}`))
       return json(res, 404, { message: 'Not Found' });
-    const env = {
-      PATH: process.env.PATH,
-      GIT_PROJECT_ROOT: root,
-      GIT_HTTP_EXPORT_ALL: '1',
-      REQUEST_METHOD: req.method,
-      PATH_INFO: `/${owner}/${name}.git${rest}`,
-      QUERY_STRING: url.search.replace(/^\?/, ''),
-      CONTENT_TYPE: req.headers['content-type'] ?? '',
-      CONTENT_LENGTH: String(body.length),
-      REMOTE_USER: user || 'git', // enables receive-pack
-      REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-      GATEWAY_INTERFACE: 'CGI/1.1',
-    };
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (key === 'authorization') continue;
-      env[`HTTP_${key.toUpperCase().replace(/-/g, '_')}`] = String(value);
-    }
-    const cgi = spawn('git', ['http-backend'], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    cgi.stderr.on('data', d =>
-      console.error(`git http-backend: ${d.toString().trim()}`),
-    );
-    cgi.stdin.end(body);
-    let head = Buffer.alloc(0);
-    let started = false;
-    cgi.stdout.on('data', chunk => {
-      if (started) return void res.write(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end =
-        head.indexOf('\r\n\r\n') >= 0
-          ? head.indexOf('\r\n\r\n')
-          : head.indexOf('\n\n');
-      if (end < 0) return;
-      const sep = head.indexOf('\r\n\r\n') >= 0 ? 4 : 2;
-      const headers = {};
-      let status = 200;
-      for (const line of head
-        .subarray(0, end)
-        .toString('latin1')
-        .split(/\r?\n/)) {
-        const i = line.indexOf(':');
-        const key = line.slice(0, i).trim();
-        const value = line.slice(i + 1).trim();
-        if (key.toLowerCase() === 'status')
-          status = Number(value.split(' ')[0]);
-        else headers[key] = value;
-      }
-      started = true;
-      res.writeHead(status, headers);
-      res.write(head.subarray(end + sep));
-    });
-    await new Promise((resolve, reject) => {
-      cgi.on('error', reject);
-      cgi.on('close', code => {
-        if (!started) {
-          res.writeHead(500);
-          res.end(`git http-backend exited with ${code}`);
-        } else res.end();
-        resolve();
-      });
+    await serveGitHttpBackend(req, res, body, {
+      projectRoot: root,
+      pathInfo: `/${owner}/${name}.git${rest}`,
+      remoteUser: user || 'git', // enables receive-pack
+      log: message => console.error(message),
     });
   }
 
