@@ -35,8 +35,7 @@ describe('template-upgrades plugin (new frontend system)', () => {
       EntityCardBlueprint.dataRefs.filterFunction,
     )!;
     const fromTemplate = withAnnotations({
-      'backstage.io/source-template':
-        'template:default/python-dashboard-service',
+      'portal.golden-path/template-name': 'python-dashboard-service',
     });
     const byHand = withAnnotations({
       'backstage.io/kubernetes-id': 'sales-dashboard',

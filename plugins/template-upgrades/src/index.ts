@@ -13,13 +13,6 @@ export {
   templateUpgradesPredicate,
   isTemplateUpgradeAvailable,
 } from './lib/filter';
-export { SOURCE_TEMPLATE_ANNOTATION } from './lib/annotations';
 export { templateUpgradesApiRef } from './api/TemplateUpgradesApi';
 export type { TemplateUpgradesApi } from './api/TemplateUpgradesApi';
 export { TemplateUpgradesClient } from './api/TemplateUpgradesClient';
-export type {
-  ServiceUpgradeStatus,
-  UpgradeChange,
-  UpgradePullRequest,
-  UpgradeResult,
-} from './api/types';

@@ -1,4 +1,7 @@
-import type { ServiceUpgradeStatus, UpgradeResult } from '../api/types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 
 export const BASE = 'http://localhost:7007/api/template-upgrades';
 

@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import type { ServiceUpgradeStatus, UpgradeResult } from './types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 
 /** @public */
 export interface TemplateUpgradesApi {

@@ -2,7 +2,10 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type { TemplateUpgradesApi } from './TemplateUpgradesApi';
-import type { ServiceUpgradeStatus, UpgradeResult } from './types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 
 /**
  * Talks to the template-upgrades backend. Requests name the service only; the backend reads

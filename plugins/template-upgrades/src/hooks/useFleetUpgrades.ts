@@ -2,7 +2,10 @@ import { useCallback, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { templateUpgradesApiRef } from '../api/TemplateUpgradesApi';
-import type { ServiceUpgradeStatus, UpgradeResult } from '../api/types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 import { currentFromConflict, errorLine, isSelectable } from '../lib/format';
 
 /** What the page knows of one service's dry run and pull request in this visit. @public */

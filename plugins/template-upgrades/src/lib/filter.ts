@@ -3,16 +3,17 @@ import {
   FilterPredicate,
   filterPredicateToFilterFunction,
 } from '@backstage/filter-predicates';
-import { SOURCE_TEMPLATE_ANNOTATION } from './annotations';
+import { TEMPLATE_NAME_ANNOTATION } from '@internal/plugin-template-upgrades-common';
 
 /**
- * Entities made from a template: the scaffolder's `catalog:write` and the service template's
- * catalog entry set {@link SOURCE_TEMPLATE_ANNOTATION}. The card is shown only on them.
+ * Entities made from a template: the service template's catalog entry carries the template's
+ * name in `TEMPLATE_NAME_ANNOTATION` (`@internal/plugin-template-upgrades-common`). The card is
+ * shown only on them.
  *
  * @public
  */
 export const templateUpgradesPredicate: FilterPredicate = {
-  [`metadata.annotations.${SOURCE_TEMPLATE_ANNOTATION}`]: { $exists: true },
+  [`metadata.annotations.${TEMPLATE_NAME_ANNOTATION}`]: { $exists: true },
 };
 
 /**

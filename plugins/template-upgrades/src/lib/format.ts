@@ -3,7 +3,7 @@ import type {
   ServiceUpgradeStatus,
   UpgradeChange,
   UpgradeResult,
-} from '../api/types';
+} from '@internal/plugin-template-upgrades-common';
 
 /** A service the page lets the user select: behind its template, and theirs to upgrade. */
 export function isSelectable(service: ServiceUpgradeStatus): boolean {

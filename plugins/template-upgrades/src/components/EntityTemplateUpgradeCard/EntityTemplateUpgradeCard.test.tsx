@@ -20,7 +20,10 @@ import {
   salesDashboard,
   stockDashboard,
 } from '../../__fixtures__/services';
-import type { ServiceUpgradeStatus, UpgradeResult } from '../../api/types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesApi';
 import { TemplateUpgradesClient } from '../../api/TemplateUpgradesClient';
 import { EntityTemplateUpgradeCard } from './EntityTemplateUpgradeCard';
@@ -36,8 +39,7 @@ const entity: Entity = {
     name: 'sales-dashboard',
     namespace: 'default',
     annotations: {
-      'backstage.io/source-template':
-        'template:default/python-dashboard-service',
+      'portal.golden-path/template-name': 'python-dashboard-service',
     },
   },
   spec: {

@@ -6,7 +6,10 @@ import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
-import type { ServiceUpgradeStatus, UpgradeResult } from '../../api/types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 import { useServiceUpgrade } from '../../hooks/useServiceUpgrade';
 import {
   describeResult,

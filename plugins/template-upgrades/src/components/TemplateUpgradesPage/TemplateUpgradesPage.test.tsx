@@ -19,7 +19,10 @@ import {
   salesDashboard,
   stockDashboard,
 } from '../../__fixtures__/services';
-import type { ServiceUpgradeStatus, UpgradeResult } from '../../api/types';
+import type {
+  ServiceUpgradeStatus,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesApi';
 import { TemplateUpgradesClient } from '../../api/TemplateUpgradesClient';
 import { TemplateUpgradesPage } from './TemplateUpgradesPage';

@@ -21,7 +21,7 @@ import {
 } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { ServiceUpgradeStatus } from '../../api/types';
+import type { ServiceUpgradeStatus } from '@internal/plugin-template-upgrades-common';
 import { ServiceRun, useFleetUpgrades } from '../../hooks/useFleetUpgrades';
 import {
   describeResult,

@@ -1,7 +1,10 @@
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { MarkdownContent } from '@backstage/core-components';
-import type { UpgradeChange, UpgradeResult } from '../../api/types';
+import type {
+  UpgradeChange,
+  UpgradeResult,
+} from '@internal/plugin-template-upgrades-common';
 
 const useStyles = makeStyles(theme => ({
   files: {
