@@ -4,7 +4,8 @@
  *
  * @public
  */
-export const TEMPLATE_VERSION_ANNOTATION = 'portal.golden-path/template-version';
+export const TEMPLATE_VERSION_ANNOTATION =
+  'portal.golden-path/template-version';
 
 /**
  * On a Component: the name of the Template entity it was generated from.
