@@ -103,7 +103,7 @@ test.beforeAll(async ({ request }) => {
   await pushServices(request);
 });
 
-test('the page lists both services behind, lets the guest dry-run and upgrade only its own, and the card links the pull request', async ({
+test('the page lists both services behind, lets the guest dry-run and upgrade only its own, a second run updates the same pull request, and the card links it', async ({
   page,
 }, testInfo) => {
   await signInAsGuest(page);
@@ -148,6 +148,21 @@ test('the page lists both services behind, lets the guest dry-run and upgrade on
   await expect(prLink).toBeVisible();
   const href = await prLink.getAttribute('href');
   await screenshot(page, testInfo, 'opened');
+
+  // Again: the same pull request is updated, no second one is opened.
+  const number = (await prLink.textContent())!.match(/#(\d+)/)![1];
+  await page.getByRole('button', { name: 'Dry run (1)' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Open pull requests (1)' }),
+  ).toBeEnabled({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Open pull requests (1)' }).click();
+  await expect(ours).toContainText(`Updated pull request #${number}`, {
+    timeout: 100_000,
+  });
+  await expect(ours.getByRole('link', { name: /^#\d+/ })).toHaveAttribute(
+    'href',
+    href!,
+  );
 
   await page.goto('/catalog/default/component/svc-ours');
   const card = page
