@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { startKubernetesStandIn } from '../plugins/kubernetes-common/testing/kubernetesStandIn.ts';
 import { startLokiStandIn } from '../plugins/golden-path-node/testing/lokiStandIn.ts';
 import { startAzureDevOpsStandIn } from '../plugins/scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn.ts';
@@ -135,22 +136,20 @@ fs.writeFileSync(
     services: upgradeServices,
   }),
 );
-const gitToken = process.env.E2E_GIT_TOKEN ?? 'e2e-git-host-token';
+// Arrays in a later config file replace those of the earlier ones: the upgrade host's
+// integration and the services' catalog file are added to the lists of the two files, read here.
+const readConfig = file =>
+  parseYaml(fs.readFileSync(path.join(root, file), 'utf8'));
+const e2eGitHub = readConfig('e2e/app-config.e2e.yaml').integrations.github;
+const catalogLocations = readConfig('app-config.yaml').catalog.locations;
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
   overrides,
   JSON.stringify({
     app: { baseUrl: `http://localhost:${port}` },
-    // Arrays replace those of the other files: the github.com entry of app-config.e2e.yaml and
-    // the catalog location of app-config.yaml are repeated here.
     integrations: {
       github: [
-        {
-          host: 'github.com',
-          apiBaseUrl: `${gitHost.url}/api/v3`,
-          rawBaseUrl: `${gitHost.url}/raw`,
-          token: gitToken,
-        },
+        ...e2eGitHub,
         {
           host: new URL(upgradesHost.baseUrl).host,
           apiBaseUrl: `${upgradesHost.baseUrl}/api/v3`,
@@ -160,11 +159,7 @@ fs.writeFileSync(
     },
     catalog: {
       locations: [
-        {
-          type: 'file',
-          target: '../../catalog-info.yaml',
-          rules: [{ allow: ['Location', 'Template', 'User', 'Group'] }],
-        },
+        ...catalogLocations,
         { type: 'file', target: upgradeEntities },
       ],
     },
