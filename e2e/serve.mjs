@@ -10,11 +10,17 @@
 //   `golden-path`, project `Dashboards`, and the service connections the create-form test names;
 // - Loki (plugins/golden-path-node/testing) holding the sales-dashboard pods' log streams as
 //   Promtail labels them (no `service_name`), for the Golden path card's logging check.
+// - for template upgrades (plugins/template-upgrades-backend): a git host with GitHub's pull-request
+//   API (that plugin's stand-in), two empty repositories for services made from the small template
+//   `svc` of that plugin's fixture (1.0.0 tagged, 1.1.0 on main), the template's repository, and
+//   the two services' catalog entries; e2e/template-upgrades.spec.ts pushes their 1.0.0 files.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { startKubernetesStandIn } from '../plugins/kubernetes-common/testing/kubernetesStandIn.ts';
 import { startLokiStandIn } from '../plugins/golden-path-node/testing/lokiStandIn.ts';
 import { startAzureDevOpsStandIn } from '../plugins/scaffolder-backend-module-azure-devops/testing/azureDevOpsStandIn.ts';
@@ -69,11 +75,99 @@ const loki = await startLokiStandIn({
     entries: [{ at: Date.now(), line: '{"level":"info","msg":"page view"}' }],
   })),
 });
+// The template-upgrades stand-in and fixture import without file extensions, as the backend's
+// own TypeScript does: load them through the backend's require hook.
+const require = createRequire(import.meta.url);
+require(path.join(
+  root,
+  'node_modules/@backstage/cli-node/config/nodeTransform.cjs',
+));
+const {
+  startGitHostStandIn,
+} = require('../plugins/template-upgrades-backend/src/__testUtils__/gitHostStandIn.ts');
+const {
+  createTemplateRepo,
+} = require('../plugins/template-upgrades-backend/src/__fixtures__/templateRepo.ts');
+const upgradesToken = 'e2e-template-upgrades-token';
+const upgradesHost = await startGitHostStandIn({
+  root: path.join(data, 'upgrades-git'),
+  token: upgradesToken,
+});
+const templateRepo = createTemplateRepo(path.join(data, 'templates-repo'));
+// Ours: the guest's team (platform-team) owns it; theirs: another team's, which the guest may
+// not upgrade (no admin groups are configured below).
+const upgradeServices = [
+  { name: 'svc-ours', owner: 'group:default/platform-team' },
+  { name: 'svc-theirs', owner: 'group:default/dashboards-team' },
+].map(s => ({
+  ...s,
+  key: `contoso/${s.name}`,
+  location: `${upgradesHost.baseUrl}/contoso/${s.name}/tree/main/`,
+  cloneUrl: `${upgradesHost.baseUrl}/contoso/${s.name}.git`,
+}));
+for (const s of upgradeServices) upgradesHost.createRepository(s.key);
+const upgradeEntities = path.join(data, 'template-upgrades-services.yaml');
+fs.writeFileSync(
+  upgradeEntities,
+  upgradeServices
+    .map(s =>
+      JSON.stringify({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: s.name,
+          annotations: {
+            'backstage.io/source-location': `url:${s.location}`,
+            'portal.golden-path/template-name': 'svc',
+            'portal.golden-path/template-version': '1.0.0',
+          },
+        },
+        spec: { type: 'service', lifecycle: 'experimental', owner: s.owner },
+      }),
+    )
+    .join('\n---\n'),
+);
+fs.writeFileSync(
+  process.env.E2E_UPGRADES_INFO ??
+    path.join(os.tmpdir(), `e2e-template-upgrades-${port}.json`),
+  JSON.stringify({
+    token: upgradesToken,
+    templateRepo,
+    services: upgradeServices,
+  }),
+);
+// Arrays in a later config file replace those of the earlier ones: the upgrade host's
+// integration and the services' catalog file are added to the lists of the two files, read here.
+const readConfig = file =>
+  parseYaml(fs.readFileSync(path.join(root, file), 'utf8'));
+const e2eGitHub = readConfig('e2e/app-config.e2e.yaml').integrations.github;
+const catalogLocations = readConfig('app-config.yaml').catalog.locations;
 const overrides = path.join(data, 'app-config.e2e-run.yaml');
 fs.writeFileSync(
   overrides,
   JSON.stringify({
     app: { baseUrl: `http://localhost:${port}` },
+    integrations: {
+      github: [
+        ...e2eGitHub,
+        {
+          host: new URL(upgradesHost.baseUrl).host,
+          apiBaseUrl: `${upgradesHost.baseUrl}/api/v3`,
+          token: upgradesToken,
+        },
+      ],
+    },
+    catalog: {
+      locations: [
+        ...catalogLocations,
+        { type: 'file', target: upgradeEntities },
+      ],
+    },
+    templateUpgrades: {
+      templates: [
+        { name: 'svc', repository: templateRepo, path: 'templates/svc' },
+      ],
+    },
     backend: {
       baseUrl: `http://localhost:${port}`,
       listen: { port: Number(port) },
@@ -122,6 +216,7 @@ child.on('exit', async code => {
     grafana.stop(),
     azureDevOps.stop(),
     loki.stop(),
+    upgradesHost.stop(),
   ]);
   fs.rmSync(data, { recursive: true, force: true });
   process.exit(code ?? 0);

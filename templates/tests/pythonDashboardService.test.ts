@@ -39,6 +39,7 @@ jest.setTimeout(60_000);
 const EXPECTED_FILES = [
   '.dockerignore',
   '.streamlit/config.toml',
+  '.template-record.json',
   'Dockerfile',
   'README.md',
   'app.py',

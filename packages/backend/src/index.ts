@@ -84,6 +84,8 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // The Golden path card's checks, read-only, per catalog entity (plugins/golden-path-backend).
 backend.add(import('@internal/plugin-golden-path-backend'));
+// Template upgrades as pull requests, per service and for the fleet (plugins/template-upgrades-backend).
+backend.add(import('@internal/plugin-template-upgrades-backend'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

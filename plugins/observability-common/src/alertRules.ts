@@ -56,6 +56,11 @@ export interface AlertRuleDefinition {
    * `docs/operations.md` has a section per alert).
    */
   runbook: string;
+  /**
+   * The first version of the service template whose code provides what the rule reads; the
+   * portal provisions it only for services at that version or later (./templateVersions.ts).
+   */
+  since: string;
 }
 
 /** One series per live pod of a Deployment, labelled with the Deployment's name as `app`. */
@@ -73,6 +78,7 @@ const sumByApp = (vector: string) =>
 export const ALERT_RULES: readonly AlertRuleDefinition[] = [
   {
     alert: 'ServicePodsNotReady',
+    since: '1.0.0',
     value: `count by (cluster, namespace, app) (\n  ${APP_OF_POD}\n)\n- ${sumByApp(
       'kube_pod_status_ready{condition="true"}',
     )}`,
@@ -86,6 +92,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
   },
   {
     alert: 'ServiceContainerRestarting',
+    since: '1.0.0',
     value: sumByApp('increase(kube_pod_container_status_restarts_total[15m])'),
     comparison: { op: '>', threshold: 2 },
     severity: 'warning',
@@ -95,6 +102,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
   },
   {
     alert: 'ServiceMemoryNearLimit',
+    since: '1.0.0',
     value: `${sumByApp(
       'container_memory_working_set_bytes{container!="", container!="POD"}',
     )}\n/ ${sumByApp('kube_pod_container_resource_limits{resource="memory"}')}`,
@@ -109,6 +117,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
   },
   {
     alert: 'ServiceMetricsDown',
+    since: '1.0.0',
     value: 'up{app!=""}',
     comparison: { op: '<', threshold: 1 },
     for: '5m',

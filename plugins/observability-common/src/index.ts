@@ -10,3 +10,4 @@ export * from './queries';
 export * from './escape';
 export * from './alertRules';
 export * from './workload';
+export * from './templateVersions';

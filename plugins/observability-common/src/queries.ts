@@ -48,6 +48,12 @@ export interface DashboardPanel {
   kind: PanelKind;
   unit?: string;
   queries: DashboardQuery[];
+  /**
+   * The first version of the service template whose code provides what the panel reads (its
+   * metrics, labels, log fields); the portal provisions it only for services at that version or
+   * later (./templateVersions.ts).
+   */
+  since: string;
 }
 
 /** @public */
@@ -107,6 +113,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 1,
     key: 'readyPods',
+    since: '1.0.0',
     title: 'Ready pods',
     description:
       'Pods of the service that pass their readiness probe, out of all its pods.',
@@ -126,6 +133,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 2,
     key: 'restarts',
+    since: '1.0.0',
     title: 'Container restarts',
     description:
       'Container restarts of the service in the selected time range.',
@@ -144,6 +152,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 3,
     key: 'targetsUp',
+    since: '1.0.0',
     title: 'Metrics targets up',
     description:
       'Pods whose /metrics endpoint Prometheus scraped successfully.',
@@ -154,6 +163,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 4,
     key: 'errorLogs',
+    since: '1.0.0',
     title: 'Error logs',
     description:
       'Log lines at level error or critical in the selected time range.',
@@ -170,6 +180,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 5,
     key: 'cpu',
+    since: '1.0.0',
     title: 'CPU',
     description:
       'CPU used by the containers of the service, against their requests and limits.',
@@ -202,6 +213,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 6,
     key: 'memory',
+    since: '1.0.0',
     title: 'Memory',
     description:
       'Working set of the containers of the service (what the OOM killer looks at), against the limit.',
@@ -234,6 +246,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 7,
     key: 'pageViews',
+    since: '1.0.0',
     title: 'Page views',
     description: 'Page views per second, by page (dashboard_page_views_total).',
     kind: 'timeseries',
@@ -249,6 +262,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 8,
     key: 'interactions',
+    since: '1.0.0',
     title: 'Widget interactions',
     description:
       'Widget interactions per second, by widget (dashboard_interactions_total).',
@@ -265,6 +279,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 9,
     key: 'renderTime',
+    since: '1.0.0',
     title: 'Render time',
     description:
       'Median and 95th percentile page render time, by page (dashboard_render_seconds).',
@@ -286,6 +301,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 10,
     key: 'logVolume',
+    since: '1.0.0',
     title: 'Log volume by level',
     description:
       'Log lines per interval, by the level field of the JSON log line.',
@@ -302,6 +318,7 @@ export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   {
     id: 11,
     key: 'logs',
+    since: '1.0.0',
     title: 'Logs',
     description: 'The log lines of every container of the service.',
     kind: 'logs',

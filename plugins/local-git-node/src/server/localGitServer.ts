@@ -22,6 +22,9 @@ import {
   readRequestBody,
   serveGitHttpBackend,
 } from './gitHttpBackend.ts';
+
+// The CGI bridge on its own, for other stand-ins that serve git (README.md, "For other packages").
+export { readRequestBody, serveGitHttpBackend } from './gitHttpBackend.ts';
 import { repositoryNameProblem } from './repositoryName.ts';
 
 const run = promisify(execFile);

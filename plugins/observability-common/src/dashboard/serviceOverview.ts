@@ -30,6 +30,7 @@ import {
   PINNED_VARIABLES,
   PanelKey,
 } from '../queries';
+import { forTemplateVersion } from '../templateVersions';
 
 /** Uid of the generated dashboard; app-config's `dashboardUid` points at it. */
 export const SERVICE_OVERVIEW_UID = 'service-overview';
@@ -150,8 +151,16 @@ function pinnedVariable(
     .defaultValue('');
 }
 
-/** Builds the service overview dashboard. */
-export function buildServiceOverviewDashboard(): Dashboard {
+/**
+ * Builds the service overview dashboard: every panel, or (with `templateVersion`) only those a
+ * service at that template version has the code for (../templateVersions.ts).
+ */
+export function buildServiceOverviewDashboard(
+  options: {
+    templateVersion?: string;
+    panels?: readonly DashboardPanel[];
+  } = {},
+): Dashboard {
   const builder = new DashboardBuilder('Service overview')
     .uid(SERVICE_OVERVIEW_UID)
     .description(
@@ -178,7 +187,10 @@ export function buildServiceOverviewDashboard(): Dashboard {
     .withVariable(pinnedVariable('cluster'))
     .withVariable(pinnedVariable('namespace'))
     .withVariable(pinnedVariable('app'));
-  for (const def of DASHBOARD_PANELS) {
+  const panels = options.panels ?? DASHBOARD_PANELS;
+  for (const def of options.templateVersion
+    ? forTemplateVersion(panels, options.templateVersion)
+    : panels) {
     builder.withPanel(panel(def));
   }
   return builder.build();

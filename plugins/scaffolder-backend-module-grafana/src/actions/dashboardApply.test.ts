@@ -400,6 +400,10 @@ describe('grafana:dashboard:apply', () => {
       { owner: 'platform-team' },
       'ownerRef "platform-team" is not a full entity ref',
     ],
+    [
+      { templateVersion: 'latest' },
+      'templateVersion "latest" is not a template version; write it as MAJOR.MINOR.PATCH',
+    ],
   ])('refuses bad input %j with a message naming it', async (bad, message) => {
     await expect(run({ ...input, ...bad })).rejects.toThrow(message);
     expect(grafana.requests).toEqual([]);

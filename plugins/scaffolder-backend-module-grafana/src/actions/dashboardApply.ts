@@ -67,6 +67,13 @@ export function createGrafanaDashboardApplyAction(
             .describe(
               "The pods' app.kubernetes.io/name label (backstage.io/kubernetes-id)",
             ),
+        templateVersion: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The service template version the service's code is at (portal.golden-path/template-version): only that version's panels and rules are provisioned. Leave it out when the service is created from the current template",
+            ),
       },
       output: {
         dashboardUrl: z =>
@@ -87,6 +94,7 @@ export function createGrafanaDashboardApplyAction(
         ownerRef: ctx.input.owner,
         namespace: ctx.input.namespace,
         app: ctx.input.app,
+        templateVersion: ctx.input.templateVersion,
       };
       checkTarget(target);
       const dashboard = dashboardFor(target);

@@ -11,6 +11,8 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { BASELINE_TEMPLATE_VERSION } from '@internal/plugin-observability-common';
+import { TEMPLATE_VERSION_ANNOTATION } from '@internal/plugin-template-upgrades-common';
 import { GrafanaConnection } from '../lib/grafanaApi';
 import { provisionEntity, removeOrphans, uidsOf } from '../lib/provision';
 import { ProvisioningTarget, checkTarget } from '../lib/resources';
@@ -48,6 +50,10 @@ export function targetOf(
     ),
     namespace,
     app: annotations[KUBERNETES_ID],
+    // The version main is at (the catalog reads catalog-info.yaml from main): an upgrade's
+    // panels and rules come once its pull request is merged, never before.
+    templateVersion:
+      annotations[TEMPLATE_VERSION_ANNOTATION] ?? BASELINE_TEMPLATE_VERSION,
   };
 }
 

@@ -9,11 +9,13 @@ import {
   ALERT_NAME_LABEL,
   ALERT_RULES,
   AlertRuleDefinition,
+  forTemplateVersion,
   isDns1123Label,
   isKubernetesLabelValue,
   scopedRuleValue,
 } from '@internal/plugin-observability-common';
 import { InputError } from '@backstage/errors';
+import { isTemplateVersion } from '@internal/plugin-template-upgrades-common';
 
 /**
  * The mark on everything the portal creates in Grafana: a dashboard tag and an alert rule label.
@@ -37,6 +39,12 @@ export interface ProvisioningTarget {
   namespace: string;
   /** `backstage.io/kubernetes-id`: the pods' `app.kubernetes.io/name`. */
   app: string;
+  /**
+   * The service template version the service's code is at (the entity's
+   * `portal.golden-path/template-version`): only the panels and rules of that version are
+   * provisioned. Absent: the template's current version, as for a service being created.
+   */
+  templateVersion?: string;
 }
 
 const ENTITY_REF =
@@ -58,6 +66,16 @@ export function checkTarget(target: ProvisioningTarget): void {
       `namespace ${JSON.stringify(
         target.namespace,
       )} is not a Kubernetes namespace name (lowercase letters, digits and hyphens, at most 63)`,
+    );
+  }
+  if (
+    target.templateVersion !== undefined &&
+    !isTemplateVersion(target.templateVersion)
+  ) {
+    throw new InputError(
+      `templateVersion ${JSON.stringify(
+        target.templateVersion,
+      )} is not a template version; write it as MAJOR.MINOR.PATCH, e.g. 1.0.0 (the entity's portal.golden-path/template-version)`,
     );
   }
   if (!isKubernetesLabelValue(target.app) || target.app === '') {
@@ -142,7 +160,11 @@ export const ruleTitle = (
  */
 export function dashboardFor(target: ProvisioningTarget) {
   const base = JSON.parse(
-    JSON.stringify(loadDashboardAsCode().buildServiceOverviewDashboard()),
+    JSON.stringify(
+      loadDashboardAsCode().buildServiceOverviewDashboard({
+        templateVersion: target.templateVersion,
+      }),
+    ),
   );
   const name = target.entityRef.split('/').pop()!;
   const fixed: Record<string, string> = {
@@ -174,6 +196,16 @@ export function dashboardFor(target: ProvisioningTarget) {
   };
 }
 
+/** The rules a service at the target's template version has the code for. */
+export function rulesOfVersion(
+  rules: readonly AlertRuleDefinition[],
+  target: ProvisioningTarget,
+): AlertRuleDefinition[] {
+  return target.templateVersion
+    ? forTemplateVersion(rules, target.templateVersion)
+    : [...rules];
+}
+
 /** Grafana's threshold evaluator for a rule's comparison. */
 function evaluator(rule: AlertRuleDefinition) {
   return {
@@ -199,8 +231,9 @@ export function alertRulesFor(
   prometheusDatasourceUid: string,
   folderUid: string,
   portalBaseUrl?: string,
+  rules: readonly AlertRuleDefinition[] = ALERT_RULES,
 ) {
-  return ALERT_RULES.map(rule => ({
+  return rulesOfVersion(rules, target).map(rule => ({
     uid: stableUid('rule', `${target.entityRef.toLowerCase()}/${rule.alert}`),
     title: ruleTitle(target, rule),
     folderUID: folderUid,

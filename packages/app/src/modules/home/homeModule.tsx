@@ -13,6 +13,8 @@ One form takes a new service from nothing to running, deployed and observed:
   image Worker in front of a site.
 - **[Find a service](/catalog)**: each service's page shows its pods (Kubernetes tab and the
   pod-health card) and its metrics and logs (Observability tab).
+- **[Template upgrades](/template-upgrades)**: which services are behind the template they were
+  made from; a dry run shows what each upgrade changes, then each gets its pull request.
 - **[Read the docs](/docs)**: the portal's own documentation and every service's TechDocs.
 `;
 
