@@ -11,6 +11,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import type { JsonObject } from '@backstage/types';
 import {
   createFakeCloudflare,
   type FakeCloudflareState,
@@ -41,7 +42,7 @@ function standIn(otherAccounts: Array<{ id: string; name: string }> = []) {
   server.use(...fake.handlers);
 }
 
-async function start(cloudflareConfig: Record<string, unknown>) {
+async function start(cloudflareConfig: JsonObject) {
   return startTestBackend({
     features: [
       scaffolderPlugin,

@@ -39,9 +39,6 @@ export function createAccountsRouter(options: {
   userInfo: UserInfoService;
 }): express.Router {
   const router = express.Router();
-  router.get(ACCOUNTS_PATH, (req, res, next) => {
-    listAccounts(req, res).catch(next);
-  });
   const listAccounts = async (req: express.Request, res: express.Response) => {
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user'],
@@ -96,5 +93,8 @@ export function createAccountsRouter(options: {
     accounts.sort((a, b) => a.name.localeCompare(b.name));
     res.json({ accounts } satisfies CloudflareAccountsResponse);
   };
+  router.get(ACCOUNTS_PATH, (req, res, next) => {
+    listAccounts(req, res).catch(next);
+  });
   return router;
 }
