@@ -12,6 +12,7 @@ import {
 } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import type { JsonObject } from '@backstage/types';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createFakeCloudflare,
   type FakeCloudflareState,
@@ -50,12 +51,18 @@ async function start(cloudflareConfig: JsonObject) {
       mockServices.rootConfig.factory({
         data: { cloudflare: cloudflareConfig },
       }),
-      mockServices.userInfo.mock({
-        getUserInfo: async () => ({
-          userEntityRef: ANN,
-          ownershipEntityRefs: [ANN, WEB],
-        }),
-      }).factory,
+      // Ann's User entity, a member of web-team, as the catalog relates it.
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: 'ann', namespace: 'default' },
+            spec: { memberOf: ['web-team'] },
+            relations: [{ type: 'memberOf', targetRef: WEB }],
+          },
+        ],
+      }),
     ],
   });
 }

@@ -31,7 +31,6 @@ export const scaffolderModuleCloudflare = createBackendModule({
         discovery: coreServices.discovery,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
-        userInfo: coreServices.userInfo,
       },
       async init({
         scaffolder,
@@ -41,7 +40,6 @@ export const scaffolderModuleCloudflare = createBackendModule({
         discovery,
         httpRouter,
         httpAuth,
-        userInfo,
       }) {
         const signingKeys = new SigningKeyVault({ cache });
         httpRouter.use(
@@ -59,7 +57,7 @@ export const scaffolderModuleCloudflare = createBackendModule({
         );
         // The page and its script hold no secret and are opened as a link, without a token;
         // the POST that hands out the key checks the user's token itself.
-        httpRouter.use(createAccountsRouter({ config, httpAuth, userInfo }));
+        httpRouter.use(createAccountsRouter({ config, httpAuth, catalog }));
         httpRouter.addAuthPolicy({
           path: SIGNING_KEY_REVEAL_PATH,
           allow: 'unauthenticated',

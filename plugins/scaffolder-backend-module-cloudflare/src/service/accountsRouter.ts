@@ -1,8 +1,7 @@
 import express from 'express';
-import type {
-  HttpAuthService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { UserEntity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Config } from '@backstage/config';
 import {
   InputError,
@@ -13,6 +12,7 @@ import {
   missingToken,
   normaliseGroupRef,
   readAccessConfig,
+  userClaims,
 } from '../lib/access';
 import { createCloudflareClient } from '../lib/cloudflareClient';
 
@@ -31,12 +31,13 @@ export interface CloudflareAccountsResponse {
  * Lists the Cloudflare accounts the owner group's token reaches (Cloudflare API "List Accounts",
  * GET /accounts: https://developers.cloudflare.com/api/resources/accounts/methods/list/), for the
  * form's account field, so that only accounts the portal can deploy to are offered. Only a member
- * of the owner group may ask with its token; the token never leaves the backend.
+ * of the owner group (as the deploy action judges it) may ask with its token; the token never
+ * leaves the backend.
  */
 export function createAccountsRouter(options: {
   config: Config;
   httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
+  catalog: CatalogService;
 }): express.Router {
   const router = express.Router();
   const listAccounts = async (req: express.Request, res: express.Response) => {
@@ -50,12 +51,13 @@ export function createAccountsRouter(options: {
       );
     }
     const owner = normaliseGroupRef(raw);
-    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+    // Membership as the deploy action judges it: the memberOf relations of the user's catalog
+    // entity, read with their own credentials.
+    const ref = credentials.principal.userEntityRef;
+    const entity = (await options.catalog.getEntityByRef(ref, {
       credentials,
-    );
-    const claims = new Set(
-      ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
-    );
+    })) as UserEntity | undefined;
+    const claims = userClaims({ entity, ref });
     if (!claims.has(owner)) {
       throw new NotAllowedError(
         `Only members of ${owner} may list the Cloudflare accounts its token reaches; pick a team you are a member of`,

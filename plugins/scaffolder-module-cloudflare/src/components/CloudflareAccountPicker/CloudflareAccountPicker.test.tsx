@@ -126,11 +126,24 @@ describe('CloudflareAccountPicker', () => {
     expect(screen.getByTestId('value')).toHaveTextContent(SHOP);
   });
 
-  it('says in one sentence what to configure when the portal has no token for the owner, and offers nothing', async () => {
+  it('says in one sentence what to configure when the portal has no token for the owner, offers nothing, and takes a typed id', async () => {
     server.use(accounts([]));
-    renderForm({ owner: 'group:default/team-b', initial: SHOP });
-    expect(await screen.findByText(NOT_CONFIGURED)).toBeInTheDocument();
-    expect(screen.getByTestId('value')).toHaveTextContent('(none)');
+    renderForm({ owner: 'group:default/team-b' });
+    expect(
+      await screen.findByText(
+        `${NOT_CONFIGURED} Until then, type the account id; the deploy step will say that Cloudflare is not configured.`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Cloudflare account/ }),
+    ).toBeNull();
+    fireEvent.change(
+      screen.getByRole('textbox', { name: /Cloudflare account/ }),
+      {
+        target: { value: LABS },
+      },
+    );
+    expect(screen.getByTestId('value')).toHaveTextContent(LABS);
   });
 
   it("shows the backend's refusal for a team the user is not a member of", async () => {

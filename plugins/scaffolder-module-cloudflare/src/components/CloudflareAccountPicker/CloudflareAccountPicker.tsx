@@ -35,8 +35,9 @@ function errorText(error: Error): string {
 /**
  * A select of the Cloudflare accounts the portal's token for the owner group (chosen elsewhere
  * in the form) reaches, asked from the scaffolder backend as the signed-in user; the value is
- * the account id. With no token for the owner, one sentence on what to configure. An account
- * the owner's token does not reach is cleared; when it reaches only one, it is chosen.
+ * the account id. With no token for the owner, one sentence on what to configure, and the id is
+ * typed (the deploy step then ends saying Cloudflare is not configured). An account the owner's
+ * token does not reach is cleared; when it reaches only one, it is chosen.
  */
 export function CloudflareAccountPicker(
   props: FieldExtensionComponentProps<string, CloudflareAccountPickerOptions>,
@@ -74,6 +75,9 @@ export function CloudflareAccountPicker(
   const ids = accounts.map(a => a.id);
 
   useEffect(() => {
+    if (answer.value?.notConfigured) {
+      return;
+    }
     if (answer.value && ids.length === 1 && formData !== ids[0]) {
       onChange(ids[0]);
     } else if (answer.value && formData && !ids.includes(formData)) {
@@ -83,6 +87,24 @@ export function CloudflareAccountPicker(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [answer.value, formData]);
 
+  if (answer.value?.notConfigured) {
+    // Nothing to offer: the id is typed (the schema's pattern still checks it), and the deploy
+    // step ends saying Cloudflare is not configured (skipped locally, failing in production).
+    return (
+      <TextField
+        id={idSchema?.$id}
+        fullWidth
+        margin="normal"
+        label={schema.title}
+        required={required}
+        value={formData ?? ''}
+        onChange={e => onChange(e.target.value || undefined)}
+        error={(rawErrors?.length ?? 0) > 0}
+        helperText={`${answer.value.notConfigured} Until then, type the account id; the deploy step will say that Cloudflare is not configured.`}
+      />
+    );
+  }
+
   let helperText = schema.description;
   if (!owner) {
     helperText =
@@ -91,8 +113,6 @@ export function CloudflareAccountPicker(
     helperText = `Looking up the Cloudflare accounts of ${owner}…`;
   } else if (answer.error) {
     helperText = errorText(answer.error);
-  } else if (answer.value?.notConfigured) {
-    helperText = answer.value.notConfigured;
   } else if (answer.value && ids.length === 0) {
     helperText = `The Cloudflare token of ${owner} reaches no account: give it access to the account, or ask the platform team to replace it.`;
   }
@@ -108,11 +128,7 @@ export function CloudflareAccountPicker(
       value={formData && ids.includes(formData) ? formData : ''}
       onChange={e => onChange(e.target.value || undefined)}
       disabled={!owner || answer.loading || ids.length === 0}
-      error={
-        Boolean(answer.error) ||
-        Boolean(answer.value?.notConfigured) ||
-        (rawErrors?.length ?? 0) > 0
-      }
+      error={Boolean(answer.error) || (rawErrors?.length ?? 0) > 0}
       helperText={helperText}
     >
       {accounts.map(a => (
