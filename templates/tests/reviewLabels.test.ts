@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { reviewLabels } from './lib/reviewLabels';
+import { reviewLabels, reviewRows } from './lib/reviewLabels';
 import {
   acrValues,
   dockerHubValues,
@@ -104,6 +104,32 @@ describe('the Review page', () => {
       zoneId: expect.not.stringMatching(/^Zone Id$/),
       routePattern: expect.not.stringMatching(/^Route Pattern$/),
     });
+  });
+
+  it('shows the image registry by its option title, not its value', () => {
+    const rows = reviewRows(serviceDir, dockerHubValues);
+    expect(rows.find(row => row.key === 'registryType')).toEqual({
+      key: 'registryType',
+      name: 'Image registry',
+      value: 'Docker Hub',
+    });
+    expect(
+      reviewRows(serviceDir, acrValues).find(row => row.key === 'registryType')
+        ?.value,
+    ).toBe('Azure Container Registry');
+  });
+
+  it('lists the PodMonitor labels in one row under the form title, each label by its own key', () => {
+    const rows = reviewRows(serviceDir, acrValues).filter(row =>
+      row.key.startsWith('podMonitorLabels'),
+    );
+    expect(rows).toEqual([
+      {
+        key: 'podMonitorLabels',
+        name: "PodMonitor labels the cluster's Prometheus selects",
+        value: acrValues.podMonitorLabels,
+      },
+    ]);
   });
 
   it('leaves out what it must not show: the Azure DevOps access field', () => {

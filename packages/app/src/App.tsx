@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import observabilityPlugin from '@internal/plugin-observability/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { kubernetesModule } from './modules/kubernetes';
 import { pageLayoutModule } from './modules/pageLayout';
 import { signInModule } from './modules/signIn';
 
@@ -11,6 +12,7 @@ export default createApp({
     catalogPlugin,
     navModule,
     homeModule,
+    kubernetesModule,
     pageLayoutModule,
     signInModule,
     observabilityPlugin,

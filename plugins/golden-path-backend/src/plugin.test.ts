@@ -177,6 +177,35 @@ describe('the golden-path backend', () => {
     }
   });
 
+  it('says the portal has no source at all when neither a cluster nor Prometheus, Loki, Grafana or Azure DevOps is configured, as locally', async () => {
+    const backend = await startBackend({
+      config: { kubernetes: kubernetesConfig(), goldenPath: {} },
+    });
+    try {
+      const report: GoldenPathReport = (
+        await request(backend.server).get(PATH).expect(200)
+      ).body;
+      expect(report.noSourceConfigured).toBe(true);
+      expect(report.checks.every(c => c.state === 'unavailable')).toBe(true);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('does not say no source is configured when one is: Loki alone, no cluster', async () => {
+    const backend = await startBackend({
+      config: { ...config(), kubernetes: kubernetesConfig() },
+    });
+    try {
+      const report: GoldenPathReport = (
+        await request(backend.server).get(PATH).expect(200)
+      ).body;
+      expect(report.noSourceConfigured).toBe(false);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('says which backend refused the credential instead of failing the request', async () => {
     const refusing = await startKubernetesStandIn({
       scenario: 'healthy',

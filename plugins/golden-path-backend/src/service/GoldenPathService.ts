@@ -24,6 +24,11 @@ export interface GoldenPathReport {
   checks: CardCheck[];
   /** The first check that fails, whose cause and fix the card shows. */
   firstFailing?: CardCheck['id'];
+  /**
+   * True when the portal has none of the checks' sources (Azure DevOps, a cluster, Prometheus,
+   * Loki, Grafana): every check says "cannot check", and the card says so once instead.
+   */
+  noSourceConfigured: boolean;
 }
 
 /** @public */
@@ -98,6 +103,7 @@ export class GoldenPathService {
       checkedAt: new Date(checkedAt).toISOString(),
       checks,
       firstFailing: checks.find(c => c.state === 'fail')?.id,
+      noSourceConfigured: Object.values(sources).every(s => s === undefined),
     };
   }
 }

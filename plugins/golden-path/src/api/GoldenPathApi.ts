@@ -28,6 +28,8 @@ export interface GoldenPathReport {
   checkedAt: string;
   checks: GoldenPathCheck[];
   firstFailing?: GoldenPathCheckId;
+  /** True when the portal has none of the checks' sources configured. */
+  noSourceConfigured?: boolean;
 }
 
 /** @public */

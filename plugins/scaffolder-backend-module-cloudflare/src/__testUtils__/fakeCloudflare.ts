@@ -58,6 +58,10 @@ export interface FakeScript {
 export interface FakeCloudflareState {
   token: string;
   accountId: string;
+  /** The account's name, as "List Accounts" answers it. */
+  accountName: string;
+  /** More accounts the token reaches (only listed; the other calls serve `accountId`). */
+  otherAccounts: Array<{ id: string; name: string }>;
   zoneId: string;
   /** The zone's name (`example.com`); a route must be on a host of it. */
   zoneName: string;
@@ -128,9 +132,14 @@ export function createFakeCloudflare(options: {
   zoneName?: string;
   accountSubdomain?: string;
   r2Buckets?: string[];
+  /** Default `Acme`. */
+  accountName?: string;
+  otherAccounts?: Array<{ id: string; name: string }>;
 }): { state: FakeCloudflareState; handlers: HttpHandler[] } {
   const state: FakeCloudflareState = {
     ...options,
+    accountName: options.accountName ?? 'Acme',
+    otherAccounts: options.otherAccounts ?? [],
     zoneName: options.zoneName ?? 'example.com',
     r2Buckets: new Set(options.r2Buckets ?? []),
     scripts: new Map(),
@@ -554,6 +563,47 @@ export function createFakeCloudflare(options: {
         return ok({ id: route.id });
       },
     ),
+
+    // GET /accounts ("List Accounts"): the accounts the token has access to, paged by `page`
+    // (from 1) and `per_page` (5 to 50, default 20), with `result_info` { page, per_page, count,
+    // total_count }; a page past the end is empty:
+    // https://developers.cloudflare.com/api/resources/accounts/methods/list/
+    http.get(`${API}/accounts`, async ({ request }) => {
+      await record(request);
+      const denied = guard(request, {});
+      if (denied) return denied;
+      const query = new URL(request.url).searchParams;
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 20);
+      if (!Number.isInteger(page) || page < 1) {
+        return cfError(400, 1001, 'page must be a positive integer');
+      }
+      if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50) {
+        return cfError(400, 1001, 'per_page must be between 5 and 50');
+      }
+      const all = [
+        { id: state.accountId, name: state.accountName },
+        ...state.otherAccounts,
+      ];
+      const result = all.slice((page - 1) * perPage, page * perPage);
+      return HttpResponse.json({
+        success: true,
+        errors: [],
+        messages: [],
+        result: result.map(a => ({
+          ...a,
+          type: 'standard',
+          settings: { enforce_twofactor: false },
+          created_on: '2026-01-01T00:00:00Z',
+        })),
+        result_info: {
+          page,
+          per_page: perPage,
+          count: result.length,
+          total_count: all.length,
+        },
+      });
+    }),
   ];
 
   return { state, handlers };

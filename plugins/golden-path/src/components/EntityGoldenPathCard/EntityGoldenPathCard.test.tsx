@@ -149,6 +149,53 @@ describe('EntityGoldenPathCard', () => {
     ).toHaveAttribute('href', 'http://prometheus.example/targets');
   });
 
+  it('says in one line, with a link to the docs, that none of its sources is configured, instead of six "cannot check" lines', async () => {
+    server.use(
+      http.get(CHECKS_URL, () =>
+        HttpResponse.json(
+          report({
+            noSourceConfigured: true,
+            firstFailing: undefined,
+            checks: report().checks.map(c => ({
+              id: c.id,
+              state: 'unavailable' as const,
+              summary: `Cannot check: no source for ${c.id}.`,
+              since: c.since,
+            })),
+          }),
+        ),
+      ),
+    );
+    await renderCard();
+    const line = await screen.findByText(
+      /No source of these checks \(Azure DevOps, a Kubernetes cluster, Prometheus, Loki, Grafana\) is configured here\./,
+    );
+    expect(
+      within(line).getByRole('link', { name: 'How to connect them' }),
+    ).toHaveAttribute(
+      'href',
+      '/docs/default/component/golden-path-portal/observability/#golden-path-card-sources',
+    );
+    expect(screen.queryByText(/Cannot check/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Golden path checks' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('lists every check as before when some of its sources are configured', async () => {
+    server.use(
+      http.get(CHECKS_URL, () =>
+        HttpResponse.json(report({ noSourceConfigured: false })),
+      ),
+    );
+    await renderCard();
+    const checks = await screen.findByRole('list', {
+      name: 'Golden path checks',
+    });
+    expect(within(checks).getAllByRole('listitem')).toHaveLength(6);
+    expect(screen.queryByText(/No source of these checks/)).toBeNull();
+  });
+
   it('runs the checks again on "Check now" and shows the new answer', async () => {
     const posts: string[] = [];
     server.use(

@@ -15,6 +15,7 @@ import {
 import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
 import type { GoldenPathCheck } from '../../api/GoldenPathApi';
 import { useGoldenPath } from '../../hooks/useGoldenPath';
+import { GOLDEN_PATH_SOURCES_DOCS } from '../../lib/docs';
 import { CHECK_TITLES, describeState } from '../../lib/format';
 
 const useStyles = makeStyles(theme => ({
@@ -112,7 +113,8 @@ function CheckRow(props: {
 /**
  * The Golden path card: whether the entity's service is built, deployed, scraped, logging, on
  * its dashboard and alerting, as of the last check; since when each holds or fails; the first
- * failing check's cause and fix; and what the portal cannot check, with why.
+ * failing check's cause and fix; and what the portal cannot check, with why. With none of the
+ * checks' sources configured (a local run), one line and a link to the docs instead.
  *
  * @public
  */
@@ -144,6 +146,18 @@ export function EntityGoldenPathCard() {
     content = <Progress />;
   } else if (error && !report) {
     content = <ResponseErrorPanel error={error} />;
+  } else if (report?.noSourceConfigured) {
+    // Six "cannot check" lines would all say the same: nothing is connected here.
+    content = (
+      <>
+        {error ? <ResponseErrorPanel error={error} /> : null}
+        <Typography variant="body2">
+          No source of these checks (Azure DevOps, a Kubernetes cluster,
+          Prometheus, Loki, Grafana) is configured here.{' '}
+          <Link to={GOLDEN_PATH_SOURCES_DOCS}>How to connect them</Link>
+        </Typography>
+      </>
+    );
   } else if (report) {
     const unavailable = report.checks.filter(c => c.state === 'unavailable');
     content = (
