@@ -38,7 +38,7 @@ export const scaffolderModuleAzureDevOps = createBackendModule({
         const access = readTeamAccess(config);
         const unconfigured = readUnconfiguredServices(config);
         httpRouter.use(
-          createTeamResourcesRouter({ access, httpAuth, catalog }),
+          createTeamResourcesRouter({ access, connect, httpAuth, catalog }),
         );
         scaffolder.addActions(
           createAzurePipelineEnsureAction({ connect, access, unconfigured }),

@@ -119,6 +119,8 @@ const teams = {
       registryServiceConnections: ['acr-a'],
       kubernetesServiceConnections: ['aks-a'],
       environments: ['production-a'],
+      // The portal's credential is for ORG only: the form is not offered the other organization.
+      organizations: ['fabrikam', ORG],
     },
     {
       group: TEAM_B,
@@ -191,7 +193,9 @@ describe('pipelines of two teams, through the real scaffolder and catalog', () =
               azure: [
                 {
                   host: 'dev.azure.com',
-                  credentials: [{ personalAccessToken: PAT }],
+                  credentials: [
+                    { organizations: [ORG], personalAccessToken: PAT },
+                  ],
                 },
               ],
             },
@@ -455,6 +459,22 @@ describe('pipelines of two teams, through the real scaffolder and catalog', () =
       expect((await ask(BEN, 'team-b', 'environment')).body.names).toEqual([
         'production-b',
       ]);
+    });
+
+    it('offers only the organizations the portal has a credential for, and says what to configure for the others', async () => {
+      const res = await ask(ANN, TEAM_A, 'organization');
+      expect(res.status).toBe(200);
+      expect(res.body.names).toEqual([ORG]);
+      expect(res.body.notOffered).toEqual({
+        names: ['fabrikam'],
+        message:
+          "Not offered: 'fabrikam', for which the portal has no Azure DevOps token; to connect it, set AZURE_DEVOPS_TOKEN " +
+          '(the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal.',
+      });
+      // Other kinds are not credentials of an organization: all granted names are offered.
+      expect((await ask(ANN, TEAM_A, 'registry')).body).not.toHaveProperty(
+        'notOffered',
+      );
     });
 
     it("refuses another team's resources to a user outside it, saying why", async () => {

@@ -58,6 +58,14 @@ export interface ClientFactory {
     input: LocationInput & { token?: string },
     options?: { portalTokenOnly?: boolean },
   ): PipelinesNotConfigured | undefined;
+  /**
+   * Why the portal cannot run the pipeline steps of an organization with its own token (no
+   * `integrations.azure` credential for it), or undefined when it can; the decision
+   * {@link ClientFactory.notConfigured} makes when the step passes no token of its own.
+   */
+  organizationNotConfigured(
+    organization: string,
+  ): PipelinesNotConfigured | undefined;
 }
 
 /** Why the pipeline steps cannot run: the repository's host, or no token for its organization. */
@@ -205,6 +213,18 @@ export function createClientFactory(
     );
   };
 
+  const organizationNotConfigured: ClientFactory['organizationNotConfigured'] =
+    organization =>
+      credentialFor(integrations, organization)
+        ? undefined
+        : {
+            reason: 'token',
+            service: 'Azure DevOps',
+            missing: `the portal has no Azure DevOps token for organization '${organization}'`,
+            connect:
+              'set AZURE_DEVOPS_TOKEN (the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal',
+          };
+
   const notConfigured: ClientFactory['notConfigured'] = (input, how) => {
     // As parseRepoUrl reads it, but without its error for a host no integration names.
     let host: string;
@@ -230,22 +250,14 @@ export function createClientFactory(
       return undefined;
     }
     const token = how?.portalTokenOnly ? undefined : input.token;
-    if (!token && !credentialFor(integrations, where.organization)) {
-      return {
-        reason: 'token',
-        service: 'Azure DevOps',
-        missing: `the portal has no Azure DevOps token for organization '${where.organization}'`,
-        connect:
-          'set AZURE_DEVOPS_TOKEN (the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal',
-      };
-    }
-    return undefined;
+    return token ? undefined : organizationNotConfigured(where.organization);
   };
 
   return {
     client,
     locate,
     notConfigured,
+    organizationNotConfigured,
     webUrl: ({ organization, project }, path) =>
       new AzureDevOpsClient({
         baseUrl,

@@ -12,6 +12,7 @@ import {
   userClaims,
   whoGrants,
 } from '../lib/teamAccess';
+import type { ClientFactory } from '../lib/connect';
 
 /** Where the scaffolder serves what an owner group may use, below `/api/scaffolder`. */
 export const TEAM_RESOURCES_PATH = '/azure-pipelines/team-resources';
@@ -28,6 +29,46 @@ export interface TeamResourcesResponse {
   names: string[];
   /** Whom to ask for more, as the refusals name them. */
   grantedBy: string;
+  /**
+   * For organizations: those granted to the group but left out of `names` because the portal has
+   * no credential for them, and one sentence saying what to configure. Absent when none is left out.
+   */
+  notOffered?: { names: string[]; message: string };
+}
+
+/**
+ * Splits the organizations granted to a group into those the portal has a credential for and the
+ * others, with the sentence the form shows for the others (the pipeline steps' own decision).
+ */
+function offeredOrganizations(
+  connect: Pick<ClientFactory, 'organizationNotConfigured'>,
+  granted: string[],
+): Pick<TeamResourcesResponse, 'names' | 'notOffered'> {
+  const names: string[] = [];
+  const left: string[] = [];
+  let connectHow: string | undefined;
+  for (const organization of granted) {
+    const missing = connect.organizationNotConfigured(organization);
+    if (missing) {
+      left.push(organization);
+      connectHow = missing.connect;
+    } else {
+      names.push(organization);
+    }
+  }
+  if (left.length === 0) {
+    return { names };
+  }
+  const list = left.map(o => `'${o}'`).join(', ');
+  return {
+    names,
+    notOffered: {
+      names: left,
+      message: `Not offered: ${list}, for which the portal has no Azure DevOps token; to connect ${
+        left.length === 1 ? 'it' : 'them'
+      }, ${connectHow}.`,
+    },
+  };
 }
 
 function kindOf(value: unknown): TeamResourceKind {
@@ -44,11 +85,14 @@ function kindOf(value: unknown): TeamResourceKind {
 /**
  * Answers the signed-in user with what the owner group they chose may use of one kind, if they are
  * a member of it (the catalog's memberOf relations of their User entity, read with their own
- * credentials); 403 naming the group otherwise. Service principals are refused: the form asks as
+ * credentials); 403 naming the group otherwise. Organizations the portal has no credential for are
+ * not offered; the answer names them and what to configure. Service principals are refused: the form asks as
  * the user.
  */
 export function createTeamResourcesRouter(options: {
   access: TeamAccess;
+  /** Decides which organizations the portal has a credential for. */
+  connect: Pick<ClientFactory, 'organizationNotConfigured'>;
   httpAuth: HttpAuthService;
   catalog: CatalogService;
 }): express.Router {
@@ -69,12 +113,15 @@ export function createTeamResourcesRouter(options: {
         userClaims({ entity, ref }),
         'see the service connections and environments granted to it',
       );
+      const granted = resourcesOf(options.access, owner)[kind];
       const body: TeamResourcesResponse = {
         owner,
         kind,
         label: TEAM_RESOURCE_KINDS[kind].label,
-        names: resourcesOf(options.access, owner)[kind],
         grantedBy: whoGrants(options.access),
+        ...(kind === 'organization'
+          ? offeredOrganizations(options.connect, granted)
+          : { names: granted }),
       };
       res.json(body);
     } catch (e) {
