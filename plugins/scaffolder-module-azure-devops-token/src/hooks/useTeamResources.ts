@@ -18,6 +18,11 @@ export interface TeamResources {
   names: string[];
   /** Whom to ask for more. */
   grantedBy: string;
+  /**
+   * For organizations: those granted to the owner that the portal has no credential for (left out
+   * of `names`), and one sentence saying what to configure.
+   */
+  notOffered?: { names: string[]; message: string };
 }
 
 /**

@@ -17,6 +17,11 @@ registerMswTestHooks(server);
 const ENDPOINT =
   'http://localhost:7007/api/scaffolder/azure-pipelines/team-resources';
 
+/** What the backend says of the organizations it leaves out (its twoTeams test checks the text). */
+const NOT_OFFERED =
+  "Not offered: 'fabrikam', for which the portal has no Azure DevOps token; to connect it, set AZURE_DEVOPS_TOKEN " +
+  '(the integrations.azure credential for dev.azure.com) to a personal access token with the scopes in docs/azure-devops.md and restart the portal.';
+
 /**
  * Answers as the scaffolder backend's endpoint: team-a's grants to its members, otherwise a 403 in
  * the body Backstage's error handler sends (`ErrorResponseBody`: error, request, response).
@@ -25,6 +30,21 @@ function teamResources(asked: URLSearchParams[]) {
   return http.get(ENDPOINT, ({ request }) => {
     const query = new URL(request.url).searchParams;
     asked.push(query);
+    if (
+      query.get('owner') === 'group:default/team-c' &&
+      query.get('kind') === 'organization'
+    ) {
+      // team-c is granted fabrikam alone: nothing can be offered.
+      return HttpResponse.json({
+        owner: 'group:default/team-c',
+        kind: 'organization',
+        label: 'Azure DevOps organization',
+        names: [],
+        grantedBy:
+          'group:default/platform-team, who maintain azurePipelines.teams',
+        notOffered: { names: ['fabrikam'], message: NOT_OFFERED },
+      });
+    }
     if (query.get('owner') !== 'group:default/team-a') {
       return HttpResponse.json(
         {
@@ -40,11 +60,17 @@ function teamResources(asked: URLSearchParams[]) {
         { status: 403 },
       );
     }
+    // team-a is granted contoso and fabrikam; the portal has a credential for contoso only
+    // (integrations.azure), so fabrikam is named as not offered.
     const names: Record<string, string[]> = {
       kubernetes: ['aks-a', 'aks-a-staging'],
       environment: [],
       organization: ['contoso'],
     };
+    const notOffered =
+      query.get('kind') === 'organization'
+        ? { notOffered: { names: ['fabrikam'], message: NOT_OFFERED } }
+        : {};
     return HttpResponse.json({
       owner: 'group:default/team-a',
       kind: query.get('kind'),
@@ -55,6 +81,7 @@ function teamResources(asked: URLSearchParams[]) {
       names: names[query.get('kind')!],
       grantedBy:
         'group:default/platform-team, who maintain azurePipelines.teams',
+      ...notOffered,
     });
   });
 }
@@ -131,6 +158,28 @@ describe('AzurePipelineResourcePicker', () => {
       await screen.findByRole('button', { name: /contoso/ }),
     ).toBeInTheDocument();
     expect(screen.getByTestId('value')).toHaveTextContent('contoso');
+  });
+
+  it('says which organizations are not offered and what to configure for them', async () => {
+    server.use(teamResources([]));
+    renderForm({
+      owner: 'group:default/team-a',
+      kind: 'organization',
+      initial: 'fabrikam',
+    });
+
+    expect(await screen.findByText(NOT_OFFERED)).toBeInTheDocument();
+    expect(screen.getByText('The cluster')).toBeInTheDocument();
+    // The organization without a credential is not kept: the only one offered is chosen.
+    expect(screen.getByTestId('value')).toHaveTextContent('contoso');
+  });
+
+  it('says only what to configure when no organization granted to the owner can be offered', async () => {
+    server.use(teamResources([]));
+    renderForm({ owner: 'group:default/team-c', kind: 'organization' });
+
+    expect(await screen.findByText(NOT_OFFERED)).toBeInTheDocument();
+    expect(screen.queryByText(/granted yet/)).not.toBeInTheDocument();
   });
 
   it('clears a value the owner may not use', async () => {

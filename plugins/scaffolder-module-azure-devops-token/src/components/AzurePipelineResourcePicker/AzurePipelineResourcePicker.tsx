@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
@@ -27,7 +27,8 @@ function errorText(error: Error): string {
  * A select of the service connections, environments, organizations or projects of one kind that
  * the portal grants the owner group chosen elsewhere in the form (`azurePipelines.teams`), asked
  * from the scaffolder backend as the signed-in user. A value the owner may not use is cleared when
- * the owner changes; when only one is granted, it is chosen.
+ * the owner changes; when only one is granted, it is chosen. Organizations the portal has no
+ * credential for are not offered, and the field says what to configure for them.
  */
 export function AzurePipelineResourcePicker(
   props: FieldExtensionComponentProps<
@@ -66,15 +67,26 @@ export function AzurePipelineResourcePicker(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [resources.value, formData]);
 
-  let helperText = schema.description;
+  const notOffered = resources.value?.notOffered?.message;
+  let helperText: ReactNode = schema.description;
   if (!owner) {
     helperText = 'Choose the owner on the first page: the choices are its own.';
   } else if (resources.loading) {
     helperText = `Looking up what ${owner} may use…`;
   } else if (resources.error) {
     helperText = errorText(resources.error);
+  } else if (resources.value && names.length === 0 && notOffered) {
+    helperText = notOffered;
   } else if (resources.value && names.length === 0) {
     helperText = `${owner} has no ${resources.value.label} granted yet: ask ${resources.value.grantedBy}.`;
+  } else if (notOffered) {
+    // What the field is for, then which organizations are left out and what to configure for them.
+    helperText = (
+      <>
+        <span style={{ display: 'block' }}>{schema.description}</span>
+        <span style={{ display: 'block' }}>{notOffered}</span>
+      </>
+    );
   }
 
   return (
