@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AZURE_DEVOPS_USER_TOKEN_SECRET } from '@internal/plugin-scaffolder-module-azure-devops-token';
+import { TEAM_RESOURCE_KINDS } from '@internal/plugin-scaffolder-backend-module-azure-devops';
 import { DryRunBackend, ruleErrors, startDryRunBackend } from './dryRun';
 import { formErrors, formFields } from './lib/formValidation';
 import {
@@ -56,6 +57,29 @@ describe('python-dashboard-service values', () => {
     ]);
     // Every limit rule applies at once here: their branches must merge.
     expect(formFields(templateDir, edgeValues)[2]).toContain('cpuLimit');
+  });
+
+  it('asks the team-resources endpoint for kinds it serves, and for the organization kind it offers only with a portal credential', () => {
+    const { spec } = parseYaml(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    );
+    const pickers: Record<string, string> = {};
+    const walk = (node: unknown, key?: string) => {
+      if (!node || typeof node !== 'object') return;
+      const field = node as Record<string, any>;
+      if (key && field['ui:field'] === 'AzurePipelineResourcePicker') {
+        pickers[key] = field['ui:options']?.kind;
+      }
+      for (const [k, v] of Object.entries(field)) walk(v, k);
+    };
+    walk(spec.parameters);
+    for (const kind of Object.values(pickers)) {
+      expect(Object.keys(TEAM_RESOURCE_KINDS)).toContain(kind);
+    }
+    // The endpoint leaves out the organizations the portal has no integrations.azure credential
+    // for (twoTeams.test.ts of the module): the GitHub repository's pipeline organization asks it.
+    expect(pickers.pipelineOrganization).toBe('organization');
+    expect(pickers.pipelineProject).toBe('project');
   });
 
   it("hands the user's Azure DevOps token as a secret, never as a value, to the azure:* steps a project member may do, and to no other", () => {
