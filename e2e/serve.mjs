@@ -167,6 +167,9 @@ fs.writeFileSync(
       templates: [
         { name: 'svc', repository: templateRepo, path: 'templates/svc' },
       ],
+      // The guest is in platform-team, which app-config.yaml makes an upgrade admin; the browser
+      // test is about a team's own services, so no group may upgrade every service here.
+      adminGroups: [],
     },
     backend: {
       baseUrl: `http://localhost:${port}`,
