@@ -158,7 +158,8 @@ test('a developer creates a dashboard service from the form, gets its repository
   for (const row of [
     `Name ${NAME}`,
     `Description ${DESCRIPTION}`,
-    'Owner group:default/platform-team',
+    // Entities by name, as the rest of the portal shows them.
+    'Owner platform-team',
     'Replicas 3',
     'Memory request (MiB) 1024',
     'Memory limit (MiB) 2048',

@@ -90,6 +90,10 @@ test('a newcomer follows the home page to the catalog, creates a service in the 
       exact: true,
     }),
   ).toBeVisible();
+  // The owner as the catalog names it, not as an entity ref.
+  await expect(
+    page.getByRole('row', { name: 'Owner platform-team', exact: true }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The task publishes with a real push and registers the entity; the pipeline steps are

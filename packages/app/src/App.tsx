@@ -5,6 +5,7 @@ import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { kubernetesModule } from './modules/kubernetes';
 import { pageLayoutModule } from './modules/pageLayout';
+import { scaffolderModule } from './modules/scaffolder';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -14,6 +15,7 @@ export default createApp({
     homeModule,
     kubernetesModule,
     pageLayoutModule,
+    scaffolderModule,
     signInModule,
     observabilityPlugin,
   ],
