@@ -32,18 +32,25 @@ const AZURE_MISSING =
   'dev.azure.com needs a personal access token: add one under integrations.azure credentials (app-config.local.yaml; AZURE_DEVOPS_TOKEN in production)';
 
 /** As the backend answers with the local defaults: only the local git server has credentials. */
-function hosts(githubToken = false) {
+function hosts(githubToken = false, azureToken = false) {
   return http.get(`${BASE}/repository-hosts`, () =>
     HttpResponse.json({
       hosts: [
         LOCAL,
-        {
-          host: 'dev.azure.com',
-          type: 'azure',
-          title: 'Azure DevOps',
-          available: false,
-          missing: AZURE_MISSING,
-        },
+        azureToken
+          ? {
+              host: 'dev.azure.com',
+              type: 'azure',
+              title: 'Azure DevOps',
+              available: true,
+            }
+          : {
+              host: 'dev.azure.com',
+              type: 'azure',
+              title: 'Azure DevOps',
+              available: false,
+              missing: AZURE_MISSING,
+            },
         githubToken
           ? {
               host: 'github.com',
@@ -63,7 +70,42 @@ function hosts(githubToken = false) {
   );
 }
 
-function Form(props: { serviceName?: string }) {
+/**
+ * The azure-devops backend module's `GET azure-pipelines/team-resources` (TeamResourcesResponse):
+ * what azurePipelines.teams grants team-a, a 403 naming the group for anyone else.
+ */
+function teamResources() {
+  return http.get(`${BASE}/azure-pipelines/team-resources`, ({ request }) => {
+    const query = new URL(request.url).searchParams;
+    if (query.get('owner') !== 'group:default/team-a') {
+      return HttpResponse.json(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message: `Only members of ${query.get(
+              'owner',
+            )} may see the service connections and environments granted to it`,
+          },
+          response: { statusCode: 403 },
+        },
+        { status: 403 },
+      );
+    }
+    const granted: Record<string, string[]> = {
+      organization: ['golden-path'],
+      project: ['Dashboards', 'Reports'],
+    };
+    return HttpResponse.json({
+      owner: 'group:default/team-a',
+      kind: query.get('kind'),
+      label: `Azure DevOps ${query.get('kind')}`,
+      names: granted[query.get('kind') ?? ''] ?? [],
+      grantedBy: 'group:default/platform-team',
+    });
+  });
+}
+
+function Form(props: { serviceName?: string; owner?: string }) {
   const [value, setValue] = useState<string | undefined>();
   const [name, setName] = useState(props.serviceName);
   const fieldProps = {
@@ -73,7 +115,7 @@ function Form(props: { serviceName?: string }) {
     },
     formData: value,
     onChange: setValue,
-    formContext: { formData: { name } },
+    formContext: { formData: { name, owner: props.owner } },
     idSchema: { $id: 'root_repoUrl' },
     rawErrors: [],
   } as unknown as FieldExtensionComponentProps<string, any>;
@@ -92,10 +134,10 @@ const apis = () =>
     [fetchApiRef, mockApis.fetch()],
   ] as const;
 
-function renderForm(serviceName?: string) {
+function renderForm(serviceName?: string, owner?: string) {
   return render(
     <TestApiProvider apis={apis() as any}>
-      <Form serviceName={serviceName} />
+      <Form serviceName={serviceName} owner={owner} />
     </TestApiProvider>,
   );
 }
@@ -160,6 +202,54 @@ describe('RepositoryPicker', () => {
     });
     expect(screen.getByTestId('value')).toHaveTextContent(
       'github.com?owner=acme&repo=shop',
+    );
+  });
+
+  it("offers the owner's Azure DevOps organizations and projects, the only organization chosen", async () => {
+    server.use(hosts(false, true), teamResources());
+    renderForm('shop', 'group:default/team-a');
+    await screen.findByText(/Not offered here/);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Host/ }));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Azure DevOps',
+      }),
+    );
+    // One organization is granted: it is the value without a click.
+    expect(
+      await screen.findByRole('button', { name: /Azure DevOps organization/ }),
+    ).toHaveTextContent('golden-path');
+    fireEvent.mouseDown(
+      screen.getByRole('button', { name: /Azure DevOps project/ }),
+    );
+    const projects = within(await screen.findByRole('listbox'));
+    expect(projects.getAllByRole('option').map(o => o.textContent)).toEqual([
+      'Dashboards',
+      'Reports',
+    ]);
+    fireEvent.click(projects.getByRole('option', { name: 'Reports' }));
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      'dev.azure.com?organization=golden-path&project=Reports&repo=shop',
+    );
+  });
+
+  it('says why nothing is offered on Azure DevOps for a team the user is not in', async () => {
+    server.use(hosts(false, true), teamResources());
+    renderForm('shop', 'group:default/team-b');
+    await screen.findByText(/Not offered here/);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Host/ }));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Azure DevOps',
+      }),
+    );
+    expect(
+      await screen.findAllByText(
+        'Only members of group:default/team-b may see the service connections and environments granted to it',
+      ),
+    ).toHaveLength(2);
+    expect(screen.getByTestId('value')).toHaveTextContent(
+      'dev.azure.com?repo=shop',
     );
   });
 

@@ -4,6 +4,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { ResponseError } from '@backstage/errors';
+import { TeamResourceSelect } from '@internal/plugin-scaffolder-module-azure-devops-token';
 import { useRepositoryHosts } from '../../hooks/useRepositoryHosts';
 import {
   parseRepoUrl,
@@ -17,6 +18,8 @@ export interface RepositoryPickerOptions {
   allowedHosts?: string[];
   /** The form field whose value the repository name follows; `name` unless set. */
   nameField?: string;
+  /** The form field holding the owner group, whose Azure DevOps organizations and projects are offered; `owner` unless set. */
+  ownerField?: string;
 }
 
 function errorText(error: Error): string {
@@ -46,9 +49,9 @@ export function RepositoryPicker(
   const options = uiSchema?.['ui:options'];
   const allowedHosts = options?.allowedHosts ?? [];
   const nameField = options?.nameField ?? 'name';
-  const serviceName = (
-    formContext?.formData as Record<string, unknown> | undefined
-  )?.[nameField] as string | undefined;
+  const answers = formContext?.formData as Record<string, unknown> | undefined;
+  const serviceName = answers?.[nameField] as string | undefined;
+  const owner = answers?.[options?.ownerField ?? 'owner'] as string | undefined;
   const hosts = useRepositoryHosts(allowedHosts);
   const available = (hosts.value ?? []).filter(h => h.available);
   const unavailable = (hosts.value ?? []).filter(h => !h.available);
@@ -137,28 +140,30 @@ export function RepositoryPicker(
         />
       )}
       {chosen?.type === 'azure' && (
+        // The repository's pipeline lives in its own project, so both are the owner's, as
+        // azurePipelines.teams grants them (the pipeline steps refuse any other).
         <>
-          <TextField
+          <TeamResourceSelect
             id={`${idSchema?.$id}-organization`}
-            fullWidth
-            margin="normal"
             label="Azure DevOps organization"
+            description="As in dev.azure.com/<organization>; one of the owner's that the portal has a token for."
             required
-            value={location.organization ?? ''}
-            onChange={e => update({ organization: e.target.value })}
-            error={invalid && !location.organization}
-            helperText="As in dev.azure.com/<organization>"
+            owner={owner}
+            kind="organization"
+            value={location.organization}
+            onChange={organization => update({ organization })}
+            invalid={invalid && !location.organization}
           />
-          <TextField
+          <TeamResourceSelect
             id={`${idSchema?.$id}-project`}
-            fullWidth
-            margin="normal"
             label="Azure DevOps project"
+            description="The project the repository and its pipeline live in; one of the owner's."
             required
-            value={location.project ?? ''}
-            onChange={e => update({ project: e.target.value })}
-            error={invalid && !location.project}
-            helperText="The project the repository and its pipeline live in"
+            owner={owner}
+            kind="project"
+            value={location.project}
+            onChange={project => update({ project })}
+            invalid={invalid && !location.project}
           />
         </>
       )}

@@ -1,0 +1,2 @@
+export { TeamResourceSelect } from './TeamResourceSelect';
+export type { TeamResourceSelectProps } from './TeamResourceSelect';
