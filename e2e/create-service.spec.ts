@@ -134,7 +134,19 @@ test('a developer creates a dashboard service from the form, gets its repository
   await namespace.fill('contoso');
   await next(page);
 
-  // Repository: GitHub, the organisation; the repository name follows the service name.
+  // Repository on Azure Repos: organization and project are the owner's, picked, not typed (one of
+  // each is granted, so both are chosen). Then GitHub, the organisation; the repository name
+  // follows the service name.
+  await choose(page, 'Host', 'Azure DevOps');
+  await expect(
+    page.getByRole('button', { name: /^Azure DevOps organization/ }),
+  ).toHaveText(ORG);
+  await expect(
+    page.getByRole('button', { name: /^Azure DevOps project/ }),
+  ).toHaveText(PROJECT);
+  await expect(page.getByRole('textbox', { name: /Azure DevOps/ })).toHaveCount(
+    0,
+  );
   await choose(page, 'Host', 'GitHub');
   await page
     .getByRole('textbox', { name: 'GitHub organization or user' })
