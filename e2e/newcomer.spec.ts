@@ -39,9 +39,10 @@ async function fillServiceForm(page: Page, name: string) {
   await next(page);
   await next(page); // Dashboard: its defaults
   await next(page); // Runtime: its defaults
-  await page
-    .getByRole('textbox', { name: 'Docker Hub namespace' })
-    .fill('newcomer');
+  // The owner's one Docker Hub namespace (azurePipelines.teams) is chosen for the user.
+  await expect(
+    page.getByRole('button', { name: /^Docker Hub namespace/ }),
+  ).toHaveText('contoso');
   await choose(page, 'Registry service connection', 'docker-hub');
   await choose(page, 'Kubernetes service connection', 'aks-production');
   await choose(page, 'Environment', 'production');

@@ -39,6 +39,11 @@ export interface Config {
        */
       organizations?: string[];
       projects?: string[];
+      /**
+       * The Docker Hub users or organisations its images may be pushed to
+       * (`docker.io/<namespace>/<service>`); the form offers these, one is picked for the user.
+       */
+      dockerHubNamespaces?: string[];
     }>;
     /**
      * The groups that maintain `teams`, e.g. `group:default/platform-team`: a refusal tells the user

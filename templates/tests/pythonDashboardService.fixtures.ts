@@ -119,6 +119,5 @@ export const edgeValues: ServiceValues = {
   namespace: `n${'0'.repeat(62)}`,
   podMonitor: false,
   podMonitorLabels: { release: 'kube-prometheus-stack' },
-  dockerHubNamespace: 'a1b2',
   registryServiceConnection: 'Docker Hub contoso',
 };

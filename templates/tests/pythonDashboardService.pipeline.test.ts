@@ -127,6 +127,9 @@ describe.each([
       ...(azureRepos
         ? {}
         : { githubServiceConnection: values.githubServiceConnection }),
+      // Checked against the owner's grants only for a Docker Hub image.
+      dockerHubNamespace:
+        values.registryType === 'dockerhub' ? values.dockerHubNamespace : '',
       environment: values.environment,
     });
     expect(input('azure:repo:build-validation')).toEqual({

@@ -490,7 +490,7 @@ describe('pipelines of two teams, through the real scaffolder and catalog', () =
       const res = await ask(ANN, TEAM_A, 'helm');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
-        "kind must be one of registry, kubernetes, environment, github, organization, project, not 'helm'",
+        "kind must be one of registry, kubernetes, environment, github, organization, project, dockerhub, not 'helm'",
       );
     });
 

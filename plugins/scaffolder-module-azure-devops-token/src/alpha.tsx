@@ -4,6 +4,9 @@ import {
   createFormField,
 } from '@backstage/plugin-scaffolder-react/alpha';
 
+export { TeamResourceSelect } from './components/TeamResourceSelect';
+export type { TeamResourceSelectProps } from './components/TeamResourceSelect';
+
 /**
  * The `AzureDevOpsUserToken` form field (`ui:field: AzureDevOpsUserToken`).
  *

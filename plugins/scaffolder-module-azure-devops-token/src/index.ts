@@ -1,8 +1,8 @@
 /**
  * A scaffolder form field that hands the signed-in user's Azure DevOps token to a template's
  * steps as the secret `azureDevOpsUserToken`, and the select of what `azurePipelines.teams` grants
- * an owner group (TeamResourceSelect, also used by the repository picker). The fields are exported
- * for the new frontend system from `./alpha`.
+ * an owner group (TeamResourceSelect, also used by the repository picker). The fields and the
+ * select are exported from `./alpha`.
  *
  * @packageDocumentation
  */
@@ -10,5 +10,3 @@ export {
   AZURE_DEVOPS_SCOPE,
   AZURE_DEVOPS_USER_TOKEN_SECRET,
 } from './lib/azureDevOpsToken';
-export { TeamResourceSelect } from './components/TeamResourceSelect';
-export type { TeamResourceSelectProps } from './components/TeamResourceSelect';

@@ -128,6 +128,7 @@ export const TEAMS_CONFIG = {
           'github-fabrikam',
           'acr-contoso',
         ],
+        dockerHubNamespaces: ['contoso'],
       },
       {
         group: OTHER_TEAM,
@@ -135,6 +136,7 @@ export const TEAMS_CONFIG = {
         kubernetesServiceConnections: ['aks-payments'],
         environments: ['payments'],
         githubServiceConnections: ['github-payments'],
+        dockerHubNamespaces: ['payments'],
       },
     ],
   },

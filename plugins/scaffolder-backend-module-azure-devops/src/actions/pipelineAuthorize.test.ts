@@ -448,6 +448,23 @@ describe('azure:pipeline:authorize', () => {
       expect(state.requests).toEqual([]);
     });
 
+    it("refuses another team's Docker Hub namespace, before calling Azure DevOps", async () => {
+      const { state, handler } = fake();
+      server.use(handler);
+
+      await expect(
+        action.handler(
+          createTestActionContext({
+            user,
+            input: { ...input, dockerHubNamespace: 'payments' },
+          }).ctx as any,
+        ),
+      ).rejects.toThrow(
+        `The Docker Hub namespace 'payments' is not granted to ${TEAM} (it is ${OTHER_TEAM}'s): ${TEAM} may use 'contoso' (azurePipelines.teams, dockerHubNamespaces).`,
+      );
+      expect(state.requests).toEqual([]);
+    });
+
     it('refuses an environment granted to no team, whatever its letter case', async () => {
       const { state, handler } = fake();
       server.use(handler);

@@ -162,6 +162,13 @@ export function createAzurePipelineAuthorizeAction(options: {
             .describe(
               'The Kubernetes service connection the pipeline deploys with.',
             ),
+        dockerHubNamespace: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'For a Docker Hub image: the namespace it is pushed to (docker.io/<namespace>/<name>); one granted to the owner. Empty or absent for another registry.',
+            ),
         githubServiceConnection: z =>
           z
             .string()
@@ -239,6 +246,16 @@ export function createAzurePipelineAuthorizeAction(options: {
       checkGranted(options.access, owner, 'registry', registry);
       checkGranted(options.access, owner, 'kubernetes', kubernetes);
       checkGranted(options.access, owner, 'environment', environment);
+      // Pushing with the team's own connection into another team's namespace would put images
+      // where that team deploys from.
+      if (ctx.input.dockerHubNamespace) {
+        checkGranted(
+          options.access,
+          owner,
+          'dockerhub',
+          ctx.input.dockerHubNamespace,
+        );
+      }
       // A GitHub connection reads every repository its GitHub App installation or OAuth user can:
       // another team's would let this pipeline read that team's repositories.
       if (

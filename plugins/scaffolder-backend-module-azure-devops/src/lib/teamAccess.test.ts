@@ -23,6 +23,7 @@ describe('readTeamAccess', () => {
       github: [],
       organization: [],
       project: [],
+      dockerhub: [],
     });
   });
 

@@ -31,6 +31,8 @@ export const TEAM_RESOURCE_KINDS = {
     label: 'Azure DevOps organization',
   },
   project: { setting: 'projects', label: 'Azure DevOps project' },
+  // The Docker Hub users or organisations the team's images are pushed to (`docker.io/<ns>/…`).
+  dockerhub: { setting: 'dockerHubNamespaces', label: 'Docker Hub namespace' },
 } as const;
 
 /** A kind of resource a team is granted. */

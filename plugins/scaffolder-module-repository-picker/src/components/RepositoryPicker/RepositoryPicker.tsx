@@ -4,7 +4,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { ResponseError } from '@backstage/errors';
-import { TeamResourceSelect } from '@internal/plugin-scaffolder-module-azure-devops-token';
+import { TeamResourceSelect } from '@internal/plugin-scaffolder-module-azure-devops-token/alpha';
 import { useRepositoryHosts } from '../../hooks/useRepositoryHosts';
 import {
   parseRepoUrl,
