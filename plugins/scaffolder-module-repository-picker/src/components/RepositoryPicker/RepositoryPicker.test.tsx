@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import {
@@ -74,35 +80,47 @@ function hosts(githubToken = false, azureToken = false) {
  * The azure-devops backend module's `GET azure-pipelines/team-resources` (TeamResourcesResponse):
  * what azurePipelines.teams grants team-a, a 403 naming the group for anyone else.
  */
-function teamResources() {
-  return http.get(`${BASE}/azure-pipelines/team-resources`, ({ request }) => {
-    const query = new URL(request.url).searchParams;
-    if (query.get('owner') !== 'group:default/team-a') {
-      return HttpResponse.json(
-        {
-          error: {
-            name: 'NotAllowedError',
-            message: `Only members of ${query.get(
-              'owner',
-            )} may see the service connections and environments granted to it`,
-          },
-          response: { statusCode: 403 },
-        },
-        { status: 403 },
-      );
-    }
-    const granted: Record<string, string[]> = {
-      organization: ['golden-path'],
-      project: ['Dashboards', 'Reports'],
-    };
-    return HttpResponse.json({
-      owner: 'group:default/team-a',
-      kind: query.get('kind'),
-      label: `Azure DevOps ${query.get('kind')}`,
-      names: granted[query.get('kind') ?? ''] ?? [],
-      grantedBy: 'group:default/platform-team',
-    });
+function teamResources(grantedProjects = ['Dashboards', 'Reports']) {
+  // Both answers are sent together, once both questions are in, as a fast backend does.
+  let arrived = 0;
+  let release: () => void = () => {};
+  const both = new Promise<void>(resolve => {
+    release = resolve;
   });
+  return http.get(
+    `${BASE}/azure-pipelines/team-resources`,
+    async ({ request }) => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await both;
+      const query = new URL(request.url).searchParams;
+      if (query.get('owner') !== 'group:default/team-a') {
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: `Only members of ${query.get(
+                'owner',
+              )} may see the service connections and environments granted to it`,
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        );
+      }
+      const granted: Record<string, string[]> = {
+        organization: ['golden-path'],
+        project: grantedProjects,
+      };
+      return HttpResponse.json({
+        owner: 'group:default/team-a',
+        kind: query.get('kind'),
+        label: `Azure DevOps ${query.get('kind')}`,
+        names: granted[query.get('kind') ?? ''] ?? [],
+        grantedBy: 'group:default/platform-team',
+      });
+    },
+  );
 }
 
 function Form(props: { serviceName?: string; owner?: string }) {
@@ -216,9 +234,11 @@ describe('RepositoryPicker', () => {
       }),
     );
     // One organization is granted: it is the value without a click.
-    expect(
-      await screen.findByRole('button', { name: /Azure DevOps organization/ }),
-    ).toHaveTextContent('golden-path');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: /Azure DevOps organization/ }),
+      ).toHaveTextContent('golden-path'),
+    );
     fireEvent.mouseDown(
       screen.getByRole('button', { name: /Azure DevOps project/ }),
     );
@@ -231,6 +251,23 @@ describe('RepositoryPicker', () => {
     expect(screen.getByTestId('value')).toHaveTextContent(
       'dev.azure.com?organization=golden-path&project=Reports&repo=shop',
     );
+  });
+
+  it('chooses both the only organization and the only project when their answers arrive together', async () => {
+    server.use(hosts(false, true), teamResources(['Dashboards']));
+    renderForm('shop', 'group:default/team-a');
+    await screen.findByText(/Not offered here/);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Host/ }));
+    fireEvent.click(
+      within(await screen.findByRole('listbox')).getByRole('option', {
+        name: 'Azure DevOps',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'dev.azure.com?organization=golden-path&project=Dashboards&repo=shop',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says why nothing is offered on Azure DevOps for a team the user is not in', async () => {

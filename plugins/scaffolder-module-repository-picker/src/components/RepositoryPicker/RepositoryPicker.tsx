@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -62,10 +62,19 @@ export function RepositoryPicker(
     !location.repo || location.repo === serviceName,
   );
 
+  // Two parts can change before the form renders the first change back (the organization and the
+  // project selects each choose their only value as their answers arrive): each change builds on
+  // the last value sent, not on the value this render was given.
+  const sent = useRef({ prop: formData, value: formData });
+  if (sent.current.prop !== formData) {
+    sent.current = { prop: formData, value: formData };
+  }
   const update = (next: Partial<RepositoryLocation>) => {
-    const merged = { ...location, ...next };
+    const merged = { ...parseRepoUrl(sent.current.value), ...next };
     const type = available.find(h => h.host === merged.host)?.type;
-    onChange(type ? serializeRepoUrl(type, merged) : undefined);
+    const value = type ? serializeRepoUrl(type, merged) : undefined;
+    sent.current.value = value;
+    onChange(value);
   };
 
   useEffect(() => {
