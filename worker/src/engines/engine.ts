@@ -8,6 +8,11 @@ export interface TransformRequest {
   options: TransformOptions;
   target: Target;
   config: Config;
+  /**
+   * Waits until the isolate has room for the request's estimated peak memory (wasm engine, called
+   * once before decoding); rejects with a 503 when it does not come free in time.
+   */
+  admit?: (estimatedPeakBytes: number) => Promise<void>;
 }
 
 export interface TransformResult {
