@@ -202,7 +202,9 @@ async function handle(
   const fromStore = result !== null;
   if (!result) {
     let lease: Lease | undefined;
+    // Called once the estimate is known; a second call (the engine's fallback) is a no-op.
     const admit = async (estimate: number) => {
+      if (lease) return;
       lease = await isolateBudget.acquire(estimate);
       log.memoryReservedBytes = lease.bytes;
       log.memoryWaitMs = lease.waitedMs;

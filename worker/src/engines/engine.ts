@@ -9,8 +9,9 @@ export interface TransformRequest {
   target: Target;
   config: Config;
   /**
-   * Waits until the isolate has room for the request's estimated peak memory (wasm engine, called
-   * once before decoding); rejects with a 503 when it does not come free in time.
+   * Waits until the isolate has room for the request's estimated peak memory (wasm engine, from
+   * the source's header, before the body is read and decoded); rejects with a 503 when it does not
+   * come free in time. Only the first call reserves.
    */
   admit?: (estimatedPeakBytes: number) => Promise<void>;
 }

@@ -314,7 +314,8 @@ function peakEstimate(
   options: TransformOptions,
   target: TransformRequest['target'],
   info: ImageInfo,
-  source: Uint8Array,
+  sourceBytes: number,
+  source?: Uint8Array,
 ): number {
   const { width, height } = requestedSize(options);
   const shown = displayedSize(info.width, info.height, 1);
@@ -326,9 +327,10 @@ function peakEstimate(
     height,
   );
   const format = target === 'original' ? originalFormat(info) : target;
-  const input = { sourceBytes: source.length, info, geometry, format };
+  const input = { sourceBytes, info, geometry, format };
   const still = estimatePeakBytes(input);
-  const gif = info.type === 'gif' && options.anim ? readGif(source) : undefined;
+  const gif =
+    info.type === 'gif' && options.anim && source ? readGif(source) : undefined;
   if (!gif || gif.frameCount < 2) return still;
   return Math.max(
     still,
@@ -354,11 +356,20 @@ export const wasmEngine: Engine = {
     };
     const { response, signal } = await fetchOrigin(options.source, policy);
     checkOriginResponse(response);
+    // Memory is reserved from the header, before the rest of the body is read (GIFs, whose
+    // frames decide the estimate, once they are whole); the rest of the checks follow below.
     const source = await readLimited(
       response,
       config.maxSourceBytes,
       signal,
       policy,
+      async (head, declared) => {
+        const first = readImageInfo(head);
+        if (!first || first.type === 'gif' || first.type === 'avif') return;
+        if (first.width * first.height > config.maxPixels) return;
+        const bytes = declared ?? config.maxSourceBytes;
+        await admit?.(peakEstimate(options, target, first, bytes));
+      },
     );
 
     const info = readImageInfo(source);
@@ -381,8 +392,8 @@ export const wasmEngine: Engine = {
     if (info.type === 'avif') {
       throw new HttpError(415, 'The wasm engine cannot decode AVIF sources');
     }
-    // Waits for room in the isolate's memory budget before anything is decoded.
-    await admit?.(peakEstimate(options, target, info, source));
+    // Waits for room in the isolate's memory budget before anything is decoded (if not yet).
+    await admit?.(peakEstimate(options, target, info, source.length, source));
     const meta = readMetadata(source, info.type);
     const orientation = meta.orientation;
     const icc =

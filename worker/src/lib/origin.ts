@@ -119,40 +119,16 @@ export function checkOriginResponse(response: Response): void {
   }
 }
 
-/** Reads the whole body, counting bytes as they stream in; 413 as soon as `maxBytes` is passed. */
-export async function readLimited(
-  response: Response,
-  maxBytes: number,
-  signal: AbortSignal,
-  policy: OriginPolicy,
-): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('Content-Length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw new HttpError(413, `Source image is larger than ${maxBytes} bytes`);
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel();
-        throw new HttpError(
-          413,
-          `Source image is larger than ${maxBytes} bytes`,
-        );
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof HttpError) throw error;
-    throw originFailure(error, signal, policy);
-  }
+/**
+ * The first bytes of a body (`HEAD_BYTES`, or all of it when shorter) and its declared length,
+ * handed over while the rest is still to be read.
+ */
+export type HeadListener = (
+  head: Uint8Array,
+  declaredBytes: number | undefined,
+) => Promise<void>;
+
+function joined(chunks: Uint8Array[], total: number): Uint8Array {
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -160,6 +136,54 @@ export async function readLimited(
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/**
+ * Reads the whole body, counting bytes as they stream in; 413 as soon as `maxBytes` is passed.
+ * `onHead` sees the first bytes before the rest is read (the wasm engine reserves memory there).
+ */
+export async function readLimited(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  policy: OriginPolicy,
+  onHead?: HeadListener,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('Content-Length'));
+  const sized =
+    response.headers.has('Content-Length') && Number.isFinite(declared);
+  if (sized && declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(maxBytes);
+  }
+  if (!response.body) {
+    await onHead?.(new Uint8Array(0), sized ? declared : undefined);
+    return new Uint8Array(0);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let headSeen = !onHead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (!done) {
+        total += value.byteLength;
+        if (total > maxBytes) throw tooLarge(maxBytes);
+        chunks.push(value);
+      }
+      if (!headSeen && (done || total >= HEAD_BYTES)) {
+        headSeen = true;
+        await onHead!(joined(chunks, total), sized ? declared : undefined);
+      }
+      if (done) break;
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof HttpError) throw error;
+    throw originFailure(error, signal, policy);
+  }
+  return joined(chunks, total);
 }
 
 /** How much of a source the cloudflare engine's pre-flight reads to find the image header. */
