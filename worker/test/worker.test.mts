@@ -11,6 +11,7 @@ import {
   webpBomb,
 } from './fixtures.mts';
 import { startWorker, WORKER_HOST, type WorkerHarness } from './harness.mts';
+import { animatedGif } from './photoFixtures.mts';
 
 const require = createRequire(import.meta.url);
 const { signUrl } = require('../sign.js') as typeof import('../sign.js');
@@ -649,6 +650,7 @@ describe('the isolate memory budget (wasm engine)', () => {
     sources['/big.png'] = [await big.clone().png().toBuffer(), 'image/png'];
     sources['/big.webp'] = [await big.clone().webp().toBuffer(), 'image/webp'];
     sources['/photo.jpg'] = [images.jpeg, 'image/jpeg'];
+    sources['/anim.gif'] = [animatedGif(600, 400, 10), 'image/gif'];
     worker = await startWorker(
       { ALLOWED_ORIGINS: 'images.example.com', DEBUG_HEADERS: 'true' },
       // Bodies arrive in 64 KiB pieces, as over a network, so requests overlap in the isolate.
@@ -683,6 +685,7 @@ describe('the isolate memory budget (wasm engine)', () => {
     ['/big.webp', { w: 400, f: 'avif' }],
     ['/photo.jpg', { w: 400, f: 'jpeg' }],
     ['/photo.jpg', { w: 1200, f: 'png' }],
+    ['/anim.gif', { w: 600, f: 'webp' }],
   ] as const) {
     it(`reserves at least the measured peak for ${path} to ${params.f} at ${params.w} px`, async () => {
       const res = await worker.fetch(q(`${ORIGIN}${path}`, params));
