@@ -8,7 +8,8 @@ import {
   readDerivative,
   storeDerivative,
 } from './lib/derivatives';
-import { HttpError } from './lib/errors';
+import { codecFailure, HttpError, type FailureCause } from './lib/errors';
+import { isolateBudget, type Lease } from './engines/memoryBudget';
 import {
   normalizedKey,
   parseOptions,
@@ -24,6 +25,7 @@ const ENGINES: Record<Config['engine'], Engine> = {
   wasm: wasmEngine,
 };
 const SUCCESS_CACHE_CONTROL = 'public, max-age=31536000';
+const noop = () => undefined;
 
 /** One structured log line per request. Holds no secrets, signatures or full source URLs. */
 interface LogLine {
@@ -38,7 +40,14 @@ interface LogLine {
   stored?: 'hit' | 'miss' | 'error';
   wasmPeakBytes?: number;
   sourceHost?: string;
+  /** The failure's message (client-safe) and its cause, one word to count by. */
   error?: string;
+  cause?: FailureCause;
+  /** wasm engine: the estimated peak the request reserved, and how long it waited for it. */
+  memoryReservedBytes?: number;
+  memoryWaitMs?: number;
+  /** A fetch by Cloudflare's resizer (`Via: image-resizing`), passed to the origin untransformed. */
+  resizerPassThrough?: boolean;
 }
 
 function targetFor(
@@ -74,15 +83,47 @@ function notModified(response: Response): Response {
   return new Response(null, { status: 304, headers });
 }
 
-function errorResponse(status: number, message: string): Response {
+function errorResponse(
+  status: number,
+  message: string,
+  extra: Record<string, string> = {},
+): Response {
   return new Response(`${message}\n`, {
     status,
     headers: {
       'Content-Type': 'text/plain; charset=utf-8',
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
+      ...extra,
     },
   });
+}
+
+/**
+ * The resizer fetches sources with `image-resizing` in `Via`; such a request is passed to the
+ * origin untransformed, as cloudflare-docs `images/transform-images/transform-via-workers.mdx`
+ * ("Prevent request loops") shows, so that a source under the Worker's own route is served
+ * rather than transformed again. On workers.dev there is no origin behind the Worker, so it is
+ * refused there (508, as Cloudflare's own loop error 9403).
+ */
+function isResizerFetch(request: Request): boolean {
+  return /image-resizing/i.test(request.headers.get('Via') ?? '');
+}
+
+async function passToOrigin(request: Request, log: LogLine): Promise<Response> {
+  log.resizerPassThrough = true;
+  const url = new URL(request.url);
+  if (url.hostname.endsWith('.workers.dev')) {
+    throw new HttpError(
+      508,
+      "A fetch by Cloudflare's resizer reached the image Worker on workers.dev, which has no origin to pass it to; the source URL must not point at this Worker",
+      'transform-loop',
+    );
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    throw new HttpError(405, 'Only GET and HEAD are supported', 'method');
+  }
+  return fetch(request);
 }
 
 async function handle(
@@ -91,7 +132,10 @@ async function handle(
   ctx: ExecutionContext,
   log: LogLine,
 ): Promise<Response> {
+  if (isResizerFetch(request)) return passToOrigin(request, log);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
+    log.error = 'Only GET and HEAD are supported';
+    log.cause = 'method';
     const response = errorResponse(405, 'Only GET and HEAD are supported');
     response.headers.set('Allow', 'GET, HEAD');
     return response;
@@ -101,6 +145,7 @@ async function handle(
     config = readConfig(env);
   } catch (error) {
     log.error = error instanceof Error ? error.message : 'bad configuration';
+    log.cause = 'misconfigured';
     return errorResponse(500, 'The image Worker is misconfigured');
   }
   log.engine = config.engine;
@@ -156,7 +201,28 @@ async function handle(
   }
   const fromStore = result !== null;
   if (!result) {
-    result = await engine.transform({ options, target, config });
+    let lease: Lease | undefined;
+    // Called once the estimate is known; a second call (the engine's fallback) is a no-op.
+    const admit = async (estimate: number) => {
+      if (lease) return;
+      lease = await isolateBudget.acquire(estimate);
+      log.memoryReservedBytes = lease.bytes;
+      log.memoryWaitMs = lease.waitedMs;
+    };
+    const work = engine
+      .transform({ options, target, config, admit })
+      .finally(() => lease?.release());
+    // Kept alive past a client that goes away, so that the reservation is given back.
+    ctx.waitUntil(work.then(noop, noop));
+    result = await work;
+    if (lease && config.debugHeaders) {
+      result.detail = {
+        ...result.detail,
+        'memory-reserved': lease.bytes,
+        'memory-in-use': lease.inUse,
+        'memory-wait-ms': lease.waitedMs,
+      };
+    }
     if (store && storeKey && log.stored === 'miss') {
       const stored = { body: result.body, contentType: result.contentType };
       ctx.waitUntil(
@@ -226,10 +292,17 @@ export default {
     try {
       response = await handle(request, env, ctx, log);
     } catch (error) {
-      if (error instanceof HttpError) {
-        response = errorResponse(error.status, error.message);
-        log.error = error.message;
+      const failure = codecFailure(error);
+      if (failure instanceof HttpError) {
+        response = errorResponse(
+          failure.status,
+          failure.message,
+          failure.headers,
+        );
+        log.error = failure.message;
+        log.cause = failure.failure;
       } else {
+        log.cause = 'internal';
         response = errorResponse(
           500,
           'Internal error while processing the image',

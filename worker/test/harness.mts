@@ -1,6 +1,11 @@
 // Starts the built Worker in workerd (miniflare) with the image origin served by a local handler.
 import { Miniflare, type MiniflareOptions } from 'miniflare';
 import { createRequire } from 'node:module';
+import {
+  RESIZER_VIA,
+  ResizerStandIn,
+  type ResizerOptions,
+} from './resizer.mts';
 
 const require = createRequire(import.meta.url);
 const { readWorkerBundle } =
@@ -11,7 +16,12 @@ export type OriginHandler = (request: Request) => Response | Promise<Response>;
 export interface OriginRequest {
   url: string;
   cf: Record<string, unknown> | undefined;
+  /** The request's `Via` header: `image-resizing` when Cloudflare's resizer sent it. */
+  via: string | null;
 }
+
+/** The host the harness serves the Worker on (its route's zone in the resizer stand-in). */
+export const WORKER_HOST = 'img.test';
 
 export interface WorkerHarness {
   mf: Miniflare;
@@ -19,19 +29,43 @@ export interface WorkerHarness {
   originRequests: OriginRequest[];
   /** Lines the Worker logged. */
   logs: string[];
+  /** The resizer stand-in, when the Worker was started with one. */
+  resizer?: ResizerStandIn;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   dispose(): Promise<void>;
+}
+
+function copyHeaders(headers: Headers): Record<string, string> {
+  const copy: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    copy[name] = value;
+  });
+  return copy;
 }
 
 export async function startWorker(
   bindings: Record<string, string>,
   origin: OriginHandler,
   extra: Partial<MiniflareOptions> = {},
+  resizerOptions?: ResizerOptions,
 ): Promise<WorkerHarness> {
   const bundle = await readWorkerBundle();
   const originRequests: OriginRequest[] = [];
   const logs: string[] = [];
-  const mf = new Miniflare({
+  let mf: Miniflare | undefined;
+  const resizer = resizerOptions
+    ? new ResizerStandIn(
+        resizerOptions,
+        origin,
+        async request =>
+          (await mf!.dispatchFetch(request.url, {
+            headers: copyHeaders(request.headers),
+            redirect: 'manual',
+          })) as unknown as Response,
+        WORKER_HOST,
+      )
+    : undefined;
+  mf = new Miniflare({
     modules: bundle.modules.map(m => ({
       type:
         m.contentType === 'application/wasm'
@@ -46,7 +80,13 @@ export async function startWorker(
     outboundService: async (
       request: Request & { cf?: Record<string, unknown> },
     ) => {
-      originRequests.push({ url: request.url, cf: request.cf });
+      const via = request.headers.get('Via');
+      originRequests.push({ url: request.url, cf: request.cf, via });
+      // miniflare's own cf.image mock fetches the source with `Via: image-resizing` and the
+      // request's cf; that fetch is the resizer's, answered by the stand-in.
+      if (resizer && request.cf?.image && via?.includes(RESIZER_VIA)) {
+        return resizer.handle(request);
+      }
       return origin(request as Request);
     },
     handleStructuredLogs: ({ message }: { message: string }) => {
@@ -55,17 +95,19 @@ export async function startWorker(
     ...extra,
   } as MiniflareOptions);
   await mf.ready;
+  const started = mf;
   return {
-    mf,
+    mf: started,
     originRequests,
     logs,
+    resizer,
     async fetch(path, init) {
-      const response = await mf.dispatchFetch(
-        `https://img.test${path}`,
+      const response = await started.dispatchFetch(
+        `https://${WORKER_HOST}${path}`,
         init as never,
       );
       return response as unknown as Response;
     },
-    dispose: () => mf.dispose(),
+    dispose: () => started.dispose(),
   };
 }

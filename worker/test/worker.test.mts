@@ -10,7 +10,8 @@ import {
   pngBomb,
   webpBomb,
 } from './fixtures.mts';
-import { startWorker, type WorkerHarness } from './harness.mts';
+import { startWorker, WORKER_HOST, type WorkerHarness } from './harness.mts';
+import { animatedGif } from './photoFixtures.mts';
 
 const require = createRequire(import.meta.url);
 const { signUrl } = require('../sign.js') as typeof import('../sign.js');
@@ -18,6 +19,25 @@ const { signUrl } = require('../sign.js') as typeof import('../sign.js');
 const ORIGIN = 'https://images.example.com';
 const MAX_SOURCE_BYTES = 3_000_000;
 const CLOUDFLARE_LIMIT = 128 * 1024 * 1024;
+/** The isolate memory budget's settings, from the Worker's contract. */
+const BUDGET = require('../src/contract.json').isolate as {
+  wasmMemoryBudgetBytes: number;
+  queueLength: number;
+  queueTimeoutMs: number;
+  retryAfterSeconds: number;
+};
+
+function debugFigure(response: Response, name: string): number {
+  const match = new RegExp(`(?:^|; )${name}=(\\d+)`).exec(
+    response.headers.get('X-Image-Debug') ?? '',
+  );
+  return match ? Number(match[1]) : NaN;
+}
+/** The zone's Images > Transformations > Sources in the resizer stand-in: the allowed origins. */
+const ZONE_SOURCES = {
+  zone: WORKER_HOST,
+  sources: ['images.example.com', '*.example.org'],
+};
 
 type Images = Awaited<ReturnType<typeof fixtures>>;
 
@@ -279,120 +299,7 @@ describe('wasm engine', () => {
     });
   });
 
-  describe('origin safety', () => {
-    it('refuses a host that is not on the allow-list, without contacting it', async () => {
-      const before = worker.originRequests.length;
-      const res = await worker.fetch(q('https://evil.example.net/photo.jpg'));
-      assert.equal(res.status, 403);
-      assert.match(
-        await res.text(),
-        /evil.example.net is not an allowed origin/,
-      );
-      assert.equal(worker.originRequests.length, before);
-    });
-
-    it('accepts subdomains of a wildcard entry', async () => {
-      const res = await worker.fetch(
-        q('https://cdn.example.org/photo.jpg', { w: 50, f: 'jpeg' }),
-      );
-      assert.equal(res.status, 200);
-    });
-
-    for (const host of [
-      'http://127.0.0.1/photo.jpg',
-      'http://localhost/photo.jpg',
-      'http://10.1.2.3/photo.jpg',
-      'http://169.254.169.254/latest/meta-data',
-      'http://[::1]/photo.jpg',
-      'http://[::ffff:127.0.0.1]/photo.jpg',
-      'http://[fd00::1]/photo.jpg',
-      'http://2130706433/photo.jpg',
-      'http://0x7f000001/photo.jpg',
-      'http://metadata.internal/photo.jpg',
-    ]) {
-      it(`refuses the private address ${host}`, async () => {
-        const before = worker.originRequests.length;
-        const res = await worker.fetch(q(host));
-        assert.equal(res.status, 403);
-        assert.match(await res.text(), /private or local address/);
-        assert.equal(worker.originRequests.length, before);
-      });
-    }
-
-    it('follows a redirect to an allowed host', async () => {
-      const res = await worker.fetch(
-        q(`${ORIGIN}/redirect-allowed`, { w: 64, f: 'webp' }),
-      );
-      assert.equal(res.status, 200);
-      assert.equal(res.headers.get('Content-Type'), 'image/webp');
-    });
-
-    it('refuses a redirect to a host that is not allowed, without following it', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/redirect-evil`, { w: 64 }));
-      assert.equal(res.status, 403);
-      assert.match(
-        await res.text(),
-        /redirect target host evil.example.net is not an allowed origin/,
-      );
-      assert.ok(
-        !worker.originRequests.some(r => r.url.includes('evil.example.net')),
-      );
-    });
-
-    it('refuses a redirect to a private address', async () => {
-      const res = await worker.fetch(
-        q(`${ORIGIN}/redirect-private`, { w: 64 }),
-      );
-      assert.equal(res.status, 403);
-      assert.match(
-        await res.text(),
-        /redirect target points to a private or local address/,
-      );
-    });
-  });
-
-  describe('source limits', () => {
-    it('answers 413 for a body larger than MAX_SOURCE_BYTES (declared length)', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/big.jpg`));
-      assert.equal(res.status, 413);
-      assert.match(await res.text(), /larger than 3000000 bytes/);
-    });
-
-    it('answers 413 for a streamed body that passes MAX_SOURCE_BYTES', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/big-stream.jpg`));
-      assert.equal(res.status, 413);
-      assert.match(await res.text(), /larger than 3000000 bytes/);
-    });
-
-    for (const [name, dims] of [
-      ['bomb.png', '30000x30000'],
-      ['bomb.jpg', '60000x60000'],
-      ['bomb.gif', '65000x65000'],
-      ['bomb.webp', '16383x16383'],
-    ]) {
-      it(`refuses the decompression bomb ${name} from its header`, async () => {
-        const res = await worker.fetch(q(`${ORIGIN}/${name}`, { w: 100 }));
-        assert.equal(res.status, 413);
-        assert.match(
-          await res.text(),
-          new RegExp(`${dims} .* the limit is 12000000 pixels`),
-        );
-      });
-    }
-  });
-
   describe('origin failures', () => {
-    it('answers 415 for a body that is not an image', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/page.html`));
-      assert.equal(res.status, 415);
-      assert.match(await res.text(), /text\/html, not an image/);
-    });
-
-    it('answers 415 for an image content type whose bytes are no known image', async () => {
-      const res = await worker.fetch(q(`${ORIGIN}/fake.jpg`));
-      assert.equal(res.status, 415);
-    });
-
     it('answers 415 for an AVIF source, which the wasm engine cannot decode', async () => {
       const res = await worker.fetch(q(`${ORIGIN}/small.avif`, { w: 10 }));
       assert.equal(res.status, 415);
@@ -499,6 +406,159 @@ describe('wasm engine', () => {
   });
 });
 
+// The attacks run against both engines. The cloudflare engine's `cf.image` fetches go to the
+// resizer stand-in (test/resizer.mts), which follows redirects itself as Cloudflare's does.
+for (const engine of ['wasm', 'cloudflare'] as const) {
+  describe(`attacks on the ${engine} engine`, () => {
+    let worker: WorkerHarness;
+    before(async () => {
+      worker = await startWorker(
+        {
+          ENGINE: engine,
+          ALLOWED_ORIGINS: 'images.example.com, *.example.org',
+          MAX_SOURCE_BYTES: String(MAX_SOURCE_BYTES),
+          ORIGIN_TIMEOUT_MS: '1000',
+        },
+        origin(images),
+        {},
+        engine === 'cloudflare' ? ZONE_SOURCES : undefined,
+      );
+    });
+    after(() => worker.dispose());
+
+    describe('origin safety', () => {
+      it('refuses a host that is not on the allow-list, without contacting it', async () => {
+        const before = worker.originRequests.length;
+        const res = await worker.fetch(q('https://evil.example.net/photo.jpg'));
+        assert.equal(res.status, 403);
+        assert.match(
+          await res.text(),
+          /evil.example.net is not an allowed origin/,
+        );
+        assert.equal(worker.originRequests.length, before);
+      });
+
+      it('accepts subdomains of a wildcard entry', async () => {
+        const res = await worker.fetch(
+          q('https://cdn.example.org/photo.jpg', { w: 50, f: 'jpeg' }),
+        );
+        assert.equal(res.status, 200);
+      });
+
+      for (const host of [
+        'http://127.0.0.1/photo.jpg',
+        'http://localhost/photo.jpg',
+        'http://10.1.2.3/photo.jpg',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/photo.jpg',
+        'http://[::ffff:127.0.0.1]/photo.jpg',
+        'http://[fd00::1]/photo.jpg',
+        'http://2130706433/photo.jpg',
+        'http://0x7f000001/photo.jpg',
+        'http://metadata.internal/photo.jpg',
+      ]) {
+        it(`refuses the private address ${host}`, async () => {
+          const before = worker.originRequests.length;
+          const res = await worker.fetch(q(host));
+          assert.equal(res.status, 403);
+          assert.match(await res.text(), /private or local address/);
+          assert.equal(worker.originRequests.length, before);
+        });
+      }
+
+      it('follows a redirect to an allowed host', async () => {
+        const res = await worker.fetch(
+          q(`${ORIGIN}/redirect-allowed`, { w: 64, f: 'webp' }),
+        );
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('Content-Type'), 'image/webp');
+        if (worker.resizer) {
+          // The resizer is handed the resolved URL only, never the redirecting one.
+          assert.equal(worker.resizer.fetched.at(-1), `${ORIGIN}/photo.jpg`);
+          assert.ok(
+            !worker.resizer.fetched.some(url => url.includes('/redirect-')),
+          );
+        }
+      });
+
+      it('refuses a redirect to a host that is not allowed, without following it', async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/redirect-evil`, { w: 64 }));
+        assert.equal(res.status, 403);
+        assert.match(
+          await res.text(),
+          /redirect target host evil.example.net is not an allowed origin/,
+        );
+        assert.ok(
+          !worker.originRequests.some(r => r.url.includes('evil.example.net')),
+        );
+        assert.ok(
+          !worker.resizer?.fetched.some(url => url.includes('/redirect-evil')),
+          'the resizer, which follows redirects itself, never saw the URL',
+        );
+        const line = worker.logs
+          .filter(l => l.startsWith('{'))
+          .map(l => JSON.parse(l))
+          .find(l => l.status === 403 && /evil/.test(l.error));
+        assert.equal(line?.cause, 'origin-not-allowed');
+      });
+
+      it('refuses a redirect to a private address', async () => {
+        const res = await worker.fetch(
+          q(`${ORIGIN}/redirect-private`, { w: 64 }),
+        );
+        assert.equal(res.status, 403);
+        assert.match(
+          await res.text(),
+          /redirect target points to a private or local address/,
+        );
+      });
+    });
+
+    describe('source limits', () => {
+      it('answers 413 for a body larger than MAX_SOURCE_BYTES (declared length)', async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/big.jpg`));
+        assert.equal(res.status, 413);
+        assert.match(await res.text(), /larger than 3000000 bytes/);
+      });
+
+      it('answers 413 for a streamed body that passes MAX_SOURCE_BYTES', async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/big-stream.jpg`));
+        assert.equal(res.status, 413);
+        assert.match(await res.text(), /larger than 3000000 bytes/);
+      });
+
+      for (const [name, dims] of [
+        ['bomb.png', '30000x30000'],
+        ['bomb.jpg', '60000x60000'],
+        ['bomb.gif', '65000x65000'],
+        ['bomb.webp', '16383x16383'],
+      ]) {
+        it(`refuses the decompression bomb ${name} from its header`, async () => {
+          const res = await worker.fetch(q(`${ORIGIN}/${name}`, { w: 100 }));
+          assert.equal(res.status, 413);
+          assert.match(
+            await res.text(),
+            new RegExp(`${dims} .* the limit is 12000000 pixels`),
+          );
+        });
+      }
+    });
+
+    describe('bodies that are not images', () => {
+      it('answers 415 for a body that is not an image', async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/page.html`));
+        assert.equal(res.status, 415);
+        assert.match(await res.text(), /text\/html, not an image/);
+      });
+
+      it('answers 415 for an image content type whose bytes are no known image', async () => {
+        const res = await worker.fetch(q(`${ORIGIN}/fake.jpg`));
+        assert.equal(res.status, 415);
+      });
+    });
+  });
+}
+
 describe('wasm engine memory', () => {
   let worker: WorkerHarness;
   before(async () => {
@@ -537,6 +597,12 @@ describe('wasm engine memory', () => {
         `peak ${peak} counts at least the output pixels`,
       );
       assert.ok(peak < CLOUDFLARE_LIMIT, `peak WASM memory ${peak} bytes`);
+      const reserved = debugFigure(res, 'memory-reserved');
+      // The reservation (the estimate, or the whole budget when larger) covers the peak.
+      assert.ok(
+        reserved >= peak,
+        `reserved ${reserved} bytes of the isolate budget for a peak of ${peak}`,
+      );
     });
   }
 
@@ -573,6 +639,143 @@ describe('wasm engine memory', () => {
     assert.equal(res.status, 200);
     await res.arrayBuffer();
     assert.match(res.headers.get('X-Image-Debug') ?? '', /decode-scale=1\/8/);
+  });
+});
+
+describe('the isolate memory budget (wasm engine)', () => {
+  let worker: WorkerHarness;
+  const sources: Record<string, [Buffer, string]> = {};
+  before(async () => {
+    const big = await photo(3000, 2000, 6);
+    sources['/big.png'] = [await big.clone().png().toBuffer(), 'image/png'];
+    sources['/big.webp'] = [await big.clone().webp().toBuffer(), 'image/webp'];
+    sources['/photo.jpg'] = [images.jpeg, 'image/jpeg'];
+    sources['/anim.gif'] = [animatedGif(600, 400, 10), 'image/gif'];
+    worker = await startWorker(
+      { ALLOWED_ORIGINS: 'images.example.com', DEBUG_HEADERS: 'true' },
+      // Bodies arrive in 64 KiB pieces, as over a network, so requests overlap in the isolate.
+      request => {
+        const found = sources[new URL(request.url).pathname];
+        if (!found) return new Response('no such fixture', { status: 404 });
+        const [body, type] = found;
+        let offset = 0;
+        const stream = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (offset >= body.length) return controller.close();
+            await new Promise(resolve => setTimeout(resolve, 2));
+            controller.enqueue(
+              new Uint8Array(body.subarray(offset, offset + 65536)),
+            );
+            offset += 65536;
+          },
+        });
+        return new Response(stream, {
+          headers: {
+            'Content-Type': type,
+            'Content-Length': String(body.length),
+          },
+        });
+      },
+    );
+  });
+  after(() => worker.dispose());
+
+  for (const [path, params] of [
+    ['/big.png', { w: 400, f: 'webp' }],
+    ['/big.webp', { w: 400, f: 'avif' }],
+    ['/photo.jpg', { w: 400, f: 'jpeg' }],
+    ['/photo.jpg', { w: 1200, f: 'png' }],
+    ['/anim.gif', { w: 600, f: 'webp' }],
+  ] as const) {
+    it(`reserves at least the measured peak for ${path} to ${params.f} at ${params.w} px`, async () => {
+      const res = await worker.fetch(q(`${ORIGIN}${path}`, params));
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      const peak = debugFigure(res, 'wasm-peak-bytes');
+      const reserved = debugFigure(res, 'memory-reserved');
+      assert.ok(
+        peak > 0 && reserved >= peak,
+        `reserved ${reserved} for ${peak}`,
+      );
+    });
+  }
+
+  it('runs small requests side by side', async () => {
+    const responses = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(i =>
+        worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 1000 + i, f: 'webp' })),
+      ),
+    );
+    for (const res of responses) {
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+    }
+    assert.ok(
+      responses.some(
+        res =>
+          debugFigure(res, 'memory-in-use') >
+          debugFigure(res, 'memory-reserved'),
+      ),
+      'at least one request was admitted while another held memory',
+    );
+  });
+
+  it('never lets concurrent requests reserve more than the budget; past the queue they get 503 with Retry-After', async () => {
+    const count = BUDGET.queueLength + 8;
+    const responses = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        worker.fetch(q(`${ORIGIN}/big.png`, { w: 300 + i, f: 'webp' })),
+      ),
+    );
+    const statuses = responses.map(res => res.status);
+    for (const res of responses) {
+      if (res.status === 200) {
+        await res.arrayBuffer();
+        const inUse = debugFigure(res, 'memory-in-use');
+        assert.ok(
+          inUse <= BUDGET.wasmMemoryBudgetBytes,
+          `${inUse} bytes in use at admission`,
+        );
+        assert.ok(debugFigure(res, 'memory-reserved') > 64 * 1024 * 1024);
+      } else {
+        assert.equal(res.status, 503, `statuses ${statuses}`);
+        assert.equal(
+          res.headers.get('Retry-After'),
+          String(BUDGET.retryAfterSeconds),
+        );
+        // (miniflare has already consumed a 503 body here; its text is checked in the log line)
+        assert.equal(res.headers.get('Cache-Control'), 'no-store');
+      }
+    }
+    const refused = statuses.filter(status => status === 503).length;
+    assert.ok(refused >= 1, `statuses ${statuses}`);
+    assert.ok(
+      statuses.filter(status => status === 200).length >= 2,
+      `statuses ${statuses}`,
+    );
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const busy = worker.logs
+      .filter(line => line.startsWith('{'))
+      .map(line => JSON.parse(line) as Record<string, unknown>)
+      .filter(line => line.cause === 'memory-busy');
+    assert.equal(busy.length, refused);
+    for (const line of busy) {
+      assert.equal(line.status, 503);
+      assert.match(
+        String(line.error),
+        /busy with other images \(\d+ of its 96 MiB memory budget in use; .*\); retry shortly/,
+      );
+    }
+    // Once the burst is over the budget is free again.
+    const after = await worker.fetch(
+      q(`${ORIGIN}/big.png`, { w: 299, f: 'webp' }),
+    );
+    assert.equal(after.status, 200);
+    await after.arrayBuffer();
+    assert.equal(
+      debugFigure(after, 'memory-in-use'),
+      debugFigure(after, 'memory-reserved'),
+    );
   });
 });
 
@@ -754,6 +957,8 @@ describe('cloudflare engine', () => {
     worker = await startWorker(
       { ENGINE: 'cloudflare', ALLOWED_ORIGINS: 'images.example.com' },
       origin(images),
+      {},
+      ZONE_SOURCES,
     );
   });
   after(() => worker.dispose());
@@ -870,5 +1075,162 @@ describe('cloudflare engine', () => {
     assert.equal(redirect.status, 403);
     const failed = await worker.fetch(q(`${ORIGIN}/missing.jpg`));
     assert.equal(failed.status, 502);
+  });
+});
+
+function logLines(worker: WorkerHarness): Record<string, unknown>[] {
+  return worker.logs
+    .filter(line => line.startsWith('{'))
+    .map(line => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('cloudflare engine failures name their cause', () => {
+  it('answers 429 naming the Images Free stop (err=9422) once the free transformations are used up', async () => {
+    const worker = await startWorker(
+      { ENGINE: 'cloudflare', ALLOWED_ORIGINS: 'images.example.com' },
+      origin(images),
+      {},
+      { ...ZONE_SOURCES, freeLimit: 2 },
+    );
+    try {
+      for (const w of [101, 102]) {
+        const res = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w }));
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      }
+      const stopped = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 103 }));
+      assert.equal(stopped.status, 429);
+      const text = await stopped.text();
+      assert.match(
+        text,
+        /free unique transformations .* used up \(Cf-Resized err=9422\)/,
+      );
+      assert.match(text, /Images Paid or deploy with the wasm engine/);
+      assert.doesNotMatch(text, /Origin answered/);
+      assert.equal(stopped.headers.get('Cache-Control'), 'no-store');
+      await new Promise(resolve => setTimeout(resolve, 100));
+      const line = logLines(worker).find(l => l.status === 429);
+      assert.equal(line?.cause, 'transform-quota');
+      assert.equal(line?.engine, 'cloudflare');
+    } finally {
+      await worker.dispose();
+    }
+  });
+
+  it("answers 502 naming the zone's Sources setting for an allowed origin the zone does not accept (err=9401)", async () => {
+    const worker = await startWorker(
+      {
+        ENGINE: 'cloudflare',
+        ALLOWED_ORIGINS: 'images.example.com, *.example.org',
+      },
+      origin(images),
+      {},
+      { zone: WORKER_HOST, sources: ['images.example.com'] },
+    );
+    try {
+      const ok = await worker.fetch(q(`${ORIGIN}/photo.jpg`, { w: 60 }));
+      assert.equal(ok.status, 200);
+      await ok.arrayBuffer();
+      const res = await worker.fetch(
+        q('https://cdn.example.org/photo.jpg', { w: 60 }),
+      );
+      assert.equal(res.status, 502);
+      assert.match(
+        await res.text(),
+        /does not accept sources from cdn\.example\.org on this zone \(Cf-Resized err=9401\); add it under Images > Transformations > Sources/,
+      );
+      await new Promise(resolve => setTimeout(resolve, 100));
+      assert.equal(
+        logLines(worker).find(l => l.status === 502)?.cause,
+        'source-not-allowed',
+      );
+    } finally {
+      await worker.dispose();
+    }
+  });
+
+  it("answers 415 naming Cloudflare's error for a source it cannot read (err=9412)", async () => {
+    const worker = await startWorker(
+      { ENGINE: 'cloudflare', ALLOWED_ORIGINS: 'images.example.com' },
+      origin(images),
+      {},
+      ZONE_SOURCES,
+    );
+    try {
+      const res = await worker.fetch(q(`${ORIGIN}/fake.jpg`, { w: 60 }));
+      assert.equal(res.status, 415);
+      assert.match(await res.text(), /Cf-Resized err=9412/);
+    } finally {
+      await worker.dispose();
+    }
+  });
+});
+
+describe("requests from Cloudflare's resizer (Via: image-resizing)", () => {
+  let worker: WorkerHarness;
+  const served: { url: string; via: string | null }[] = [];
+  before(async () => {
+    // The originals live under the Worker's own route: the resizer's fetch of them reaches the
+    // Worker, which must hand it to the origin instead of transforming it again.
+    worker = await startWorker(
+      {
+        ENGINE: 'cloudflare',
+        ALLOWED_ORIGINS: `images.example.com, ${WORKER_HOST}`,
+      },
+      request => {
+        const url = new URL(request.url);
+        served.push({ url: request.url, via: request.headers.get('Via') });
+        if (url.host === WORKER_HOST && url.pathname === '/originals/a.jpg') {
+          return image(images.jpeg, 'image/jpeg');
+        }
+        return new Response('no such file', { status: 404 });
+      },
+      {},
+      ZONE_SOURCES,
+    );
+  });
+  after(() => worker.dispose());
+
+  it("transforms a source under its own route by passing the resizer's fetch to the origin", async () => {
+    const res = await worker.fetch(
+      q(`https://${WORKER_HOST}/originals/a.jpg`, { w: 120, f: 'webp' }),
+    );
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('Content-Type'), 'image/webp');
+    assert.equal((await decoded(res)).meta.width, 120);
+    assert.ok(
+      served.some(
+        r =>
+          r.url.endsWith('/originals/a.jpg') &&
+          /image-resizing/.test(r.via ?? ''),
+      ),
+      'the origin served the resizer',
+    );
+    await new Promise(resolve => setTimeout(resolve, 100));
+    const passed = logLines(worker).find(l => l.resizerPassThrough === true);
+    assert.equal(passed?.status, 200);
+    assert.equal(passed?.cause, undefined);
+  });
+
+  it('passes a resizer request to the origin without transforming or checking it', async () => {
+    const before = worker.originRequests.length;
+    const res = await worker.fetch('/originals/a.jpg', {
+      headers: { Via: '1.1 image-resizing' },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), images.jpeg);
+    const sent = worker.originRequests.slice(before);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].url, `https://${WORKER_HOST}/originals/a.jpg`);
+    assert.equal(sent[0].cf?.image, undefined);
+  });
+
+  it('refuses a resizer request on workers.dev, where no origin is behind the Worker', async () => {
+    const res = (await worker.mf.dispatchFetch(
+      'https://image-worker.team.workers.dev/originals/a.jpg',
+      { headers: { Via: '1.1 image-resizing' } },
+    )) as unknown as Response;
+    assert.equal(res.status, 508);
+    assert.match(await res.text(), /workers\.dev, which has no origin/);
   });
 });

@@ -8,6 +8,12 @@ export interface TransformRequest {
   options: TransformOptions;
   target: Target;
   config: Config;
+  /**
+   * Waits until the isolate has room for the request's estimated peak memory (wasm engine, from
+   * the source's header, before the body is read and decoded); rejects with a 503 when it does not
+   * come free in time. Only the first call reserves.
+   */
+  admit?: (estimatedPeakBytes: number) => Promise<void>;
 }
 
 export interface TransformResult {

@@ -10,12 +10,17 @@ import {
 import { readGif } from '../codecs/gif';
 import { Imagecore } from '../codecs/imagecore';
 import { MemoryMeter } from '../codecs/meter';
+import { estimatePeakBytes } from './memoryBudget';
 import type { Pixels } from '../codecs/pixels';
-import { HttpError } from '../lib/errors';
+import { codecFailure, HttpError } from '../lib/errors';
 import { computeGeometry, jpegShrink, type Geometry } from '../lib/geometry';
 import { readImageInfo, type ImageInfo } from '../lib/imageHeader';
 import type { OutputFormat, TransformOptions } from '../lib/options';
-import { encodeAnimatedGif, fitsAnimationBudget } from './wasmAnimation';
+import {
+  animationPeakBytes,
+  encodeAnimatedGif,
+  fitsAnimationBudget,
+} from './wasmAnimation';
 import { underlay } from '../photo/background';
 import { srgbConversion } from '../photo/icc';
 import {
@@ -53,6 +58,10 @@ function originalFormat(info: ImageInfo): OutputFormat {
 
 function decodeFailure(info: ImageInfo, error: unknown): never {
   if (error instanceof HttpError) throw error;
+  const failure = codecFailure(error);
+  if (failure instanceof HttpError && failure.failure === 'memory-limit') {
+    throw failure;
+  }
   throw new HttpError(
     422,
     `Source image could not be decoded as ${info.type.toUpperCase()}`,
@@ -216,7 +225,7 @@ async function encode(
 }
 
 /** The size the request asks for, with `dpr` applied (Cloudflare multiplies `w` and `h`). */
-function requestedSize(options: TransformOptions): {
+export function requestedSize(options: TransformOptions): {
   width?: number;
   height?: number;
 } {
@@ -300,6 +309,38 @@ function outputMetadata(
   return {};
 }
 
+/** The request's estimated peak memory, from the header and the options (`memoryBudget`). */
+function peakEstimate(
+  options: TransformOptions,
+  target: TransformRequest['target'],
+  info: ImageInfo,
+  sourceBytes: number,
+  source?: Uint8Array,
+): number {
+  const { width, height } = requestedSize(options);
+  const shown = displayedSize(info.width, info.height, 1);
+  const geometry = computeGeometry(
+    shown.width,
+    shown.height,
+    options.fit,
+    width,
+    height,
+  );
+  const format = target === 'original' ? originalFormat(info) : target;
+  const input = { sourceBytes, info, geometry, format };
+  const still = estimatePeakBytes(input);
+  const gif =
+    info.type === 'gif' && options.anim && source ? readGif(source) : undefined;
+  if (!gif || gif.frameCount < 2) return still;
+  return Math.max(
+    still,
+    estimatePeakBytes({
+      ...input,
+      animationBytes: animationPeakBytes(gif, geometry),
+    }),
+  );
+}
+
 /** Decode, resize and encode inside the Worker, one short-lived codec instance at a time. */
 export const wasmEngine: Engine = {
   name: 'wasm',
@@ -307,6 +348,7 @@ export const wasmEngine: Engine = {
     options,
     target,
     config,
+    admit,
   }: TransformRequest): Promise<TransformResult> {
     const policy = {
       allowList: config.allowList,
@@ -314,11 +356,20 @@ export const wasmEngine: Engine = {
     };
     const { response, signal } = await fetchOrigin(options.source, policy);
     checkOriginResponse(response);
+    // Memory is reserved from the header, before the rest of the body is read (GIFs, whose
+    // frames decide the estimate, once they are whole); the rest of the checks follow below.
     const source = await readLimited(
       response,
       config.maxSourceBytes,
       signal,
       policy,
+      async (head, declared) => {
+        const first = readImageInfo(head);
+        if (!first || first.type === 'gif' || first.type === 'avif') return;
+        if (first.width * first.height > config.maxPixels) return;
+        const bytes = declared ?? config.maxSourceBytes;
+        await admit?.(peakEstimate(options, target, first, bytes));
+      },
     );
 
     const info = readImageInfo(source);
@@ -341,6 +392,8 @@ export const wasmEngine: Engine = {
     if (info.type === 'avif') {
       throw new HttpError(415, 'The wasm engine cannot decode AVIF sources');
     }
+    // Waits for room in the isolate's memory budget before anything is decoded (if not yet).
+    await admit?.(peakEstimate(options, target, info, source.length, source));
     const meta = readMetadata(source, info.type);
     const orientation = meta.orientation;
     const icc =

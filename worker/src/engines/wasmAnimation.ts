@@ -2,6 +2,7 @@
  * Animated GIF to animated WebP in the wasm engine: each composited frame is cropped and resized
  * by imagecore, encoded as a still WebP and muxed into one animation.
  */
+import contract from '../contract.json';
 import { DEFAULT_QUALITY, encodeWebp } from '../codecs/codecs';
 import type { Gif } from '../codecs/gif';
 import { Imagecore } from '../codecs/imagecore';
@@ -12,8 +13,8 @@ import type { Geometry } from '../lib/geometry';
 import type { Rgba } from '../lib/extraOptions';
 import { underlay } from '../photo/background';
 
-/** What the animation may hold at its peak: Cloudflare's 128 MB less room for the runtime. */
-export const ANIMATION_MEMORY_BUDGET = 96 * 1024 * 1024;
+/** What the animation may hold at its peak: the isolate's whole wasm memory budget. */
+export const ANIMATION_MEMORY_BUDGET = contract.isolate.wasmMemoryBudgetBytes;
 
 /**
  * Estimated peak bytes of an animation: two canvases (the current one and the one disposal
@@ -21,7 +22,10 @@ export const ANIMATION_MEMORY_BUDGET = 96 * 1024 * 1024;
  * about 40 bytes per output pixel) and the encoded frames kept for the mux (budgeted at one byte
  * per output pixel, above what lossy WebP writes for GIF content).
  */
-export function animationPeakBytes(gif: Gif, geometry: Geometry): number {
+export function animationPeakBytes(
+  gif: Pick<Gif, 'width' | 'height' | 'frameCount'>,
+  geometry: Geometry,
+): number {
   const canvas = gif.width * gif.height * 4;
   const out = geometry.width * geometry.height;
   const mid = geometry.width * geometry.crop.height * 4;

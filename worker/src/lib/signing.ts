@@ -58,9 +58,9 @@ export async function verifySignature(
       bytes,
       new TextEncoder().encode(canonicalString(url)),
     ));
-  if (!valid) throw new HttpError(403, 'Invalid signature');
+  if (!valid) throw new HttpError(403, 'Invalid signature', 'bad-signature');
   const exp = url.searchParams.get(expiryParam);
   if (exp !== null && Number(exp) * 1000 < now) {
-    throw new HttpError(403, 'Signed URL has expired');
+    throw new HttpError(403, 'Signed URL has expired', 'bad-signature');
   }
 }
