@@ -331,10 +331,15 @@ describe('cloudflare:worker:deploy', () => {
       const before = cf.requests.length;
       const retried = await run(routeInput, { checkpoints });
       expect(retried.error).toBeUndefined();
-      // Only reads go out again: the marks, and the version serving traffic.
+      // Only reads go out again: the plan and the zone's settings (the engine is decided anew),
+      // the marks, and the version serving traffic.
       expect(
         cf.requests.slice(before).map(r => `${r.method} ${r.path}`),
       ).toEqual([
+        `GET /accounts/${ACCOUNT}/subscriptions`,
+        `GET /zones/${ZONE}`,
+        `GET /zones/${ZONE}/settings/transformations`,
+        `GET /zones/${ZONE}/settings/transformations_allowed_origins`,
         `GET ${SCRIPT_PATH}/script-settings`,
         `GET ${SCRIPT_PATH}/deployments`,
         expect.stringMatching(`^GET ${SCRIPT_PATH}/versions/`),
@@ -1194,10 +1199,27 @@ describe('cloudflare:worker:deploy', () => {
       ).toEqual(['ENGINE', 'ALLOWED_ORIGINS']);
     });
 
-    it('says to create the bucket when the account has no bucket of that name', async () => {
+    it('says to create the bucket when the account has no bucket of that name, before writing anything', async () => {
       const { error } = await run(
         { ...devInput, derivativesBucket: 'no-such-bucket' },
         { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        `The R2 bucket 'no-such-bucket' does not exist in the default jurisdiction of account '${ACCOUNT}'`,
+      );
+      expect(error?.message).toContain('wrangler r2 bucket create');
+      expect(writes()).toEqual([]);
+    });
+
+    it('leaves the check to the upload when the token may not read buckets, which still refuses a missing one', async () => {
+      cf.denied.add('r2');
+      const { error, logLines } = await run(
+        { ...devInput, derivativesBucket: 'no-such-bucket' },
+        { secrets: {} },
+      );
+      expect(logLines.join('\n')).toContain(
+        'The token may not read R2 buckets (403',
       );
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(
@@ -1206,6 +1228,52 @@ describe('cloudflare:worker:deploy', () => {
       expect(error?.message).toContain(
         "R2 bucket 'no-such-bucket' not found. Please use a different name and try again. (code 10085)",
       );
+    });
+
+    it('looks the bucket up in its jurisdiction and binds it there', async () => {
+      cf.r2Buckets.push({ name: 'derivatives-eu', jurisdiction: 'eu' });
+      const { error, logLines } = await run(
+        {
+          ...devInput,
+          derivativesBucket: 'derivatives-eu',
+          derivativesJurisdiction: 'eu',
+        },
+        { secrets: {} },
+      );
+      expect(error).toBeUndefined();
+      const lookup = cf.requests.find(r =>
+        r.path.endsWith('/r2/buckets/derivatives-eu'),
+      );
+      // The R2 API takes the jurisdiction as the cf-r2-jurisdiction header.
+      expect(lookup?.r2Jurisdiction).toBe('eu');
+      expect(
+        metadataOf(uploads()[0]).bindings.filter(
+          (b: { type: string }) => b.type === 'r2_bucket',
+        ),
+      ).toEqual([
+        {
+          type: 'r2_bucket',
+          name: 'DERIVATIVES',
+          bucket_name: 'derivatives-eu',
+          jurisdiction: 'eu',
+        },
+      ]);
+      expect(logLines.join('\n')).toContain(
+        'R2 bucket derivatives-eu found in jurisdiction eu',
+      );
+    });
+
+    it('does not find an EU bucket without its jurisdiction, and says to give it', async () => {
+      cf.r2Buckets.push({ name: 'derivatives-eu', jurisdiction: 'eu' });
+      const { error } = await run(
+        { ...devInput, derivativesBucket: 'derivatives-eu' },
+        { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'give its jurisdiction when it was created in one (eu, fedramp, fedramp-high)',
+      );
+      expect(uploads()).toEqual([]);
     });
 
     it('checks the bucket name with the pattern of the Worker contract', () => {
