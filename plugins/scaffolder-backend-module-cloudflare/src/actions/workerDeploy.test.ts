@@ -1327,16 +1327,16 @@ describe('cloudflare:worker:deploy', () => {
   });
 
   describe('the plan decides the engine', () => {
-    const engineOf = () =>
-      metadataOfUpload(0).bindings.find(
-        (b: { name: string }) => b.name === 'ENGINE',
-      )?.text;
     const metadataOfUpload = (index: number) =>
       JSON.parse(
         uploads()
           [index].parts!.find(p => p.name === 'metadata')!
           .bytes.toString('utf8'),
       );
+    const engineOf = () =>
+      metadataOfUpload(0).bindings.find(
+        (b: { name: string }) => b.name === 'ENGINE',
+      )?.text;
     const outside = ['assets.example.com', 'media.other-cdn.net'];
     const withPlans = (plans: object) => ({
       ...accessConfig(),
