@@ -58,6 +58,16 @@ async function start(cloudflareConfig: JsonObject) {
         entities: [
           {
             apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'shop-images',
+              namespace: 'default',
+              annotations: { 'cloudflare.com/account-id': ACCOUNT },
+            },
+            spec: { type: 'service', lifecycle: 'production', owner: WEB },
+          },
+          {
+            apiVersion: 'backstage.io/v1alpha1',
             kind: 'User',
             metadata: { name: 'ann', namespace: 'default' },
             spec: { memberOf: ['web-team'] },
@@ -158,6 +168,25 @@ describe('GET /api/scaffolder/cloudflare/engine', () => {
     expect(body.notes.join('\n')).toContain(
       'using cloudflare.accounts, which says paid',
     );
+  });
+
+  it("takes the owner and account of a Worker's catalog entity, for the redeploy form", async () => {
+    const backend = await start(config());
+    const res = await request(backend.server)
+      .get(
+        `/api/scaffolder/cloudflare/engine?${new URLSearchParams({
+          entity: 'component:default/shop-images',
+          engine: 'auto',
+          placement: 'workersDev',
+          allowedOrigins: 'assets.example.com',
+        })}`,
+      )
+      .set('Authorization', mockCredentials.user.header(ANN));
+    expect(res.status).toBe(200);
+    expect((res.body as CloudflareEnginePreview).engine).toBe('wasm');
+    expect(cloudflare.requests.map(r => r.path)).toEqual([
+      `/accounts/${ACCOUNT}/subscriptions`,
+    ]);
   });
 
   it('refuses a user outside the owner group, without asking Cloudflare', async () => {

@@ -35,7 +35,8 @@ export const ENGINE_PREVIEW_PATH = '/cloudflare/engine';
 
 /**
  * The answer of `GET /api/scaffolder/cloudflare/engine?owner&accountId&placement[&zoneId]
- * [&routePattern]&engine&allowedOrigins[&imagesPerMonth]`: what `cloudflare:worker:deploy` would
+ * [&routePattern]&engine&allowedOrigins[&imagesPerMonth]` (or `entity=<ref>` of a Worker in the
+ * catalog instead of owner and accountId): what `cloudflare:worker:deploy` would
  * decide with the same input, from the same reads and the same cost model.
  */
 export interface CloudflareEnginePreview {
@@ -66,12 +67,15 @@ function param(req: express.Request, name: string): string | undefined {
 }
 
 /** The deploy's input, from the query string, checked as the action's schema checks it. */
-function readRequest(req: express.Request): {
+function readRequest(
+  req: express.Request,
+  knownAccountId?: string,
+): {
   accountId: string;
   request: EngineRequest;
   zoneId?: string;
 } {
-  const accountId = param(req, 'accountId');
+  const accountId = knownAccountId ?? param(req, 'accountId');
   if (!accountId || !CLOUDFLARE_ID_PATTERN.test(accountId)) {
     throw new InputError('accountId must be a Cloudflare account id');
   }
@@ -150,7 +154,23 @@ export function createEnginePreviewRouter(options: {
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    const rawOwner = param(req, 'owner');
+    // A Worker already in the catalog (the redeploy form) names its owner and account itself.
+    let rawOwner = param(req, 'owner');
+    let entityAccount: string | undefined;
+    const workerRef = param(req, 'entity');
+    if (workerRef) {
+      const worker = await options.catalog.getEntityByRef(workerRef, {
+        credentials,
+      });
+      entityAccount =
+        worker?.metadata.annotations?.['cloudflare.com/account-id'];
+      rawOwner = worker?.spec?.owner as string | undefined;
+      if (!worker || !entityAccount || !rawOwner) {
+        throw new InputError(
+          `The catalog has no image Worker ${workerRef} with an owner and the annotation cloudflare.com/account-id that you may read`,
+        );
+      }
+    }
     if (!rawOwner) {
       throw new InputError(
         'owner is required: the owner group picked on the first page, e.g. owner=group:default/web-team',
@@ -166,7 +186,7 @@ export function createEnginePreviewRouter(options: {
         `Only members of ${owner} may ask what its Worker would run with; pick a team you are a member of`,
       );
     }
-    const { accountId, request, zoneId } = readRequest(req);
+    const { accountId, request, zoneId } = readRequest(req, entityAccount);
     const missing = missingToken(access, owner);
     if (missing) {
       const body: CloudflareEnginePreview = {

@@ -162,19 +162,37 @@ describe('CloudflareEnginePicker', () => {
     ).toBeInTheDocument();
   });
 
-  it('asks nothing until the owner, account and placement are chosen', async () => {
+  it('asks nothing until the owner, account, origins and placement are given', async () => {
     const asked: URLSearchParams[] = [];
     server.use(engine(asked));
     renderForm({ data: { owner: 'group:default/team-a' } });
     expect(
       screen.getByText(
-        /Choose the owner, the account and where the Worker answers/,
+        /Choose the owner, the account, the image origins and where the Worker answers/,
       ),
     ).toBeInTheDocument();
     expect(asked).toEqual([]);
     expect(
       previewQuery('auto', { ...route, zoneId: undefined }, {}),
     ).toBeUndefined();
+  });
+
+  it("asks with the Worker's catalog entity instead of owner and account in the redeploy form", () => {
+    const query = previewQuery(
+      'auto',
+      {
+        entity: 'component:default/shop-images',
+        placement: 'workersDev',
+        allowedOrigins: ['assets.example.com'],
+      },
+      { entityField: 'entity' },
+    );
+    expect(Object.fromEntries(query!)).toEqual({
+      entity: 'component:default/shop-images',
+      placement: 'workersDev',
+      engine: 'auto',
+      allowedOrigins: 'assets.example.com',
+    });
   });
 
   it("shows the backend's message when it refuses the user", async () => {

@@ -26,6 +26,11 @@ export interface CloudflareEnginePickerOptions {
   originsField?: string;
   /** Default `imagesPerMonth`. */
   volumeField?: string;
+  /**
+   * A field holding the catalog entity of a Worker already deployed (the redeploy form): its
+   * owner and account are then the entity's, and the owner and account fields are not read.
+   */
+  entityField?: string;
 }
 
 /**
@@ -56,19 +61,27 @@ export function previewQuery(
 ): URLSearchParams | undefined {
   const get = (key: string | undefined, fallback: string) =>
     data[key ?? fallback];
+  const entity = options.entityField ? data[options.entityField] : undefined;
   const owner = get(options.ownerField, 'owner');
   const accountId = get(options.accountField, 'accountId');
   const placement = get(options.placementField, 'placement');
   const origins = get(options.originsField, 'allowedOrigins');
   const volume = get(options.volumeField, 'imagesPerMonth');
+  const who: Record<string, string> | undefined =
+    typeof entity === 'string'
+      ? { entity }
+      : typeof owner === 'string' && typeof accountId === 'string'
+      ? { owner, accountId }
+      : undefined;
   if (
-    typeof owner !== 'string' ||
-    typeof accountId !== 'string' ||
-    (placement !== 'route' && placement !== 'workersDev')
+    !who ||
+    (placement !== 'route' && placement !== 'workersDev') ||
+    !Array.isArray(origins) ||
+    origins.length === 0
   ) {
     return undefined;
   }
-  const query = new URLSearchParams({ owner, accountId, placement, engine });
+  const query = new URLSearchParams({ ...who, placement, engine });
   if (placement === 'route') {
     const zoneId = get(options.zoneField, 'zoneId');
     if (typeof zoneId !== 'string') {
@@ -80,12 +93,10 @@ export function previewQuery(
       query.set('routePattern', pattern);
     }
   }
-  if (Array.isArray(origins)) {
-    query.set(
-      'allowedOrigins',
-      origins.filter(o => typeof o === 'string' && o).join(','),
-    );
-  }
+  query.set(
+    'allowedOrigins',
+    origins.filter(o => typeof o === 'string' && o).join(','),
+  );
   if (typeof volume === 'number') {
     query.set('imagesPerMonth', String(volume));
   }
@@ -148,7 +159,7 @@ export function CloudflareEnginePicker(
   let bad = false;
   if (!query) {
     verdict =
-      'Choose the owner, the account and where the Worker answers to see the engine it gets and its cost.';
+      'Choose the owner, the account, the image origins and where the Worker answers to see the engine it gets and its cost.';
   } else if (answer.loading) {
     verdict = 'Asking Cloudflare what this account and zone allow…';
   } else if (answer.error) {
