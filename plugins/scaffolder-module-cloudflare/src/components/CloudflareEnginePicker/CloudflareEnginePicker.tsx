@@ -67,12 +67,12 @@ export function previewQuery(
   const placement = get(options.placementField, 'placement');
   const origins = get(options.originsField, 'allowedOrigins');
   const volume = get(options.volumeField, 'imagesPerMonth');
-  const who: Record<string, string> | undefined =
-    typeof entity === 'string'
-      ? { entity }
-      : typeof owner === 'string' && typeof accountId === 'string'
-      ? { owner, accountId }
-      : undefined;
+  let who: Record<string, string> | undefined;
+  if (typeof entity === 'string') {
+    who = { entity };
+  } else if (typeof owner === 'string' && typeof accountId === 'string') {
+    who = { owner, accountId };
+  }
   if (
     !who ||
     (placement !== 'route' && placement !== 'workersDev') ||
