@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const routeValues = {
   maxSourceMiB: 25,
   maxMegapixels: 12,
   originTimeoutMs: 10000,
+  imagesPerMonth: 3000,
   signUrls: true,
   repoUrl: 'github.com?owner=acme&repo=shop-images',
 };
@@ -39,6 +41,7 @@ const workersDevValues = {
   maxSourceMiB: 10,
   maxMegapixels: 16,
   originTimeoutMs: 5000,
+  imagesPerMonth: 3000,
   signUrls: false,
   repoUrl: 'dev.azure.com?organization=acme&project=web&repo=blog-images',
 };
@@ -100,20 +103,37 @@ describe('cloudflare-image-optimizer', () => {
   it('lays out every form page, with the fields of the chosen target and signing', () => {
     expect(formFields(templateDir, routeValues)).toEqual([
       ['name', 'description', 'owner', 'system'],
-      ['accountId', 'placement', 'engine', 'zoneId', 'routePattern'],
+      // The origins and the volume come before the engine, whose field prices them.
       [
         'allowedOrigins',
         'maxSourceMiB',
         'maxMegapixels',
         'originTimeoutMs',
         'derivativesBucket',
+        'imagesPerMonth',
       ],
+      ['accountId', 'placement', 'engine', 'zoneId', 'routePattern'],
       ['signUrls'],
       ['repoUrl'],
     ]);
     const workersDevPages = formFields(templateDir, workersDevValues);
-    expect(workersDevPages[1]).toEqual(['accountId', 'placement', 'engine']);
+    expect(workersDevPages[2]).toEqual(['accountId', 'placement', 'engine']);
     expect(workersDevPages[3]).toEqual(['signUrls']);
+  });
+
+  it('says in the engine field that Images Free stops at 5,000, nothing billed, and prices the volume through CloudflareEnginePicker', () => {
+    const template = parseYaml(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    );
+    const cloudflarePage = template.spec.parameters.find(
+      (p: { title: string }) => p.title === 'Cloudflare',
+    );
+    const { engine } = cloudflarePage.properties;
+    expect(engine['ui:field']).toBe('CloudflareEnginePicker');
+    expect(engine.description).toContain(
+      'on Images Free it stops at 5,000 unique transformations a month, nothing billed (error 9422 past that)',
+    );
+    expect(engine.description).not.toMatch(/then billed/);
   });
 
   /** The list above the form when a Cloudflare page rule fails. */
@@ -301,7 +321,17 @@ describe('cloudflare-image-optimizer', () => {
       );
       expect(log).toContain('SIGNING_KEY (secret)');
       expect(log).toContain(
-        'Target: route images.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare (chosen for this placement)',
+        'Target: route images.example.com/* in zone fedcba9876543210fedcba9876543210; engine cloudflare; Workers Logs on (observability)',
+      );
+      // The form's images a month, priced as the task will price them; on Images Free (or an
+      // unknown plan) the log says it stops at 5,000 rather than billing past them.
+      expect(log).toContain('Cost for 3000 a month:');
+      expect(log).toContain(
+        'Images Free stops at 5,000 unique transformations a month, nothing billed (error 9422 past that)',
+      );
+      expect(log).not.toMatch(/then billed/);
+      expect(log).toContain(
+        "Dry run: the zone's Transformations settings are not checked",
       );
       expect(log).toContain(
         'Dry run: component:default/shop-images is not in the catalog yet; a real run waits for it and takes its owner from it',
@@ -322,6 +352,7 @@ describe('cloudflare-image-optimizer', () => {
         entityRef: 'component:default/shop-images',
         owner: 'group:default/platform-team',
         engine: 'auto',
+        imagesPerMonth: 3000,
         placement: {
           type: 'route',
           zoneId: 'fedcba9876543210fedcba9876543210',

@@ -38,6 +38,7 @@ const values = {
   maxSourceMiB: 25,
   maxMegapixels: 12,
   originTimeoutMs: 10000,
+  imagesPerMonth: 3000,
   signUrls: true,
   rotateSigningKey: false,
 };
@@ -84,9 +85,17 @@ describe('cloudflare-image-redeploy', () => {
       'Cloudflare',
     ).properties;
     expect(accountId).toBeDefined();
-    expect(byTitle(redeploy, 'Cloudflare').properties).toEqual(
-      optimizerCloudflare,
-    );
+    // The engine field differs only in where it finds the owner and account: the Worker's entity.
+    const { engine, ...redeployCloudflare } = byTitle(
+      redeploy,
+      'Cloudflare',
+    ).properties;
+    const { engine: optimizerEngine, ...optimizerRest } = optimizerCloudflare;
+    expect(redeployCloudflare).toEqual(optimizerRest);
+    expect(engine).toEqual({
+      ...optimizerEngine,
+      'ui:options': { entityField: 'entity' },
+    });
   });
 
   it("deploys the entity's Worker again from its catalog entry, in one step, without publishing a repository", async () => {

@@ -51,6 +51,7 @@ const cloudflareRoute = {
   maxSourceMiB: 25,
   maxMegapixels: 12,
   originTimeoutMs: 10000,
+  imagesPerMonth: 3000,
   signUrls: true,
   repoUrl: 'github.com?owner=acme&repo=shop-images',
 };
@@ -77,6 +78,7 @@ describe('the Review page', () => {
         maxSourceMiB: 25,
         maxMegapixels: 12,
         originTimeoutMs: 10000,
+        imagesPerMonth: 3000,
         signUrls: true,
         rotateSigningKey: false,
       },

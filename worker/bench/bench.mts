@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startWorker } from '../test/harness.mts';
-import { costTable, PRICES } from './cost.mts';
+import { costTable, monthTable, PRICES } from './cost.mts';
 import { describeTargets, misses } from './targets.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -340,20 +340,21 @@ console.log(
 // (the median in-Worker time above, taken as CPU time), the cloudflare engine per unique
 // transformation. Copied into README.md as it is printed.
 console.log(
-  `\nCost per 1,000 transformations (prices: ${PRICES.workers.source}, ${PRICES.images.source})`,
+  `\nCost per 1,000 transformations (prices read ${PRICES.readOn}: ${PRICES.workers.source}, ${PRICES.images.source})`,
 );
-console.log(
-  costTable(
-    WIDTHS.flatMap(width =>
-      FORMATS.map(format => ({
-        width,
-        format,
-        cpuMs: median(
-          rows
-            .filter(r => r.width === width && r.format === format)
-            .map(r => r.transformMs),
-        ),
-      })),
+const measured = WIDTHS.flatMap(width =>
+  FORMATS.map(format => ({
+    width,
+    format,
+    cpuMs: median(
+      rows
+        .filter(r => r.width === width && r.format === format)
+        .map(r => r.transformMs),
     ),
-  ),
+  })),
 );
+console.log(costTable(measured));
+// A month at three volumes; copy the measured figures into ../cost.js (BENCHMARK) when they
+// replace the README's, so that the deploy action and the form price the same numbers.
+console.log(`\nA month (prices read ${PRICES.readOn}, ${PRICES.r2.source})`);
+console.log(monthTable(measured, [5_000, 50_000, 500_000]));

@@ -1,88 +1,90 @@
-// What 1,000 transformations cost with each engine, from the CPU time the benchmark measures and
-// Cloudflare's published prices. Pure functions, so test/cost.test.mts checks them against the
-// worked example on Cloudflare's own pricing page.
+// The README's cost tables, from the prices, benchmark figures and formulas in ../cost.js (defined
+// there once, for the deploy action and the form too). test/cost.test.mts checks the formulas
+// against the worked examples on Cloudflare's pricing pages.
+import { createRequire } from 'node:module';
 
-/** Published prices in USD, as the cited pages state them. */
-export const PRICES = {
-  workers: {
-    source: 'https://developers.cloudflare.com/workers/platform/pricing/',
-    /** Workers Paid: the monthly minimum. */
-    paidPlanPerMonth: 5,
-    includedRequestsPerMonth: 10_000_000,
-    includedCpuMsPerMonth: 30_000_000,
-    perMillionRequests: 0.3,
-    perMillionCpuMs: 0.02,
-    /** Workers Free: CPU time one request may use. */
-    freeCpuMsPerRequest: 10,
-  },
-  images: {
-    source: 'https://developers.cloudflare.com/images/pricing/',
-    /** Unique transformations a month at no charge. */
-    freeTransformationsPerMonth: 5_000,
-    /** Each further 1,000 unique transformations a month. */
-    per1000Transformations: 0.5,
-  },
-} as const;
+const require = createRequire(import.meta.url);
+const cost = require('../cost.js') as typeof import('../cost.js');
 
-/** A month's Workers Paid bill for `requests` requests of `cpuMs` CPU each (pricing page formula). */
-export function workersPaidMonthlyCost(
-  requests: number,
-  cpuMs: number,
-): number {
-  const w = PRICES.workers;
-  const extraRequests = Math.max(0, requests - w.includedRequestsPerMonth);
-  const extraCpuMs = Math.max(0, requests * cpuMs - w.includedCpuMsPerMonth);
-  return (
-    w.paidPlanPerMonth +
-    (extraRequests / 1e6) * w.perMillionRequests +
-    (extraCpuMs / 1e6) * w.perMillionCpuMs
-  );
-}
-
-/** The wasm engine: what 1,000 more transformations add once the included usage is spent. */
-export function wasmCostPer1000(cpuMs: number): number {
-  const w = PRICES.workers;
-  return (
-    (1000 / 1e6) * w.perMillionRequests +
-    ((1000 * cpuMs) / 1e6) * w.perMillionCpuMs
-  );
-}
-
-/** The wasm engine: transformations a month that the $5 plan's included CPU time covers. */
-export function wasmIncludedPerMonth(cpuMs: number): number {
-  const w = PRICES.workers;
-  return Math.floor(
-    Math.min(w.includedCpuMsPerMonth / cpuMs, w.includedRequestsPerMonth),
-  );
-}
+export const {
+  PRICES,
+  BENCHMARK,
+  workersPaidMonthlyCost,
+  wasmCostPer1000,
+  wasmIncludedPerMonth,
+  fitsWorkersFree,
+  imagesMonthlyCost,
+  r2MonthlyCost,
+  engineMonthlyCost,
+} = cost;
 
 /** One benchmark setting and its measured CPU time per transformation. */
-export interface CostInput {
-  width: number;
-  format: string;
-  /** Median in-Worker time (decode + resize + encode), taken as CPU time. */
-  cpuMs: number;
-}
+export type CostInput = import('../cost.js').BenchmarkSetting;
 
 const usd = (value: number) =>
   value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
 const count = (value: number) => value.toLocaleString('en-US');
+const dollars = (value: number) => `$${value.toFixed(2)}`;
 
-/** The README's cost table, in Markdown. */
+/** What 1,000 transformations cost per engine and plan, one row per benchmark setting. */
 export function costTable(inputs: CostInput[]): string {
   const w = PRICES.workers;
   const i = PRICES.images;
   const lines = [
-    '| width | format | wasm CPU per image | wasm: fits Workers Free (10 ms)? | wasm: per 1,000 past the included usage | wasm: images a month inside the $5 plan | cloudflare: per 1,000 past 5,000 a month |',
-    '| ----- | ------ | ------------------ | -------------------------------- | --------------------------------------- | --------------------------------------- | ---------------------------------------- |',
+    `| width | format | wasm CPU per image | wasm: fits Workers Free (${
+      w.freeCpuMsPerRequest
+    } ms)? | wasm: per 1,000 past the included usage | wasm: images a month inside the $${
+      w.paidPlanPerMonth
+    } plan | cloudflare on Images Free | cloudflare on Images Paid: per 1,000 past ${count(
+      i.paidIncludedTransformationsPerMonth,
+    )} a month |`,
+    '| ----- | ------ | ------------------ | -------------------------------- | --------------------------------------- | --------------------------------------- | ------------------------- | -------------------------------------------------- |',
   ];
   for (const { width, format, cpuMs } of inputs) {
     lines.push(
       `| ${width} | ${format} | ${cpuMs.toFixed(0)} ms | ${
-        cpuMs <= w.freeCpuMsPerRequest ? 'yes' : 'no: needs Workers Paid'
+        fitsWorkersFree(cpuMs) ? 'yes' : 'no: needs Workers Paid'
       } | ${usd(wasmCostPer1000(cpuMs))} | ${count(
         wasmIncludedPerMonth(cpuMs),
-      )} | ${usd(i.per1000Transformations)} |`,
+      )} | $0; stops at ${count(
+        i.freeTransformationsPerMonth,
+      )} a month (error ${i.freePlanStopError}), nothing billed | ${usd(
+        i.per1000Transformations,
+      )} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * What a month costs at each volume (unique transformations a month, each computed once): the
+ * wasm engine at every benchmark setting on Workers Paid, the cloudflare engine on Images Free
+ * and Images Paid. The Worker's own CPU time on the cloudflare engine (checking the request and
+ * passing the fetch on) is not measured by the benchmark and not counted.
+ */
+export function monthTable(inputs: CostInput[], volumes: number[]): string {
+  const header = [
+    'transformations a month',
+    ...inputs.map(s => `wasm ${s.width} ${s.format} (Workers Paid)`),
+    'cloudflare, Images Free',
+    'cloudflare, Images Paid',
+  ];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(h => '-'.repeat(h.length)).join(' | ')} |`,
+  ];
+  for (const volume of volumes) {
+    const free = imagesMonthlyCost('free', volume);
+    lines.push(
+      `| ${count(volume)} | ${inputs
+        .map(s => dollars(workersPaidMonthlyCost(volume, s.cpuMs)))
+        .join(' | ')} | ${
+        free.failed > 0
+          ? `$0, but ${count(free.failed)} fail (${
+              PRICES.images.freePlanStopError
+            })`
+          : '$0'
+      } | ${dollars(imagesMonthlyCost('paid', volume).usd)} |`,
     );
   }
   return lines.join('\n');

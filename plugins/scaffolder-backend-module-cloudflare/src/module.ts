@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { createCloudflareWorkerDeployAction } from './actions/workerDeploy';
 import { SigningKeyVault } from './lib/signingKeys';
 import { createAccountsRouter } from './service/accountsRouter';
+import { createEnginePreviewRouter } from './service/enginePreviewRouter';
 import {
   createSigningKeyRouter,
   SIGNING_KEY_REVEAL_PATH,
@@ -15,7 +16,8 @@ import {
 /**
  * Adds the Cloudflare actions (`cloudflare:worker:deploy`) to the scaffolder, and the one-time
  * reveal of a signing key the action generated (`/api/scaffolder/cloudflare/signing-keys/:id`),
- * and the owner's Cloudflare accounts for the form (`/api/scaffolder/cloudflare/accounts`).
+ * the owner's Cloudflare accounts for the form (`/api/scaffolder/cloudflare/accounts`), and the
+ * engine a deploy would get with its cost (`/api/scaffolder/cloudflare/engine`).
  * @public
  */
 export const scaffolderModuleCloudflare = createBackendModule({
@@ -58,6 +60,9 @@ export const scaffolderModuleCloudflare = createBackendModule({
         // The page and its script hold no secret and are opened as a link, without a token;
         // the POST that hands out the key checks the user's token itself.
         httpRouter.use(createAccountsRouter({ config, httpAuth, catalog }));
+        httpRouter.use(
+          createEnginePreviewRouter({ config, httpAuth, catalog }),
+        );
         httpRouter.addAuthPolicy({
           path: SIGNING_KEY_REVEAL_PATH,
           allow: 'unauthenticated',

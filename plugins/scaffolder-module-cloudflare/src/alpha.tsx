@@ -26,11 +26,35 @@ export const cloudflareAccountPickerFormField = FormFieldBlueprint.make({
 });
 
 /**
- * Adds the `CloudflareAccountPicker` form field to the scaffolder (new frontend system).
+ * The `CloudflareEnginePicker` form field (`ui:field: CloudflareEnginePicker`): the engine select,
+ * with the engine the deploy will get on this account and its monthly cost.
+ *
+ * @alpha
+ */
+export const cloudflareEnginePickerFormField = FormFieldBlueprint.make({
+  name: 'cloudflare-engine-picker',
+  params: {
+    field: () =>
+      import('./components/CloudflareEnginePicker/CloudflareEnginePicker').then(
+        m =>
+          createFormField({
+            name: 'CloudflareEnginePicker',
+            component: m.CloudflareEnginePicker,
+          }),
+      ),
+  },
+});
+
+/**
+ * Adds the `CloudflareAccountPicker` and `CloudflareEnginePicker` form fields to the scaffolder
+ * (new frontend system).
  *
  * @alpha
  */
 export default createFrontendModule({
   pluginId: 'scaffolder',
-  extensions: [cloudflareAccountPickerFormField],
+  extensions: [
+    cloudflareAccountPickerFormField,
+    cloudflareEnginePickerFormField,
+  ],
 });

@@ -19,6 +19,18 @@ export interface ReceivedRequest {
   parts?: ReceivedPart[];
   /** A JSON body. */
   json?: unknown;
+  /** The `cf-r2-jurisdiction` header, when the request carried one. */
+  r2Jurisdiction?: string;
+}
+
+/** A permission the stand-in's token may lack, by what it reads. */
+export type FakePermission = 'billing' | 'zone' | 'zoneSettings' | 'r2';
+
+/** An R2 bucket: names are unique within a jurisdiction, not across them. */
+export interface FakeBucket {
+  name: string;
+  /** `default` for a bucket outside any jurisdiction. */
+  jurisdiction: 'default' | 'eu' | 'fedramp' | 'fedramp-high';
 }
 
 export interface FakeRoute {
@@ -91,8 +103,16 @@ export interface FakeCloudflareState {
       bindings: Array<Record<string, any>>,
     ) => Array<Record<string, any>>,
   ) => void;
-  /** Names of the account's R2 buckets, which `r2_bucket` bindings may name. */
-  r2Buckets: Set<string>;
+  /** The account's R2 buckets, which `r2_bucket` bindings may name. */
+  r2Buckets: FakeBucket[];
+  /** The account's Workers plan, as its subscriptions list it. */
+  workersPlan: 'free' | 'paid';
+  /** The zone setting `transformations`; undefined: the zone has no such setting (404). */
+  transformations?: 'on' | 'off' | 'open';
+  /** The zone setting `transformations_allowed_origins`; undefined: never set (404). */
+  transformationsAllowedOrigins?: string;
+  /** Permissions the token lacks: those reads answer 403. */
+  denied: Set<FakePermission>;
   requests: ReceivedRequest[];
 }
 
@@ -131,7 +151,15 @@ export function createFakeCloudflare(options: {
   /** Default `example.com`. */
   zoneName?: string;
   accountSubdomain?: string;
-  r2Buckets?: string[];
+  /** Names (default jurisdiction), or buckets with their jurisdiction. */
+  r2Buckets?: Array<string | FakeBucket>;
+  /** Default `paid`. */
+  workersPlan?: 'free' | 'paid';
+  /** Default `on`; `null` for a zone without the setting. */
+  transformations?: 'on' | 'off' | 'open' | null;
+  /** Default unset (only the zone's own hosts). */
+  transformationsAllowedOrigins?: string;
+  denied?: FakePermission[];
   /** Default `Acme`. */
   accountName?: string;
   otherAccounts?: Array<{ id: string; name: string }>;
@@ -141,7 +169,16 @@ export function createFakeCloudflare(options: {
     accountName: options.accountName ?? 'Acme',
     otherAccounts: options.otherAccounts ?? [],
     zoneName: options.zoneName ?? 'example.com',
-    r2Buckets: new Set(options.r2Buckets ?? []),
+    r2Buckets: (options.r2Buckets ?? []).map(b =>
+      typeof b === 'string' ? { name: b, jurisdiction: 'default' } : b,
+    ),
+    workersPlan: options.workersPlan ?? 'paid',
+    transformations:
+      options.transformations === null
+        ? undefined
+        : options.transformations ?? 'on',
+    transformationsAllowedOrigins: options.transformationsAllowedOrigins,
+    denied: new Set(options.denied ?? []),
     scripts: new Map(),
     workersDev: new Map(),
     routes: [],
@@ -163,6 +200,10 @@ export function createFakeCloudflare(options: {
       authorization: request.headers.get('authorization'),
       parts,
     };
+    const jurisdiction = request.headers.get('cf-r2-jurisdiction');
+    if (jurisdiction) {
+      entry.r2Jurisdiction = jurisdiction;
+    }
     if (!parts && request.method !== 'GET' && request.method !== 'DELETE') {
       entry.json = await request
         .clone()
@@ -197,6 +238,16 @@ export function createFakeCloudflare(options: {
     }
     return undefined;
   };
+
+  /**
+   * A token without the permission a read needs: 403 with code 10000, "Authentication error", as
+   * the API answers a token that lacks a permission (cloudflare/terraform-provider-cloudflare#1533:
+   * "HTTP status 403: Authentication error (10000)" for a token missing one).
+   */
+  const lacks = (permission: FakePermission): Response | undefined =>
+    state.denied.has(permission)
+      ? cfError(403, 10000, 'Authentication error')
+      : undefined;
 
   /** A new version, deployed at once to 100 % (what an upload through `PUT .../scripts/{name}` does). */
   const addVersion = (
@@ -271,10 +322,16 @@ export function createFakeCloudflare(options: {
       }
       // A binding to a bucket the account does not have is refused, with the message the API
       // gives (seen in cloudflare/workers-sdk#9418: "R2 bucket 'r2cache' not found ... [code: 10085]").
+      // A bucket in a jurisdiction is found only when the binding names that jurisdiction
+      // (`jurisdiction` of the r2_bucket binding, SDK ScriptUpdateParams).
       for (const binding of metadata.bindings ?? []) {
         if (
           binding.type === 'r2_bucket' &&
-          !state.r2Buckets.has(binding.bucket_name)
+          !state.r2Buckets.some(
+            b =>
+              b.name === binding.bucket_name &&
+              b.jurisdiction === (binding.jurisdiction ?? 'default'),
+          )
         ) {
           return cfError(
             400,
@@ -561,6 +618,116 @@ export function createFakeCloudflare(options: {
         }
         const [route] = state.routes.splice(index, 1);
         return ok({ id: route.id });
+      },
+    ),
+
+    // "List Subscriptions", GET /accounts/{account_id}/subscriptions: a single page of
+    // `Shared.Subscription` (SDK `accounts.subscriptions.get`, SubscriptionsSinglePage), Billing
+    // Read needed. Workers Paid is the rate plan `workers_paid`, which the SDK's RatePlan.id enum
+    // does not list (README, "Not run against Cloudflare").
+    http.get(
+      `${API}/accounts/:accountId/subscriptions`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied =
+          guard(request, { accountId: String(params.accountId) }) ??
+          lacks('billing');
+        if (denied) return denied;
+        const workers =
+          state.workersPlan === 'paid'
+            ? [
+                {
+                  id: 'a'.repeat(32),
+                  currency: 'USD',
+                  frequency: 'monthly',
+                  price: 5,
+                  state: 'Paid',
+                  rate_plan: {
+                    id: 'workers_paid',
+                    public_name: 'Workers Paid',
+                    scope: 'account',
+                    externally_managed: false,
+                  },
+                },
+              ]
+            : [];
+        return ok(workers);
+      },
+    ),
+
+    // "Zone Details", GET /zones/{zone_id}: the zone with its `name` (Zone Read):
+    // https://developers.cloudflare.com/api/resources/zones/methods/get/
+    http.get(`${API}/zones/:zoneId`, async ({ request, params }) => {
+      await record(request);
+      const denied =
+        guard(request, { zoneId: String(params.zoneId) }) ?? lacks('zone');
+      if (denied) return denied;
+      return ok({
+        id: state.zoneId,
+        name: state.zoneName,
+        status: 'active',
+        account: { id: state.accountId, name: state.accountName },
+      });
+    }),
+
+    // "Get zone setting", GET /zones/{zone_id}/settings/{setting_id} answers `{ id, value,
+    // editable, modified_on }` (SDK zones.settings.get; `transformations` is on/off/open,
+    // `transformations_allowed_origins` a comma-separated list or `*`:
+    // https://developers.cloudflare.com/api/resources/zones/subresources/transformations_allowed_origins/).
+    // Zone Settings Read needed. A setting the zone does not have answers 404 (assumed code 1006;
+    // README, "Not run against Cloudflare").
+    http.get(
+      `${API}/zones/:zoneId/settings/:setting`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied =
+          guard(request, { zoneId: String(params.zoneId) }) ??
+          lacks('zoneSettings');
+        if (denied) return denied;
+        const values: Record<string, string | undefined> = {
+          transformations: state.transformations,
+          transformations_allowed_origins: state.transformationsAllowedOrigins,
+        };
+        const value = values[String(params.setting)];
+        if (value === undefined) {
+          return cfError(404, 1006, 'Unrecognized zone setting name');
+        }
+        return ok({
+          id: params.setting,
+          value,
+          editable: true,
+          modified_on: '2026-01-01T00:00:00Z',
+        });
+      },
+    ),
+
+    // "Get Bucket", GET /accounts/{account_id}/r2/buckets/{bucket_name}: a bucket of a
+    // jurisdiction is found only with the `cf-r2-jurisdiction` header naming it (the SDK's
+    // r2.buckets.get sends it; https://developers.cloudflare.com/r2/reference/data-location/#jurisdictional-restrictions).
+    // A missing bucket is 404 with 10006, NoSuchBucket (https://developers.cloudflare.com/r2/api/error-codes/).
+    http.get(
+      `${API}/accounts/:accountId/r2/buckets/:bucket`,
+      async ({ request, params }) => {
+        await record(request);
+        const denied =
+          guard(request, { accountId: String(params.accountId) }) ??
+          lacks('r2');
+        if (denied) return denied;
+        const jurisdiction =
+          request.headers.get('cf-r2-jurisdiction') ?? 'default';
+        const bucket = state.r2Buckets.find(
+          b => b.name === params.bucket && b.jurisdiction === jurisdiction,
+        );
+        if (!bucket) {
+          return cfError(404, 10006, 'The specified bucket does not exist.');
+        }
+        return ok({
+          name: bucket.name,
+          creation_date: '2026-01-01T00:00:00Z',
+          location: 'weur',
+          jurisdiction: bucket.jurisdiction,
+          storage_class: 'Standard',
+        });
       },
     ),
 

@@ -331,10 +331,15 @@ describe('cloudflare:worker:deploy', () => {
       const before = cf.requests.length;
       const retried = await run(routeInput, { checkpoints });
       expect(retried.error).toBeUndefined();
-      // Only reads go out again: the marks, and the version serving traffic.
+      // Only reads go out again: the plan and the zone's settings (the engine is decided anew),
+      // the marks, and the version serving traffic.
       expect(
         cf.requests.slice(before).map(r => `${r.method} ${r.path}`),
       ).toEqual([
+        `GET /accounts/${ACCOUNT}/subscriptions`,
+        `GET /zones/${ZONE}`,
+        `GET /zones/${ZONE}/settings/transformations`,
+        `GET /zones/${ZONE}/settings/transformations_allowed_origins`,
         `GET ${SCRIPT_PATH}/script-settings`,
         `GET ${SCRIPT_PATH}/deployments`,
         expect.stringMatching(`^GET ${SCRIPT_PATH}/versions/`),
@@ -1083,6 +1088,40 @@ describe('cloudflare:worker:deploy', () => {
       expect(cf.workersDev.get('shop-images')).toBe(true);
     });
 
+    it('turns workers.dev off when the Worker moves from workers.dev to a route', async () => {
+      expect((await run(devInput, { secrets: {} })).error).toBeUndefined();
+      expect(cf.workersDev.get('shop-images')).toBe(true);
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(cf.workersDev.get('shop-images')).toBe(false);
+      expect(
+        cf.requests
+          .filter(
+            r => r.method === 'POST' && r.path === `${SCRIPT_PATH}/subdomain`,
+          )
+          .map(r => r.json),
+      ).toEqual([
+        { enabled: true, previews_enabled: false },
+        { enabled: false, previews_enabled: false },
+      ]);
+      expect(logLines.join('\n')).toContain(
+        "workers.dev turned off for 'shop-images': it answers only on images.example.com/*",
+      );
+    });
+
+    it('leaves workers.dev on when keepWorkersDev asks for it', async () => {
+      expect((await run(devInput, { secrets: {} })).error).toBeUndefined();
+      const { error, logLines } = await run({
+        ...routeInput,
+        keepWorkersDev: true,
+      });
+      expect(error).toBeUndefined();
+      expect(cf.workersDev.get('shop-images')).toBe(true);
+      expect(logLines.join('\n')).toContain(
+        'workers.dev left as it is (keepWorkersDev)',
+      );
+    });
+
     it('leaves the old route alone when someone pointed it at another script since', async () => {
       expect((await run(routeInput)).error).toBeUndefined();
       cf.routes[0].script = 'someone-else';
@@ -1194,10 +1233,27 @@ describe('cloudflare:worker:deploy', () => {
       ).toEqual(['ENGINE', 'ALLOWED_ORIGINS']);
     });
 
-    it('says to create the bucket when the account has no bucket of that name', async () => {
+    it('says to create the bucket when the account has no bucket of that name, before writing anything', async () => {
       const { error } = await run(
         { ...devInput, derivativesBucket: 'no-such-bucket' },
         { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        `The R2 bucket 'no-such-bucket' does not exist in the default jurisdiction of account '${ACCOUNT}'`,
+      );
+      expect(error?.message).toContain('wrangler r2 bucket create');
+      expect(writes()).toEqual([]);
+    });
+
+    it('leaves the check to the upload when the token may not read buckets, which still refuses a missing one', async () => {
+      cf.denied.add('r2');
+      const { error, logLines } = await run(
+        { ...devInput, derivativesBucket: 'no-such-bucket' },
+        { secrets: {} },
+      );
+      expect(logLines.join('\n')).toContain(
+        'The token may not read R2 buckets (403',
       );
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(
@@ -1206,6 +1262,52 @@ describe('cloudflare:worker:deploy', () => {
       expect(error?.message).toContain(
         "R2 bucket 'no-such-bucket' not found. Please use a different name and try again. (code 10085)",
       );
+    });
+
+    it('looks the bucket up in its jurisdiction and binds it there', async () => {
+      cf.r2Buckets.push({ name: 'derivatives-eu', jurisdiction: 'eu' });
+      const { error, logLines } = await run(
+        {
+          ...devInput,
+          derivativesBucket: 'derivatives-eu',
+          derivativesJurisdiction: 'eu',
+        },
+        { secrets: {} },
+      );
+      expect(error).toBeUndefined();
+      const lookup = cf.requests.find(r =>
+        r.path.endsWith('/r2/buckets/derivatives-eu'),
+      );
+      // The R2 API takes the jurisdiction as the cf-r2-jurisdiction header.
+      expect(lookup?.r2Jurisdiction).toBe('eu');
+      expect(
+        metadataOf(uploads()[0]).bindings.filter(
+          (b: { type: string }) => b.type === 'r2_bucket',
+        ),
+      ).toEqual([
+        {
+          type: 'r2_bucket',
+          name: 'DERIVATIVES',
+          bucket_name: 'derivatives-eu',
+          jurisdiction: 'eu',
+        },
+      ]);
+      expect(logLines.join('\n')).toContain(
+        'R2 bucket derivatives-eu found in jurisdiction eu',
+      );
+    });
+
+    it('does not find an EU bucket without its jurisdiction, and says to give it', async () => {
+      cf.r2Buckets.push({ name: 'derivatives-eu', jurisdiction: 'eu' });
+      const { error } = await run(
+        { ...devInput, derivativesBucket: 'derivatives-eu' },
+        { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'give its jurisdiction when it was created in one (eu, fedramp, fedramp-high)',
+      );
+      expect(uploads()).toEqual([]);
     });
 
     it('checks the bucket name with the pattern of the Worker contract', () => {
@@ -1221,6 +1323,230 @@ describe('cloudflare:worker:deploy', () => {
           n => pattern.test(n),
         ),
       ).toEqual([false, false, false, false, false, false]);
+    });
+  });
+
+  describe('the plan decides the engine', () => {
+    const metadataOfUpload = (index: number) =>
+      JSON.parse(
+        uploads()
+          [index].parts!.find(p => p.name === 'metadata')!
+          .bytes.toString('utf8'),
+      );
+    const engineOf = () =>
+      metadataOfUpload(0).bindings.find(
+        (b: { name: string }) => b.name === 'ENGINE',
+      )?.text;
+    const outside = ['assets.example.com', 'media.other-cdn.net'];
+    const withPlans = (plans: object) => ({
+      ...accessConfig(),
+      cloudflare: {
+        ...accessConfig().cloudflare,
+        accounts: [{ accountId: ACCOUNT, ...plans }],
+      },
+    });
+
+    it('refuses auto on workers.dev on Workers Free before any upload, naming Workers Paid', async () => {
+      cf.workersPlan = 'free';
+      const { error } = await run(
+        { ...devInput, engine: 'auto' },
+        { secrets: {} },
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain('No engine can work here');
+      expect(error?.message).toContain(
+        "The account is on Workers Free (the account's subscriptions) and the wasm engine takes 28–2,788 ms of CPU per image in the benchmark, over Workers Free's 10 ms per request: upgrade it to Workers Paid",
+      );
+      expect(error?.message).toContain('work only on a route of a zone');
+      expect(writes()).toEqual([]);
+    });
+
+    it('refuses an explicit wasm engine on Workers Free, and says the cloudflare engine would work on the route', async () => {
+      cf.workersPlan = 'free';
+      const { error } = await run({ ...routeInput, engine: 'wasm' });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toMatch(
+        /^The wasm engine cannot work here, so nothing was uploaded: The account is on Workers Free/,
+      );
+      expect(error?.message).toContain(
+        'The cloudflare engine would: pick it, or Automatic',
+      );
+      expect(writes()).toEqual([]);
+    });
+
+    it('picks the cloudflare engine on Workers Free when the zone takes every origin', async () => {
+      cf.workersPlan = 'free';
+      const { error, logLines } = await run({ ...routeInput, engine: 'auto' });
+      expect(error).toBeUndefined();
+      expect(engineOf()).toBe('cloudflare');
+      expect(logLines.join('\n')).toContain(
+        'Engine cloudflare, chosen for this account and placement (the wasm engine cannot: the account is on Workers Free',
+      );
+    });
+
+    it('picks wasm on Workers Paid when an origin is outside the sources the zone accepts, naming the setting', async () => {
+      const { error, logLines } = await run({
+        ...routeInput,
+        engine: 'auto',
+        allowedOrigins: outside,
+      });
+      expect(error).toBeUndefined();
+      expect(engineOf()).toBe('wasm');
+      expect(logLines.join('\n')).toContain(
+        'the cloudflare engine cannot: the Transformations of zone example.com do not accept images from media.other-cdn.net (zone setting transformations_allowed_origins: only the zone itself)',
+      );
+    });
+
+    it('refuses the cloudflare engine for an origin outside the zone, with the zone setting to change', async () => {
+      const { error } = await run({
+        ...routeInput,
+        allowedOrigins: outside,
+      });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'do not accept images from media.other-cdn.net (zone setting transformations_allowed_origins: only the zone itself): add it under Images > Transformations > the zone > Sources, or allow any origin',
+      );
+      expect(error?.message).toContain('The wasm engine would');
+      expect(writes()).toEqual([]);
+    });
+
+    it("accepts an origin the zone's Sources list, or any origin with *", async () => {
+      cf.transformationsAllowedOrigins = 'media.other-cdn.net';
+      expect(
+        (await run({ ...routeInput, allowedOrigins: outside })).error,
+      ).toBeUndefined();
+      cf.transformationsAllowedOrigins = '*';
+      const { error } = await run({
+        ...routeInput,
+        allowedOrigins: ['images.elsewhere.org'],
+      });
+      expect(error).toBeUndefined();
+    });
+
+    it('refuses the cloudflare engine when Transformations are off on the zone, and picks wasm for auto', async () => {
+      cf.transformations = 'off';
+      const refused = await run(routeInput);
+      expect(refused.error?.message).toContain(
+        'Image Transformations are off on zone example.com (zone setting transformations): enable them',
+      );
+      const auto = await run({ ...routeInput, engine: 'auto' });
+      expect(auto.error).toBeUndefined();
+      expect(engineOf()).toBe('wasm');
+    });
+
+    it('treats a zone without the transformations setting (404) as Transformations off', async () => {
+      cf.transformations = undefined;
+      const { error } = await run(routeInput);
+      expect(error?.message).toContain('Image Transformations are off');
+    });
+
+    it('says on Images Free that the cloudflare engine stops at 5,000, nothing billed', async () => {
+      const { error, logLines } = await run(
+        { ...routeInput, imagesPerMonth: 3000 },
+        { config: withPlans({ imagesPlan: 'free' }) },
+      );
+      expect(error).toBeUndefined();
+      const log = logLines.join('\n');
+      expect(log).toContain(
+        'Images plan: free (cloudflare.accounts (configuration; no API call answers it)); Images Free stops at 5,000 unique transformations a month, nothing billed (error 9422 past that)',
+      );
+      expect(log).toContain(
+        'Cost for 3000 a month: $0.00 a month: Images Free covers 3,000 unique transformations (it stops at 5,000, nothing billed; error 9422 past that)',
+      );
+      expect(log).not.toMatch(/then billed/);
+    });
+
+    it('moves auto to wasm on Images Free when more than 5,000 transformations a month are expected', async () => {
+      const { error, logLines } = await run(
+        { ...routeInput, engine: 'auto', imagesPerMonth: 20_000 },
+        { config: withPlans({ imagesPlan: 'free' }) },
+      );
+      expect(error).toBeUndefined();
+      expect(engineOf()).toBe('wasm');
+      const log = logLines.join('\n');
+      expect(log).toContain(
+        'the account is on Images Free, which stops at 5,000 unique transformations a month (nothing billed; error 9422 past that), and 20,000 are expected',
+      );
+      expect(log).toMatch(
+        /Cost for 20000 a month: \$\d+\.\d\d a month on Workers Paid/,
+      );
+    });
+
+    it('prices Images Paid per 1,000 past the included 5,000', async () => {
+      const { error, logLines } = await run(
+        { ...routeInput, imagesPerMonth: 15_000 },
+        { config: withPlans({ imagesPlan: 'paid' }) },
+      );
+      expect(error).toBeUndefined();
+      expect(logLines.join('\n')).toContain(
+        '$5.00 a month on Images Paid for 15,000 unique transformations (5,000 included, then $0.50 per 1,000)',
+      );
+    });
+
+    it('falls back to cloudflare.accounts when the token may not read the subscriptions, and says so', async () => {
+      cf.denied.add('billing');
+      cf.workersPlan = 'free';
+      const { error, logLines } = await run(devInput, {
+        secrets: {},
+        config: withPlans({ workersPlan: 'paid' }),
+      });
+      expect(error).toBeUndefined();
+      expect(logLines.join('\n')).toContain(
+        `Workers plan: the token may not read the account's subscriptions (403: Authentication error; it needs "Account > Billing > Read"); using cloudflare.accounts, which says paid`,
+      );
+    });
+
+    it('does not guess the plan: without Billing Read or configuration the wasm engine is refused with what to grant', async () => {
+      cf.denied.add('billing');
+      const { error, logLines } = await run(devInput, { secrets: {} });
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        "The Workers plan is not known (unknown: the token may not read the account's subscriptions",
+      );
+      expect(error?.message).toContain(
+        'give the token "Account > Billing > Read", or set workersPlan in cloudflare.accounts for this account',
+      );
+      expect(logLines.join('\n')).toContain('Workers plan not known');
+      expect(writes()).toEqual([]);
+    });
+
+    it('refuses the cloudflare engine when the token may not read the zone settings, naming the permission', async () => {
+      cf.denied.add('zoneSettings');
+      const { error } = await run(routeInput);
+      expect(error?.message).toContain(
+        'could not be read: give the token "Zone > Zone Settings > Read"',
+      );
+      expect(writes()).toEqual([]);
+    });
+
+    it('judges only the Sources list when the token may not read the zone, and says so', async () => {
+      cf.denied.add('zone');
+      cf.transformationsAllowedOrigins = 'assets.example.com,cdn.example.com';
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(logLines.join('\n')).toContain(
+        'the token may not read it (403; "Zone > Zone > Read"), so only hosts on its Sources list count as accepted',
+      );
+    });
+
+    it('stops a config with a plan that is not free or paid at start-up, naming the setting', () => {
+      expect(() => makeAction(withPlans({ workersPlan: 'pro' }))).toThrow(
+        "cloudflare.accounts[0].workersPlan: 'pro' is not a plan; write free or paid",
+      );
+    });
+  });
+
+  describe('Workers Logs', () => {
+    it('turns on Workers Logs in the upload metadata (observability)', async () => {
+      const { error, logLines } = await run(routeInput);
+      expect(error).toBeUndefined();
+      const metadata = JSON.parse(
+        uploads()[0]
+          .parts!.find(p => p.name === 'metadata')!
+          .bytes.toString('utf8'),
+      );
+      expect(metadata.observability).toEqual({ enabled: true });
+      expect(logLines.join('\n')).toContain('Workers Logs on (observability)');
     });
   });
 

@@ -14,7 +14,14 @@ import {
   R2_BUCKET_NAME_PATTERN,
   SCRIPT_NAME_PATTERN,
 } from '../lib/validation';
-import { WorkerDeployer } from '../lib/workerDeployer';
+import { R2_JURISDICTIONS, WorkerDeployer } from '../lib/workerDeployer';
+import {
+  AccountPlanReader,
+  dryRunFacts,
+  readConfiguredPlans,
+  readPlanFacts,
+} from '../lib/accountPlan';
+import { checkEngineForPlacement, chooseEngine } from '../lib/engineChoice';
 import { createCloudflareClient } from '../lib/cloudflareClient';
 import {
   checkMayDeployFor,
@@ -82,6 +89,7 @@ export function createCloudflareWorkerDeployAction(
   };
   // Read once at start-up, so that a wrong setting stops the backend with a message naming it.
   const access = readAccessConfig(options.config);
+  const configuredPlans = readConfiguredPlans(options.config);
   const unconfigured = readUnconfiguredServices(options.config);
 
   return createTemplateAction({
@@ -133,7 +141,7 @@ export function createCloudflareWorkerDeployAction(
             .enum(['auto', 'cloudflare', 'wasm'])
             .optional()
             .describe(
-              'ENGINE variable. `cloudflare` resizes with Image Transformations (needs a zone route; free for 5,000 unique transformations a month), `wasm` inside the Worker (its CPU time needs Workers Paid). `auto`, the default, picks `cloudflare` on a route and `wasm` on workers.dev',
+              "ENGINE variable. `cloudflare` resizes with Image Transformations (a zone route with Transformations on, accepting every ALLOWED_ORIGINS host as a source; Images Free stops at 5,000 unique transformations a month, nothing billed, Images Paid bills $0.50 per 1,000 past 5,000), `wasm` inside the Worker (its CPU time needs Workers Paid). Before uploading, the action reads the account's Workers plan and the zone's Transformations settings (or cloudflare.accounts where the token may not) and refuses an engine that cannot work there, saying what to change. `auto`, the default, picks `cloudflare` on a route where it works, else `wasm`",
             ),
         allowedOrigins: z =>
           z
@@ -199,6 +207,29 @@ export function createCloudflareWorkerDeployAction(
             .optional()
             .describe(
               `R2 bucket bound as ${contract.bindings.derivatives}: the Worker keeps each transformed image there once for all Cloudflare locations. The bucket must already exist in the account. Left out, the Worker has no derivative store (a binding added by hand is removed on the next deploy)`,
+            ),
+        derivativesJurisdiction: z =>
+          z
+            .enum(R2_JURISDICTIONS)
+            .optional()
+            .describe(
+              'The jurisdiction the derivativesBucket was created in (`eu`, `fedramp`, `fedramp-high`); left out for a bucket in the default one. The bucket is looked up and bound in that jurisdiction',
+            ),
+        imagesPerMonth: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .optional()
+            .describe(
+              'Expected unique transformations a month (image × size × options). Prices the engine in the task log, and refuses the cloudflare engine on Images Free past its 5,000 a month',
+            ),
+        keepWorkersDev: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "On a route: leave the script's workers.dev URL on. Left out, a Worker on a route answers only there (workers.dev is turned off)",
             ),
         placement: z =>
           z
@@ -317,15 +348,49 @@ export function createCloudflareWorkerDeployAction(
           return;
         }
         const token = resolveApiToken(access, identity.owner);
+        // What the account and zone allow decides the engine, before anything is written.
+        const configured = configuredPlans.get(input.accountId);
+        const engineRequest = {
+          engine: input.engine ?? 'auto',
+          placement: request.placement,
+          allowedOrigins: input.allowedOrigins,
+          imagesPerMonth: input.imagesPerMonth,
+        };
+        // What the input alone rules out, before anything is asked of Cloudflare.
+        checkEngineForPlacement(engineRequest);
+        const facts = ctx.isDryRun
+          ? dryRunFacts(configured, request.placement)
+          : await readPlanFacts({
+              reader: new AccountPlanReader({
+                client: createClient(token.token),
+                retry,
+              }),
+              accountId: input.accountId,
+              configured,
+              placement: request.placement,
+            });
+        facts.notes.forEach(log);
+        const decision = chooseEngine(engineRequest, facts);
         const plan = planWorkerDeploy({
           bundle: await readBundle(),
           placement: request.placement,
-          engine: input.engine ?? 'auto',
+          engine: decision.engine,
+          engineReasons: [
+            ...decision.reasons,
+            ...(decision.cost
+              ? [
+                  `Cost for ${input.imagesPerMonth} a month: ${decision.cost.text}`,
+                ]
+              : []),
+          ],
           allowedOrigins: input.allowedOrigins,
           limits: input.limits,
           compatibilityDate: input.compatibilityDate,
           signUrls: input.signUrls === true,
           derivativesBucket: input.derivativesBucket || undefined,
+          derivativesJurisdiction: input.derivativesBucket
+            ? input.derivativesJurisdiction
+            : undefined,
         });
         plan.summary.forEach(log);
         log(
@@ -359,6 +424,7 @@ export function createCloudflareWorkerDeployAction(
           accountId: input.accountId,
           identity,
           takeover: input.takeover === true,
+          keepWorkersDev: input.keepWorkersDev === true,
           rotateSigningKey: input.rotateSigningKey === true,
           sealSigningKey: async key => {
             if (!userRef) {

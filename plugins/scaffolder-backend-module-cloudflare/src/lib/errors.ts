@@ -7,6 +7,7 @@ import { loadCloudflareSdk } from './sdk';
 export const PERMISSIONS = {
   scripts: 'Account > Workers Scripts > Edit',
   routes: 'Zone > Workers Routes > Edit',
+  r2: 'Account > Workers R2 Storage > Read',
 } as const;
 
 /** What the failed call was doing, to name the missing permission or the unknown resource. */

@@ -45,6 +45,8 @@ export async function runDeploySteps(options: {
   accountId: string;
   identity: WorkerIdentity;
   takeover: boolean;
+  /** On a route: leave the script's workers.dev URL on (it is turned off otherwise). */
+  keepWorkersDev?: boolean;
   /** Generate a new signing key even when the Worker has one. */
   rotateSigningKey: boolean;
   /** Seals a generated key for the user; returns the reveal id. */
@@ -59,6 +61,21 @@ export async function runDeploySteps(options: {
   const key = (step: string) =>
     `cloudflare-worker-deploy:${accountId}:${scriptName}:${step}`;
   const { placement } = plan;
+
+  // The derivative store's bucket, where the binding will look, before anything is written.
+  if (plan.derivatives) {
+    const { bucketName, jurisdiction } = plan.derivatives;
+    const found = await deployer.checkBucket(bucketName, jurisdiction);
+    if (found === 'found') {
+      log(
+        `R2 bucket ${bucketName} found in ${
+          jurisdiction
+            ? `jurisdiction ${jurisdiction}`
+            : 'the default jurisdiction'
+        }`,
+      );
+    }
+  }
 
   const claim = await options.checkpoint({
     key: key(`claim:${identity.uid}`),
@@ -217,6 +234,21 @@ export async function runDeploySteps(options: {
       },
     });
     url = plan.url!;
+    // The Worker now answers on the route: its workers.dev URL would keep serving the same
+    // configuration outside the zone (and the cloudflare engine does not work there).
+    if (options.keepWorkersDev) {
+      log('workers.dev left as it is (keepWorkersDev)');
+    } else {
+      const off = await options.checkpoint({
+        key: key('workers-dev-off'),
+        fn: async () => ({ ...(await deployer.disableWorkersDev()) }),
+      });
+      log(
+        off.changed
+          ? `workers.dev turned off for '${scriptName}': it answers only on ${placement.pattern} now (keepWorkersDev keeps it on)`
+          : 'workers.dev is off',
+      );
+    }
   } else {
     const dev = await options.checkpoint({
       key: key('workers-dev'),

@@ -29,7 +29,23 @@ export interface R2BucketBinding {
   type: 'r2_bucket';
   name: string;
   bucket_name: string;
+  /** The bucket's jurisdiction (SDK `WorkersBindingKindR2Bucket.jurisdiction`); left out for the default. */
+  jurisdiction?: R2Jurisdiction;
 }
+
+/**
+ * An R2 jurisdiction a bucket's data stays in, as the script upload's `r2_bucket` binding takes it
+ * (`jurisdiction?: 'eu' | 'fedramp' | 'fedramp-high'` in the SDK's `ScriptUpdateParams`;
+ * https://developers.cloudflare.com/r2/reference/data-location/#jurisdictional-restrictions).
+ */
+export type R2Jurisdiction = 'eu' | 'fedramp' | 'fedramp-high';
+
+/** The jurisdictions, for the input schema. */
+export const R2_JURISDICTIONS: [R2Jurisdiction, ...R2Jurisdiction[]] = [
+  'eu',
+  'fedramp',
+  'fedramp-high',
+];
 
 /** A binding the action uploads with the script. */
 export type WorkerBinding = TextBinding | R2BucketBinding;
@@ -143,6 +159,10 @@ export class WorkerDeployer {
             compatibility_flags: bundle.compatibilityFlags,
             bindings,
             tags,
+            // Workers Logs, as `wrangler.jsonc` turns them on for `wrangler deploy`: the upload
+            // metadata's `observability` (SDK `ScriptUpdateParams.Metadata.Observability`,
+            // https://developers.cloudflare.com/workers/observability/logs/workers-logs/).
+            observability: { enabled: true },
             annotations: {
               'workers/tag': options.versionTag,
               'workers/message':
@@ -340,6 +360,97 @@ export class WorkerDeployer {
         }),
     );
     return { accountSubdomain, changed: true };
+  }
+
+  /**
+   * Turns the script's workers.dev URL off when it is on (`POST .../scripts/{name}/subdomain`
+   * with `enabled: false`, SDK `SubdomainCreateParams`), so that a Worker moved to a route stops
+   * answering on workers.dev too. Returns whether it changed anything.
+   */
+  async disableWorkersDev(): Promise<{ changed: boolean }> {
+    const current = await this.call(
+      {
+        operation: `read the workers.dev setting of '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      () =>
+        this.client.workers.scripts.subdomain.get(this.scriptName, {
+          account_id: this.accountId,
+        }),
+    );
+    if (!current.enabled) {
+      return { changed: false };
+    }
+    await this.call(
+      {
+        operation: `turn off workers.dev for '${this.scriptName}'`,
+        scope: 'scripts',
+      },
+      () =>
+        this.client.workers.scripts.subdomain.create(this.scriptName, {
+          account_id: this.accountId,
+          enabled: false,
+          previews_enabled: false,
+        }),
+    );
+    return { changed: true };
+  }
+
+  /**
+   * Checks, before the upload, that the derivative store's bucket exists where the binding will
+   * look: "Get Bucket" (`GET /accounts/{account_id}/r2/buckets/{bucket_name}`), in a jurisdiction
+   * through the `cf-r2-jurisdiction` header (the SDK's `r2.buckets.get` sends it;
+   * https://developers.cloudflare.com/r2/reference/data-location/#jurisdictional-restrictions:
+   * a jurisdictional bucket is only found with its jurisdiction). The header is set here rather
+   * than through the SDK's `jurisdiction` parameter, whose type lacks `fedramp-high`. A token that
+   * may not read buckets leaves the check to the upload, which refuses a missing bucket (10085).
+   */
+  async checkBucket(
+    bucketName: string,
+    jurisdiction: R2Jurisdiction | undefined,
+  ): Promise<'found' | 'unchecked'> {
+    const where = jurisdiction
+      ? `jurisdiction ${jurisdiction}`
+      : 'the default jurisdiction';
+    return this.call(
+      {
+        operation: `read the R2 bucket '${bucketName}' in ${where}`,
+        scope: 'r2',
+      },
+      async () => {
+        try {
+          await this.client.r2.buckets.get(
+            bucketName,
+            { account_id: this.accountId },
+            jurisdiction
+              ? { headers: { 'cf-r2-jurisdiction': jurisdiction } }
+              : undefined,
+          );
+          return 'found' as const;
+        } catch (error) {
+          if (error instanceof this.sdk.APIError && error.status === 403) {
+            this.log(
+              `The token may not read R2 buckets (403; "Account > Workers R2 Storage > Read"), so the upload checks that '${bucketName}' exists in ${where}`,
+            );
+            return 'unchecked' as const;
+          }
+          if (error instanceof this.sdk.APIError && error.status === 404) {
+            throw new InputError(
+              `The R2 bucket '${bucketName}' does not exist in ${where} of account '${
+                this.accountId
+              }': create it there (\`wrangler r2 bucket create ${bucketName}${
+                jurisdiction ? ` --jurisdiction ${jurisdiction}` : ''
+              }\`), or ${
+                jurisdiction
+                  ? 'give the jurisdiction it was created in'
+                  : 'give its jurisdiction when it was created in one (eu, fedramp, fedramp-high)'
+              }. Nothing was uploaded`,
+            );
+          }
+          throw error;
+        }
+      },
+    );
   }
 
   /** The Workers routes of a zone (`GET /zones/{zone_id}/workers/routes`). */
