@@ -1,9 +1,11 @@
 // Benchmark: the Worker's wasm engine in workerd against sharp (libvips) on real camera photos.
 // Usage: yarn bench:worker [--runs N (timed WebP runs per image, default 3)] [--limit N photos]
-// The corpus is Debian's mate-backgrounds package (GPL-2+), fetched into worker/.corpus on first
-// run with `apt-get download` and never committed.
+//   [--corpus mate|plasma (default mate)]
+// The corpora are Debian packages of photos (see CORPORA), fetched into worker/.corpus/<package>
+// on first use with `apt-get download` and never committed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -11,27 +13,67 @@ import { startWorker } from '../test/harness.mts';
 import { costTable, monthTable, PRICES } from './cost.mts';
 import { describeTargets, misses } from './targets.mts';
 
+/** Photo sets the benchmark runs on: a Debian package and the JPEGs in it that it uses. */
+const CORPORA = {
+  // MATE's nature backgrounds (GPL-2+): 12 camera photos of 1.3-4.9 MP.
+  mate: {
+    package: 'mate-backgrounds',
+    photos: (dir: string) =>
+      listJpegs(join(dir, 'usr/share/backgrounds/mate/nature')),
+  },
+  // KDE Plasma's wallpapers (various free licences, in the package's copyright file): the
+  // 2560 x 1600 JPEG of each wallpaper that has one, 12 images, mostly photos. The package's
+  // other sizes of the same image are links to it; its 5120 x 2880 images are above MAX_PIXELS.
+  plasma: {
+    package: 'plasma-workspace-wallpapers',
+    photos: (dir: string) => {
+      const wallpapers = join(dir, 'usr/share/wallpapers');
+      return readdirSync(wallpapers)
+        .sort()
+        .map(name => join(wallpapers, name, 'contents/images/2560x1600.jpg'))
+        .filter(file => existsSync(file));
+    },
+  },
+} as const;
+type CorpusName = keyof typeof CORPORA;
+
+function listJpegs(dir: string): string[] {
+  return readdirSync(dir)
+    .filter(f => f.endsWith('.jpg'))
+    .sort()
+    .map(f => join(dir, f));
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const corpusDir = join(root, '.corpus');
-const photosDir = join(corpusDir, 'usr/share/backgrounds/mate/nature');
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
+const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : fallback;
 };
-const RUNS = option('runs', 3);
-const LIMIT = option('limit', Infinity);
+const RUNS = Number(option('runs', '3'));
+const LIMIT = Number(option('limit', 'Infinity'));
+const CORPUS = option('corpus', 'mate');
+if (!(CORPUS in CORPORA)) {
+  throw new Error(
+    `--corpus ${CORPUS} is not a known photo set; use one of: ${Object.keys(
+      CORPORA,
+    ).join(', ')}`,
+  );
+}
+const corpus = CORPORA[CORPUS as CorpusName];
+const corpusDir = join(root, '.corpus', corpus.package);
 const WIDTHS = [1280, 400];
 const FORMATS = ['webp', 'avif'] as const;
 type Format = (typeof FORMATS)[number];
 // The Worker's defaults, which are sharp's defaults.
 const QUALITY: Record<Format, number> = { webp: 80, avif: 50 };
 
-function fetchCorpus(): string[] {
-  if (!existsSync(photosDir)) {
+/** The corpus's photos by name (the path under the corpus folder), fetched on first use. */
+function fetchCorpus(): Map<string, string> {
+  if (!existsSync(join(corpusDir, 'usr'))) {
     mkdirSync(corpusDir, { recursive: true });
-    console.log('Fetching the corpus: apt-get download mate-backgrounds');
-    execFileSync('apt-get', ['download', 'mate-backgrounds'], {
+    console.log(`Fetching the corpus: apt-get download ${corpus.package}`);
+    execFileSync('apt-get', ['download', corpus.package], {
       cwd: corpusDir,
       stdio: 'inherit',
     });
@@ -42,10 +84,78 @@ function fetchCorpus(): string[] {
       stdio: 'inherit',
     });
   }
-  return readdirSync(photosDir)
-    .filter(f => f.endsWith('.jpg'))
-    .sort()
-    .slice(0, LIMIT);
+  const files = corpus.photos(corpusDir).slice(0, LIMIT);
+  if (files.length === 0) {
+    throw new Error(
+      `No photos found in ${corpusDir}; delete the folder to fetch ${corpus.package} again`,
+    );
+  }
+  // Plasma's files are all called 2560x1600.jpg: name each by its wallpaper folder.
+  return new Map(
+    files.map(file => [
+      file.includes('/wallpapers/')
+        ? file.split('/wallpapers/')[1].split('/')[0]
+        : file.split('/').pop()!,
+      file,
+    ]),
+  );
+}
+
+/** Pids of this process's descendants whose command is `workerd` (Linux /proc). */
+function workerdPids(): number[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      if (names.get(child) === 'workerd') found.push(child);
+      walk(child);
+    }
+  };
+  walk(process.pid);
+  return found;
+}
+
+/**
+ * CPU time workerd has used so far, in ms: the first field of every thread's schedstat (ns on
+ * the CPU). Unlike wall time, hardly changed by other work on the machine. NaN off Linux.
+ */
+function workerdCpuMs(pids: number[]): number {
+  let ns = 0;
+  try {
+    for (const pid of pids) {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        ns += Number(
+          readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(
+            ' ',
+          )[0],
+        );
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return pids.length ? ns / 1e6 : NaN;
+}
+
+/** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
+function load(): string {
+  return loadavg()
+    .map(l => l.toFixed(2))
+    .join(' ');
 }
 
 /** Luma of an image decoded by sharp (and resized to `width` x `height` when it differs). */
@@ -131,12 +241,18 @@ interface Row {
   /** Decode + resize + encode inside the Worker. */
   transformMs: number;
   sharpMs: number;
+  /** CPU time of the whole request in workerd, and of sharp's pipeline. */
+  workerCpuMs: number;
+  sharpCpuMs: number;
   peakBytes: number;
+  /** 1-minute load average when the row's runs ended. */
+  load: number;
 }
 
-const photos = fetchCorpus();
+const files = fetchCorpus();
+const photos = [...files.keys()];
 const sources = new Map(
-  photos.map(name => [name, readFileSync(join(photosDir, name))]),
+  photos.map(name => [name, readFileSync(files.get(name)!)]),
 );
 const worker = await startWorker(
   { ENGINE: 'wasm', ALLOWED_ORIGINS: 'images.bench', DEBUG_HEADERS: 'true' },
@@ -151,22 +267,32 @@ const worker = await startWorker(
   },
   { cache: false },
 );
+const workerd = (() => {
+  try {
+    return workerdPids();
+  } catch {
+    return [];
+  }
+})();
 
 console.log(
-  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory',
+  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory, CPU time ratio (workerd request / sharp), 1-minute load average',
 );
 console.log(
-  `image-worker benchmark: ${photos.length} photos, widths ${WIDTHS.join(
-    ' and ',
-  )}, ` +
+  `image-worker benchmark: ${photos.length} photos of ${
+    corpus.package
+  } (--corpus ${CORPUS}), widths ${WIDTHS.join(' and ')}, ` +
     `${FORMATS.join(
       ' and ',
     )}, median of ${RUNS} timed WebP runs and 1 AVIF run per image; sharp ${
       sharp.versions.sharp
-    } (libvips ${sharp.versions.vips}), concurrency ${sharp.concurrency()}`,
+    } (libvips ${
+      sharp.versions.vips
+    }), concurrency ${sharp.concurrency()}; load average ${load()}`,
 );
 
 async function viaWorker(name: string, width: number, format: Format) {
+  const cpuBefore = workerdCpuMs(workerd);
   const started = performance.now();
   const res = await worker.fetch(
     `/?url=${encodeURIComponent(
@@ -175,6 +301,7 @@ async function viaWorker(name: string, width: number, format: Format) {
   );
   const body = Buffer.from(await res.arrayBuffer());
   const ms = performance.now() - started;
+  const cpuMs = workerdCpuMs(workerd) - cpuBefore;
   if (res.status !== 200)
     throw new Error(`Worker answered ${res.status}: ${body.toString()}`);
   const debug = res.headers.get('X-Image-Debug') ?? '';
@@ -182,10 +309,12 @@ async function viaWorker(name: string, width: number, format: Format) {
     Number(new RegExp(`${name}=(\\d+)`).exec(debug)?.[1]);
   // In-Worker time: decode + resize + encode, without the origin fetch and HTTP round trips.
   const transformMs = field('decode-resize-ms') + field('encode-ms');
-  return { body, ms, transformMs, peak: field('wasm-peak-bytes') };
+  return { body, ms, cpuMs, transformMs, peak: field('wasm-peak-bytes') };
 }
 
 async function viaSharp(source: Buffer, width: number, format: Format) {
+  // sharp works on libuv's thread pool, in this process.
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const pipeline = sharp(source).resize(width, undefined, {
     withoutEnlargement: true,
@@ -194,7 +323,9 @@ async function viaSharp(source: Buffer, width: number, format: Format) {
     format === 'webp'
       ? await pipeline.webp({ quality: QUALITY.webp, effort: 4 }).toBuffer()
       : await pipeline.avif({ quality: QUALITY.avif, effort: 4 }).toBuffer();
-  return { body, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { body, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 const rows: Row[] = [];
@@ -229,12 +360,16 @@ for (const photo of photos) {
       const workerTimes: number[] = [];
       const transformTimes: number[] = [];
       const sharpTimes: number[] = [];
+      const workerCpu: number[] = [];
+      const sharpCpu: number[] = [];
       let w = await viaWorker(photo, width, format);
       let s = await viaSharp(source, width, format);
       for (let run = 0; ; run++) {
         workerTimes.push(w.ms);
         transformTimes.push(w.transformMs);
         sharpTimes.push(s.ms);
+        workerCpu.push(w.cpuMs);
+        sharpCpu.push(s.cpuMs);
         if (run + 1 >= runs) break;
         w = await viaWorker(photo, width, format);
         s = await viaSharp(source, width, format);
@@ -261,7 +396,10 @@ for (const photo of photos) {
         workerMs: median(workerTimes),
         transformMs: median(transformTimes),
         sharpMs: median(sharpTimes),
+        workerCpuMs: median(workerCpu),
+        sharpCpuMs: median(sharpCpu),
         peakBytes: w.peak,
+        load: loadavg()[0],
       };
       rows.push(row);
       console.log(
@@ -280,6 +418,8 @@ for (const photo of photos) {
           `${row.sharpMs.toFixed(0)}`.padStart(6),
           `${(row.transformMs / row.sharpMs).toFixed(2)}x`.padStart(6),
           `${(row.peakBytes / 1048576).toFixed(1)} MiB`.padStart(10),
+          `${(row.workerCpuMs / row.sharpCpuMs).toFixed(2)}x`.padStart(6),
+          row.load.toFixed(2).padStart(5),
         ].join(' '),
       );
     }
@@ -287,11 +427,15 @@ for (const photo of photos) {
 }
 await worker.dispose();
 
-console.log(`\nSummary (medians over photos; targets: ${describeTargets()})`);
 console.log(
-  '| width | format | worker bytes | sharp bytes | bytes ratio | worker SSIM | sharp SSIM | worker request ms | worker transform ms | sharp ms | time ratio (transform) | time ratio (request) | peak WASM memory (max) | verdict |',
+  `\nSummary of ${
+    corpus.package
+  } (medians over photos; targets: ${describeTargets()}); load average now ${load()}`,
 );
-console.log(`|${' --- |'.repeat(14)}`);
+console.log(
+  '| width | format | worker bytes | sharp bytes | bytes ratio | worker SSIM | sharp SSIM | worker request ms | worker transform ms | sharp ms | time ratio (transform) | time ratio (request) | request overhead ms | CPU time ratio (workerd request / sharp) | peak WASM memory (max) | load average (1 min, min-max over the rows) | verdict |',
+);
+console.log(`|${' --- |'.repeat(17)}`);
 let allPass = true;
 for (const width of WIDTHS) {
   for (const format of FORMATS) {
@@ -303,7 +447,12 @@ for (const width of WIDTHS) {
     const msRequest = median(group.map(r => r.workerMs));
     const msS = median(group.map(r => r.sharpMs));
     const peak = Math.max(...group.map(r => r.peakBytes));
+    const loads = group.map(r => r.load);
+    // What a request costs above the transform: origin fetch, HTTP, header parsing, cache key.
+    const overheadMs = median(group.map(r => r.workerMs - r.transformMs));
+    const cpuRatio = median(group.map(r => r.workerCpuMs / r.sharpCpuMs));
     const fails = misses({
+      width,
       format,
       bytesRatio,
       workerSsim: ssimW,
@@ -311,6 +460,7 @@ for (const width of WIDTHS) {
       transformMs: msW,
       sharpMs: msS,
       peakWasmBytes: peak,
+      requestOverheadMs: overheadMs,
     });
     if (fails.length) allPass = false;
     console.log(
@@ -322,11 +472,13 @@ for (const width of WIDTHS) {
         4,
       )} | ${msRequest.toFixed(0)} | ${msW.toFixed(0)} | ${msS.toFixed(0)} | ${(
         msW / msS
-      ).toFixed(2)}x | ${(msRequest / msS).toFixed(2)}x | ${(
-        peak / 1048576
-      ).toFixed(1)} MiB | ${
-        fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'
-      } |`,
+      ).toFixed(2)}x | ${(msRequest / msS).toFixed(2)}x | ${overheadMs.toFixed(
+        1,
+      )} | ${cpuRatio.toFixed(2)}x | ${(peak / 1048576).toFixed(
+        1,
+      )} MiB | ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(
+        2,
+      )} | ${fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'} |`,
     );
   }
 }

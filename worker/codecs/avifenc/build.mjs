@@ -41,10 +41,14 @@ const SOURCES = {
   },
 };
 
-// The encoder's wasm-side flags: SIMD on, longjmp replaced by a trap (see nolongjmp.h).
+// The encoder's wasm-side flags: SIMD on, link-time optimisation, memory.copy/memory.fill for
+// memcpy/memset and non-trapping float-to-int conversions (WebAssembly features workerd's V8 has
+// had for years), longjmp replaced by a trap (see nolongjmp.h).
+const WASM_FEATURES = ['-msimd128', '-mbulk-memory', '-mnontrapping-fptoint'];
 const CFLAGS = [
   '-O3',
-  '-msimd128',
+  '-flto',
+  ...WASM_FEATURES,
   '-DNDEBUG',
   '-w',
   '-sSUPPORT_LONGJMP=0',
@@ -102,6 +106,50 @@ function patchAom() {
   ]) {
     patch(x86, `${fn}\n#if defined(__GNUC__)`, `${fn}\n#if defined(__EMSCRIPTEN__)\n  return 0;\n#elif defined(__GNUC__)`);
   }
+  // The quantizers with quantization matrices (tune=iq uses them) call quantize_wasm.c.
+  const fpArgs = `const tran_low_t *coeff_ptr, intptr_t n_coeffs, const int16_t *zbin_ptr,
+    const int16_t *round_ptr, const int16_t *quant_ptr, const int16_t *quant_shift_ptr,
+    tran_low_t *qcoeff_ptr, tran_low_t *dqcoeff_ptr, const int16_t *dequant_ptr,
+    uint16_t *eob_ptr, const int16_t *scan, const int16_t *iscan, const qm_val_t *qm_ptr,
+    const qm_val_t *iqm_ptr, int log_scale`;
+  const wasmArgs = 'const tran_low_t *, intptr_t, const int16_t *, const int16_t *, tran_low_t *, tran_low_t *, const int16_t *, uint16_t *, const int16_t *, const qm_val_t *, const qm_val_t *, int';
+  patch(
+    join(aomSrc, 'av1/encoder/av1_quantize.c'),
+    'static void quantize_fp_helper_c(',
+    `void av1_quantize_fp_qm_wasm(${wasmArgs});
+static void quantize_fp_helper_scalar(${fpArgs});
+static void quantize_fp_helper_c(${fpArgs}) {
+  if (qm_ptr != NULL && iqm_ptr != NULL) {
+    av1_quantize_fp_qm_wasm(coeff_ptr, n_coeffs, round_ptr, quant_ptr, qcoeff_ptr,
+                            dqcoeff_ptr, dequant_ptr, eob_ptr, iscan, qm_ptr, iqm_ptr, log_scale);
+  } else {
+    quantize_fp_helper_scalar(coeff_ptr, n_coeffs, zbin_ptr, round_ptr, quant_ptr,
+                              quant_shift_ptr, qcoeff_ptr, dqcoeff_ptr, dequant_ptr, eob_ptr,
+                              scan, iscan, qm_ptr, iqm_ptr, log_scale);
+  }
+}
+static void quantize_fp_helper_scalar(`,
+  );
+  patch(
+    join(aomSrc, 'aom_dsp/quantize.c'),
+    'void aom_quantize_b_helper_c(',
+    `void aom_quantize_b_qm_wasm(const tran_low_t *, intptr_t, const int16_t *, const int16_t *,
+    const int16_t *, const int16_t *, tran_low_t *, tran_low_t *, const int16_t *, uint16_t *,
+    const int16_t *, const qm_val_t *, const qm_val_t *, int);
+static void quantize_b_helper_scalar(${fpArgs.replace('int log_scale', 'const int log_scale')});
+void aom_quantize_b_helper_c(${fpArgs.replace('int log_scale', 'const int log_scale')}) {
+  if (qm_ptr != NULL && iqm_ptr != NULL) {
+    aom_quantize_b_qm_wasm(coeff_ptr, n_coeffs, zbin_ptr, round_ptr, quant_ptr, quant_shift_ptr,
+                           qcoeff_ptr, dqcoeff_ptr, dequant_ptr, eob_ptr, iscan, qm_ptr,
+                           iqm_ptr, log_scale);
+  } else {
+    quantize_b_helper_scalar(coeff_ptr, n_coeffs, zbin_ptr, round_ptr, quant_ptr,
+                             quant_shift_ptr, qcoeff_ptr, dqcoeff_ptr, dequant_ptr, eob_ptr,
+                             scan, iscan, qm_ptr, iqm_ptr, log_scale);
+  }
+}
+static void quantize_b_helper_scalar(`,
+  );
   // The x87 precision control around encode calls has no meaning in WebAssembly.
   patch(
     join(aomSrc, 'aom/src/aom_encoder.c'),
@@ -172,6 +220,12 @@ function aomUnits() {
       .concat(CFLAGS);
     units.push({ file, out: join(objDir, `${rel.replaceAll('/', '__')}.o`), args, cwd: directory });
   }
+  units.push({
+    file: join(here, 'quantize_wasm.c'),
+    out: join(objDir, 'quantize_wasm.c.o'),
+    args: CFLAGS,
+    cwd: aomBuild,
+  });
   // av1_cx_iface.c parses codec options (aom_codec_set_option) with these helpers.
   units.push({
     file: join(aomSrc, 'common/args_helper.c'),
@@ -241,7 +295,8 @@ function link(objects) {
   run('emar', ['rcs', archives[1], ...objects.filter(isAvif)]);
   const args = [
     '-O3',
-    '-msimd128',
+    '-flto',
+    ...WASM_FEATURES,
     `-I${avifSrc}/include`,
     join(here, 'avifenc.c'),
     join(here, 'nolongjmp.c'),
