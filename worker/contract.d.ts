@@ -15,6 +15,8 @@ export interface WorkerContract {
     maxOutputPixels: 'MAX_OUTPUT_PIXELS';
     avifSpeed: 'AVIF_SPEED';
     debugHeaders: 'DEBUG_HEADERS';
+    /** The CPU limit per request the Worker refuses against; the deploy sends the same `limits.cpu_ms`. */
+    cpuLimitMs: 'CPU_LIMIT_MS';
     /** Optional R2 bucket binding that stores each derivative once for all locations. */
     derivatives: 'DERIVATIVES';
   };
@@ -28,12 +30,16 @@ export interface WorkerContract {
     originTimeoutMs: number;
     maxOutputPixels: number;
     avifSpeed: number;
+    /** Workers Paid's default CPU limit per request, in ms. */
+    cpuLimitMs: number;
   };
   /** Ranges the form and the deploy action accept. */
   limits: {
     maxSourceBytes: { min: number; max: number };
     maxPixels: { min: number; max: number };
     originTimeoutMs: { min: number; max: number };
+    /** What Cloudflare accepts as `limits.cpu_ms`, in ms. */
+    cpuLimitMs: { min: number; max: number };
     allowedOrigins: { minItems: number; maxItems: number };
     signingKey: { minLength: number; maxLength: number };
     /** Cloudflare's limit for a Worker on the free plan, all modules gzipped. */
@@ -51,6 +57,13 @@ export interface WorkerContract {
     cloudflareId: string;
     /** An R2 bucket name: 3 to 64 lower-case letters, digits and dashes, no dash at either end (Cloudflare API, r2-create-bucket `name`). */
     r2BucketName: string;
+  };
+  /** CPU time per request (the wasm engine's estimate, `src/engines/cpuEstimate.ts`). */
+  cpu: {
+    /** The wasm engine refuses a request whose estimate is above this fraction of the limit. */
+    admitFraction: number;
+    /** Workers Free's CPU limit per request, in ms; it cannot be changed. */
+    workersFreeCpuMs: number;
   };
   /** URL signing: query parameter names and the MAC. */
   signing: {

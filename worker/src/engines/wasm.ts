@@ -11,10 +11,13 @@ import { readGif } from '../codecs/gif';
 import { Imagecore } from '../codecs/imagecore';
 import { MemoryMeter } from '../codecs/meter';
 import { estimatePeakBytes } from './memoryBudget';
+import { admittedCpuMs, estimateCpuMs } from './cpuEstimate';
+import contract from '../contract.json';
 import type { Pixels } from '../codecs/pixels';
 import { codecFailure, HttpError } from '../lib/errors';
 import { computeGeometry, jpegShrink, type Geometry } from '../lib/geometry';
 import { readImageInfo, type ImageInfo } from '../lib/imageHeader';
+import type { Config } from '../lib/config';
 import type { OutputFormat, TransformOptions } from '../lib/options';
 import {
   animationPeakBytes,
@@ -341,6 +344,87 @@ function peakEstimate(
   );
 }
 
+/**
+ * The request's estimated CPU time (`cpuEstimate`), from the header and the options, with the
+ * format and animation the engine will pick below. Undefined when the output is past the
+ * engine's output limits, which are refused with their own 422 further on.
+ */
+function cpuEstimate(
+  options: TransformOptions,
+  target: TransformRequest['target'],
+  info: ImageInfo,
+  sourceBytes: number,
+  config: Config,
+  source?: Uint8Array,
+): { ms: number; format: OutputFormat; animated: boolean } | undefined {
+  const { width, height } = requestedSize(options);
+  const shown = displayedSize(info.width, info.height, 1);
+  const geometry = computeGeometry(
+    shown.width,
+    shown.height,
+    options.fit,
+    width,
+    height,
+  );
+  const out = geometry.width * geometry.height;
+  if (out > config.maxOutputPixels) return undefined;
+  let format = target === 'original' ? originalFormat(info) : target;
+  const animatable =
+    info.type === 'gif' &&
+    options.anim &&
+    source !== undefined &&
+    (format === 'webp' || (format === 'avif' && options.format === 'auto'));
+  const frames = animatable ? readGif(source).frameCount : 1;
+  const animated = frames > 1;
+  if (animated) {
+    format = 'webp';
+  } else if (format === 'avif' && out > AVIF_MAX_OUTPUT_PIXELS) {
+    if (options.format !== 'auto') return undefined;
+    format = 'webp';
+  }
+  const cropped =
+    geometry.crop.width < shown.width || geometry.crop.height < shown.height;
+  const ms = estimateCpuMs({
+    info,
+    sourceBytes,
+    geometry,
+    format,
+    avifSpeed: config.avifSpeed,
+    frames: animated ? frames : undefined,
+    preview: options.gravity === 'auto' && cropped,
+  });
+  return { ms, format, animated };
+}
+
+/**
+ * Refuses, with 422 `cpu-limit`, a request whose CPU estimate is above the share of
+ * `CPU_LIMIT_MS` the Worker admits (`contract.cpu.admitFraction`); returns the estimate.
+ */
+function checkCpu(
+  ...args: Parameters<typeof cpuEstimate>
+): number | undefined {
+  const estimate = cpuEstimate(...args);
+  if (!estimate) return undefined;
+  const limit = args[4].cpuLimitMs;
+  if (estimate.ms > admittedCpuMs(limit)) {
+    const advice = [
+      'ask for a smaller w or h',
+      ...(estimate.format === 'avif' ? ['or f=webp'] : []),
+      ...(estimate.animated ? ['or anim=false for a still'] : []),
+    ];
+    throw new HttpError(
+      422,
+      `This transformation would need about ${estimate.ms} ms of CPU; this Worker's CPU limit is ${limit} ms (${
+        contract.bindings.cpuLimitMs
+      }) and it takes requests up to ${Math.round(
+        contract.cpu.admitFraction * 100,
+      )} % of it: ${advice.join(', ')}`,
+      'cpu-limit',
+    );
+  }
+  return estimate.ms;
+}
+
 /** Decode, resize and encode inside the Worker, one short-lived codec instance at a time. */
 export const wasmEngine: Engine = {
   name: 'wasm',
@@ -367,6 +451,10 @@ export const wasmEngine: Engine = {
         const first = readImageInfo(head);
         if (!first || first.type === 'gif' || first.type === 'avif') return;
         if (first.width * first.height > config.maxPixels) return;
+        // Too costly for the CPU limit: refused before the body is read (when its length is known).
+        if (declared !== undefined) {
+          checkCpu(options, target, first, declared, config);
+        }
         const bytes = declared ?? config.maxSourceBytes;
         await admit?.(peakEstimate(options, target, first, bytes));
       },
@@ -392,7 +480,16 @@ export const wasmEngine: Engine = {
     if (info.type === 'avif') {
       throw new HttpError(415, 'The wasm engine cannot decode AVIF sources');
     }
-    // Waits for room in the isolate's memory budget before anything is decoded (if not yet).
+    // Refuses what the CPU limit cannot take, then waits for room in the isolate's memory
+    // budget (if not yet reserved), both before anything is decoded.
+    const cpuEstimateMs = checkCpu(
+      options,
+      target,
+      info,
+      source.length,
+      config,
+      source,
+    );
     await admit?.(peakEstimate(options, target, info, source.length, source));
     const meta = readMetadata(source, info.type);
     const orientation = meta.orientation;
@@ -452,6 +549,9 @@ export const wasmEngine: Engine = {
             source: `gif ${info.width}x${info.height}`,
             frames: gif.frameCount,
             'transform-ms': Date.now() - started,
+            ...(cpuEstimateMs !== undefined
+              ? { 'cpu-estimate-ms': cpuEstimateMs }
+              : {}),
           },
         };
       }
@@ -510,6 +610,9 @@ export const wasmEngine: Engine = {
         'decode-scale': `1/${scale}`,
         'decode-resize-ms': resizeMs,
         'encode-ms': encodeMs,
+        ...(cpuEstimateMs !== undefined
+          ? { 'cpu-estimate-ms': cpuEstimateMs }
+          : {}),
       },
     };
   },

@@ -19,6 +19,12 @@ export interface Env {
   MAX_OUTPUT_PIXELS?: string;
   /** AVIF encoder speed of the wasm engine, 0 (slowest, smallest) to 10; default 5. */
   AVIF_SPEED?: string;
+  /**
+   * The CPU limit per request the Worker runs under, in ms: the script's `limits.cpu_ms`, which
+   * the deploy action sets to the same value. The wasm engine refuses a request whose CPU estimate
+   * is above most of it (`engines/cpuEstimate`). Default: Workers Paid's default, 30 s.
+   */
+  CPU_LIMIT_MS?: string;
   /** `true` adds an `X-Image-Debug` header with engine details and peak WASM memory. */
   DEBUG_HEADERS?: string;
   /** Optional R2 bucket that keeps every derivative once for all locations (`lib/derivatives`). */
@@ -36,6 +42,7 @@ export interface Config {
   originTimeoutMs: number;
   maxOutputPixels: number;
   avifSpeed: number;
+  cpuLimitMs: number;
   debugHeaders: boolean;
 }
 
@@ -49,6 +56,7 @@ export const DEFAULTS = {
   originTimeoutMs: contract.defaults.originTimeoutMs,
   maxOutputPixels: contract.defaults.maxOutputPixels,
   avifSpeed: contract.defaults.avifSpeed,
+  cpuLimitMs: contract.defaults.cpuLimitMs,
 };
 
 function positive(
@@ -70,6 +78,23 @@ function avifSpeed(value: string | undefined): number {
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 10) {
     throw new Error(
       `Binding ${B.avifSpeed} must be a whole number from 0 to 10`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * `CPU_LIMIT_MS`: a whole number of ms in the range Cloudflare accepts for `limits.cpu_ms`
+ * (`contract.limits.cpuLimitMs`: up to 300,000 ms on Workers Paid, whose default is 30,000 ms;
+ * developers.cloudflare.com/workers/platform/limits/, "CPU time", read 2026-12-07).
+ */
+function cpuLimitMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULTS.cpuLimitMs;
+  const { min, max } = contract.limits.cpuLimitMs;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new Error(
+      `Binding ${B.cpuLimitMs} must be a whole number of ms from ${min} to ${max}`,
     );
   }
   return parsed;
@@ -106,6 +131,7 @@ export function readConfig(env: Env): Config {
       B.maxOutputPixels,
       DEFAULTS.maxOutputPixels,
     ),
+    cpuLimitMs: cpuLimitMs(env.CPU_LIMIT_MS),
     debugHeaders: env.DEBUG_HEADERS === 'true',
   };
 }
