@@ -49,10 +49,25 @@ describe('benchmark targets', () => {
     );
   });
 
+  it('misses the CPU estimate when it is below the measured CPU time, and only then', () => {
+    assert.deepEqual(
+      misses({ ...meets, cpuEstimateMs: 120, workerCpuMs: 100 }),
+      [],
+    );
+    assert.deepEqual(
+      misses({ ...meets, cpuEstimateMs: 100, workerCpuMs: 100 }),
+      [],
+    );
+    assert.deepEqual(
+      misses({ ...meets, cpuEstimateMs: 99, workerCpuMs: 100 }),
+      ['cpu-estimate'],
+    );
+  });
+
   it('states the targets it checks', () => {
     assert.equal(
       describeTargets(),
-      'bytes within 5% of sharp, SSIM within 0.005 of sharp, transform time at most 1.5x sharp for WebP and AVIF, peak WASM memory under 128 MiB, request overhead under 10 ms up to 400 px',
+      'bytes within 5% of sharp, SSIM within 0.005 of sharp, transform time at most 1.5x sharp for WebP and AVIF, peak WASM memory under 128 MiB, request overhead under 10 ms up to 400 px, CPU estimate at or above the measured CPU time',
     );
   });
 });
