@@ -279,7 +279,7 @@ const workerd = (() => {
 })();
 
 console.log(
-  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory, CPU time ratio (workerd request / sharp), workerd CPU ms (median of runs) / the Worker's CPU estimate ms, 1-minute load average',
+  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory, CPU time ratio (workerd request / sharp), workerd CPU ms (median of runs) / the Worker CPU estimate ms, 1-minute load average',
 );
 console.log(
   `image-worker benchmark: ${photos.length} photos of ${
