@@ -62,8 +62,6 @@ export interface WorkerContract {
   cpu: {
     /** The wasm engine refuses a request whose estimate is above this fraction of the limit. */
     admitFraction: number;
-    /** Workers Free's CPU limit per request, in ms; it cannot be changed. */
-    workersFreeCpuMs: number;
   };
   /** URL signing: query parameter names and the MAC. */
   signing: {

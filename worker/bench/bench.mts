@@ -431,7 +431,9 @@ for (const photo of photos) {
           `${(row.transformMs / row.sharpMs).toFixed(2)}x`.padStart(6),
           `${(row.peakBytes / 1048576).toFixed(1)} MiB`.padStart(10),
           `${(row.workerCpuMs / row.sharpCpuMs).toFixed(2)}x`.padStart(6),
-          `${row.workerCpuMs.toFixed(0)} / ${row.cpuEstimateMs} ms`.padStart(16),
+          `${row.workerCpuMs.toFixed(0)} / ${row.cpuEstimateMs} ms`.padStart(
+            16,
+          ),
           row.load.toFixed(2).padStart(5),
         ].join(' '),
       );

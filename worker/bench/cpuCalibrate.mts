@@ -58,16 +58,46 @@ function cpuMs(pids: number[]): number {
 
 const base = await photo(1600, 1200);
 const sources = new Map<string, { body: Buffer; type: string }>([
-  ['tiny.png', { body: await (await photo(64, 48)).png().toBuffer(), type: 'image/png' }],
-  ['wood.jpg', { body: readFileSync(join(mate, 'Wood.jpg')), type: 'image/jpeg' }],
-  ['blinds.jpg', { body: readFileSync(join(mate, 'Blinds.jpg')), type: 'image/jpeg' }],
-  ['meadow.jpg', { body: readFileSync(join(mate, 'GreenMeadow.jpg')), type: 'image/jpeg' }],
-  ['photo.png', { body: await base.clone().png().toBuffer(), type: 'image/png' }],
-  ['photo.webp', { body: await base.clone().webp({ quality: 90 }).toBuffer(), type: 'image/webp' }],
+  [
+    'tiny.png',
+    { body: await (await photo(64, 48)).png().toBuffer(), type: 'image/png' },
+  ],
+  [
+    'wood.jpg',
+    { body: readFileSync(join(mate, 'Wood.jpg')), type: 'image/jpeg' },
+  ],
+  [
+    'blinds.jpg',
+    { body: readFileSync(join(mate, 'Blinds.jpg')), type: 'image/jpeg' },
+  ],
+  [
+    'meadow.jpg',
+    { body: readFileSync(join(mate, 'GreenMeadow.jpg')), type: 'image/jpeg' },
+  ],
+  [
+    'photo.png',
+    { body: await base.clone().png().toBuffer(), type: 'image/png' },
+  ],
+  [
+    'photo.webp',
+    {
+      body: await base.clone().webp({ quality: 90 }).toBuffer(),
+      type: 'image/webp',
+    },
+  ],
   ...readdirSync(mate)
     .filter(f => f.endsWith('.jpg'))
-    .map(f => [`mate/${f}`, { body: readFileSync(join(mate, f)), type: 'image/jpeg' }] as const),
-  ['photo.gif', { body: await (await photo(800, 600)).gif().toBuffer(), type: 'image/gif' }],
+    .map(
+      f =>
+        [
+          `mate/${f}`,
+          { body: readFileSync(join(mate, f)), type: 'image/jpeg' },
+        ] as const,
+    ),
+  [
+    'photo.gif',
+    { body: await (await photo(800, 600)).gif().toBuffer(), type: 'image/gif' },
+  ],
 ]);
 // --avif-speed N: AVIF_SPEED for the run; --only FORMAT: only the cases of that output format.
 const args = process.argv.slice(2);
@@ -101,7 +131,9 @@ const allCases: Array<[string, number, string]> = [
   ['tiny.png', 16, 'webp'],
   ...['wood.jpg', 'blinds.jpg', 'meadow.jpg'].flatMap(name =>
     [160, 400, 800, 1280].flatMap(w =>
-      ['webp', 'jpeg', 'png'].map(f => [name, w, f] as [string, number, string]),
+      ['webp', 'jpeg', 'png'].map(
+        f => [name, w, f] as [string, number, string],
+      ),
     ),
   ),
   ['wood.jpg', 2309, 'webp'],
@@ -136,7 +168,9 @@ for (const pass of ['warm-up', 'measured']) {
     if (pass === 'warm-up' && f === 'avif' && w > 400) continue;
     const before = cpuMs(pids);
     const res = await worker.fetch(
-      `/?url=${encodeURIComponent(`https://images.bench/${name}`)}&w=${w}&f=${f}`,
+      `/?url=${encodeURIComponent(
+        `https://images.bench/${name}`,
+      )}&w=${w}&f=${f}`,
     );
     const body = await res.arrayBuffer();
     const cpu = cpuMs(pids) - before;
@@ -144,7 +178,9 @@ for (const pass of ['warm-up', 'measured']) {
     const debug = res.headers.get('X-Image-Debug') ?? '';
     const field = (key: string) =>
       new RegExp(`${key}=([^;]+)`).exec(debug)?.[1] ?? '';
-    const out = await sharp(Buffer.from(body)).metadata().catch(() => undefined);
+    const out = await sharp(Buffer.from(body))
+      .metadata()
+      .catch(() => undefined);
     console.log(
       [
         name,
@@ -161,5 +197,9 @@ for (const pass of ['warm-up', 'measured']) {
     );
   }
 }
-console.log(`load ${loadavg().map(l => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load ${loadavg()
+    .map(l => l.toFixed(2))
+    .join(' ')}`,
+);
 await worker.dispose();

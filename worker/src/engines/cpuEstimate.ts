@@ -113,10 +113,12 @@ export function estimateCpuMs(input: CpuInput): number {
     // The preview decodes the JPEG once more (at 1/8) or reuses the decoded pixels.
     ns +=
       info.type === 'jpeg'
-        ? PER_SOURCE_BYTE_NS * sourceBytes + DECODE_NS.jpeg * (sourcePixels / 64)
+        ? PER_SOURCE_BYTE_NS * sourceBytes +
+          DECODE_NS.jpeg * (sourcePixels / 64)
         : DECODE_NS.jpeg * sourcePixels;
   }
-  const avifFixed = input.format === 'avif' && !input.frames ? AVIF_FIXED_MS : 0;
+  const avifFixed =
+    input.format === 'avif' && !input.frames ? AVIF_FIXED_MS : 0;
   return Math.ceil(SAFETY_MARGIN * (FIXED_MS + avifFixed + ns * NS));
 }
 

@@ -400,9 +400,7 @@ function cpuEstimate(
  * Refuses, with 422 `cpu-limit`, a request whose CPU estimate is above the share of
  * `CPU_LIMIT_MS` the Worker admits (`contract.cpu.admitFraction`); returns the estimate.
  */
-function checkCpu(
-  ...args: Parameters<typeof cpuEstimate>
-): number | undefined {
+function checkCpu(...args: Parameters<typeof cpuEstimate>): number | undefined {
   const estimate = cpuEstimate(...args);
   if (!estimate) return undefined;
   const limit = args[4].cpuLimitMs;
@@ -414,7 +412,9 @@ function checkCpu(
     ];
     throw new HttpError(
       422,
-      `This transformation would need about ${estimate.ms} ms of CPU; this Worker's CPU limit is ${limit} ms (${
+      `This transformation would need about ${
+        estimate.ms
+      } ms of CPU; this Worker's CPU limit is ${limit} ms (${
         contract.bindings.cpuLimitMs
       }) and it takes requests up to ${Math.round(
         contract.cpu.admitFraction * 100,

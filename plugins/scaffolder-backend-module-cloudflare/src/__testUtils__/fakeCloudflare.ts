@@ -320,6 +320,29 @@ export function createFakeCloudflare(options: {
       if (!parts.some(p => p.filename === main && p.name !== 'metadata')) {
         return cfError(400, 10021, `No such module: ${main}`);
       }
+      // `limits.cpu_ms`, as the Workers limits page documents it: Workers Free has 10 ms of CPU
+      // per HTTP request, Workers Paid 30 seconds by default and at most 5 minutes, "On the
+      // Workers Paid plan, you can increase the maximum CPU time from the default 30 seconds to 5
+      // minutes (300,000 ms)" (https://developers.cloudflare.com/workers/platform/limits/#cpu-time,
+      // read 2026-12-07). The page gives no lower bound, nor the code and message of a refusal:
+      // a whole number of at least 1 ms is assumed, and 10021 with these messages.
+      const cpuMs = metadata.limits?.cpu_ms;
+      if (cpuMs !== undefined) {
+        if (!Number.isInteger(cpuMs) || cpuMs < 1 || cpuMs > 300_000) {
+          return cfError(
+            400,
+            10021,
+            `limits.cpu_ms must be a whole number of milliseconds up to 300000, got ${cpuMs}`,
+          );
+        }
+        if (state.workersPlan !== 'paid') {
+          return cfError(
+            400,
+            10021,
+            'limits.cpu_ms can only be set on the Workers Paid plan',
+          );
+        }
+      }
       // A binding to a bucket the account does not have is refused, with the message the API
       // gives (seen in cloudflare/workers-sdk#9418: "R2 bucket 'r2cache' not found ... [code: 10085]").
       // A bucket in a jurisdiction is found only when the binding names that jurisdiction

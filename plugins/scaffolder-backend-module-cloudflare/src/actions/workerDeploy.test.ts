@@ -213,13 +213,22 @@ describe('cloudflare:worker:deploy', () => {
           { type: 'plain_text', name: 'MAX_PIXELS', text: '16000000' },
           { type: 'plain_text', name: 'ORIGIN_TIMEOUT_MS', text: '5000' },
           {
+            type: 'plain_text',
+            name: 'CPU_LIMIT_MS',
+            text: String(contract.defaults.cpuLimitMs),
+          },
+          {
             type: 'secret_text',
             name: 'SIGNING_KEY',
             text: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
           },
         ]),
       );
-      expect(metadata.bindings).toHaveLength(6);
+      expect(metadata.bindings).toHaveLength(7);
+      // Workers Paid: the default CPU limit, the same value as CPU_LIMIT_MS.
+      expect(metadata.limits).toEqual({
+        cpu_ms: contract.defaults.cpuLimitMs,
+      });
       expect(metadata.annotations).toEqual({
         'workers/tag': expect.stringMatching(/^portal-[0-9a-f]{32}$/),
         'workers/message': 'Deployed by the portal (cloudflare:worker:deploy)',
@@ -236,7 +245,7 @@ describe('cloudflare:worker:deploy', () => {
       }
     });
 
-    it('uses the compatibility date of the input over the bundle one, and leaves out limits not given', async () => {
+    it('uses the compatibility date of the input over the bundle one, and leaves out limits not given (the CPU limit has a default)', async () => {
       const { error } = await run(
         { ...devInput, compatibilityDate: '2024-09-23' },
         { secrets: {} },
@@ -250,7 +259,7 @@ describe('cloudflare:worker:deploy', () => {
       expect(metadata.compatibility_date).toBe('2024-09-23');
       expect(
         metadata.bindings.map((b: { name: string }) => b.name).sort(),
-      ).toEqual(['ALLOWED_ORIGINS', 'ENGINE']);
+      ).toEqual(['ALLOWED_ORIGINS', 'CPU_LIMIT_MS', 'ENGINE']);
     });
   });
 
@@ -1163,6 +1172,11 @@ describe('cloudflare:worker:deploy', () => {
           text: 'assets.example.com',
         },
         {
+          type: 'plain_text',
+          name: 'CPU_LIMIT_MS',
+          text: String(contract.defaults.cpuLimitMs),
+        },
+        {
           type: 'r2_bucket',
           name: 'DERIVATIVES',
           bucket_name: 'image-derivatives',
@@ -1180,7 +1194,7 @@ describe('cloudflare:worker:deploy', () => {
       });
       expect(error).toBeUndefined();
       const { bindings } = metadataOf(uploads()[0]);
-      expect(bindings).toHaveLength(7);
+      expect(bindings).toHaveLength(8);
       expect(bindings.slice(-2)).toEqual([
         {
           type: 'r2_bucket',
@@ -1230,7 +1244,7 @@ describe('cloudflare:worker:deploy', () => {
       expect(uploads()).toHaveLength(3);
       expect(
         metadataOf(uploads()[2]).bindings.map((b: { name: string }) => b.name),
-      ).toEqual(['ENGINE', 'ALLOWED_ORIGINS']);
+      ).toEqual(['ENGINE', 'ALLOWED_ORIGINS', 'CPU_LIMIT_MS']);
     });
 
     it('says to create the bucket when the account has no bucket of that name, before writing anything', async () => {
@@ -1484,8 +1498,8 @@ describe('cloudflare:worker:deploy', () => {
     });
 
     it('falls back to cloudflare.accounts when the token may not read the subscriptions, and says so', async () => {
+      // The account is on Workers Paid, as configured; the token may not say so itself.
       cf.denied.add('billing');
-      cf.workersPlan = 'free';
       const { error, logLines } = await run(devInput, {
         secrets: {},
         config: withPlans({ workersPlan: 'paid' }),
@@ -1532,6 +1546,132 @@ describe('cloudflare:worker:deploy', () => {
     it('stops a config with a plan that is not free or paid at start-up, naming the setting', () => {
       expect(() => makeAction(withPlans({ workersPlan: 'pro' }))).toThrow(
         "cloudflare.accounts[0].workersPlan: 'pro' is not a plan; write free or paid",
+      );
+    });
+  });
+
+  describe('CPU limit', () => {
+    const metadataOf = (index = 0) =>
+      JSON.parse(
+        uploads()
+          [index].parts!.find(p => p.name === 'metadata')!
+          .bytes.toString('utf8'),
+      );
+    const cpuBinding = (index = 0) =>
+      metadataOf(index).bindings.find(
+        (b: { name: string }) => b.name === contract.bindings.cpuLimitMs,
+      )?.text;
+    const withCpu = (
+      input: typeof routeInput | typeof devInput,
+      cpuMs: number,
+    ) => ({
+      ...input,
+      limits: { ...('limits' in input ? input.limits : {}), cpuMs },
+    });
+
+    it('sends limits.cpu_ms in the upload metadata with CPU_LIMIT_MS of the same value', async () => {
+      const { error, logLines } = await run(withCpu(devInput, 120_000), {
+        secrets: {},
+      });
+      expect(error).toBeUndefined();
+      expect(metadataOf().limits).toEqual({ cpu_ms: 120_000 });
+      expect(cpuBinding()).toBe('120000');
+      expect(Number(cpuBinding())).toBe(metadataOf().limits.cpu_ms);
+      expect(logLines.join('\n')).toContain(
+        'CPU limit: 120,000 ms per request (limits.cpu_ms and CPU_LIMIT_MS)',
+      );
+    });
+
+    it('uploads again when the CPU limit changes, and not when it stays the same', async () => {
+      const checkpoints = new Map<string, JsonValue | void>();
+      const opts = { secrets: {}, checkpoints };
+      expect(
+        (await run(withCpu(devInput, 60_000), opts)).error,
+      ).toBeUndefined();
+      expect(
+        (await run(withCpu(devInput, 60_000), opts)).error,
+      ).toBeUndefined();
+      expect(uploads()).toHaveLength(1);
+      expect(
+        (await run(withCpu(devInput, 90_000), opts)).error,
+      ).toBeUndefined();
+      expect(uploads()).toHaveLength(2);
+      expect(metadataOf(1).limits).toEqual({ cpu_ms: 90_000 });
+      expect(cpuBinding(1)).toBe('90000');
+    });
+
+    it.each([
+      [contract.limits.cpuLimitMs.max + 1],
+      [contract.limits.cpuLimitMs.min - 1],
+      [1.5],
+    ])(
+      'refuses limits.cpuMs %s with the allowed range, before calling Cloudflare',
+      async cpuMs => {
+        const { error } = await run(withCpu(devInput, cpuMs), { secrets: {} });
+        expect(error?.name).toBe('InputError');
+        expect(error?.message).toContain(
+          `limits.cpuMs must be a whole number of ms from ${contract.limits.cpuLimitMs.min.toLocaleString(
+            'en-US',
+          )} to ${contract.limits.cpuLimitMs.max.toLocaleString('en-US')}`,
+        );
+        expect(error?.message).toContain(`got ${cpuMs}`);
+        expect(cf.requests).toEqual([]);
+      },
+    );
+
+    it('sends no limits on Workers Free, whose 10 ms cannot be changed, and CPU_LIMIT_MS says 10 ms', async () => {
+      cf.workersPlan = 'free';
+      const { error, logLines } = await run({ ...routeInput, engine: 'auto' });
+      expect(error).toBeUndefined();
+      expect(metadataOf().limits).toBeUndefined();
+      expect(cpuBinding()).toBe('10');
+      expect(logLines.join('\n')).toContain(
+        "CPU limit: Workers Free's 10 ms per request (CPU_LIMIT_MS=10; limits.cpu_ms is not sent",
+      );
+    });
+
+    it('refuses a CPU limit on Workers Free, naming the plan, before any upload', async () => {
+      cf.workersPlan = 'free';
+      const { error } = await run(
+        withCpu({ ...routeInput, engine: 'auto' } as typeof routeInput, 60_000),
+      );
+      expect(error?.name).toBe('InputError');
+      expect(error?.message).toContain(
+        'limits.cpuMs 60,000 cannot be set: the account is on Workers Free',
+      );
+      expect(error?.message).toContain('upgrade the account to Workers Paid');
+      expect(writes()).toEqual([]);
+    });
+
+    it('refuses a CPU limit when the Workers plan is not known, and sends none without one', async () => {
+      cf.denied.add('billing');
+      const asked = await run(withCpu(routeInput, 60_000));
+      expect(asked.error?.name).toBe('InputError');
+      expect(asked.error?.message).toContain(
+        'only Workers Paid may change the CPU limit, and the Workers plan is not known',
+      );
+      expect(writes()).toEqual([]);
+      const { error } = await run(routeInput);
+      expect(error).toBeUndefined();
+      expect(metadataOf().limits).toBeUndefined();
+      expect(cpuBinding()).toBeUndefined();
+    });
+
+    it("passes on Cloudflare's refusal when the configured plan is wrong and the account is on Workers Free", async () => {
+      cf.denied.add('billing');
+      cf.workersPlan = 'free';
+      const { error } = await run(withCpu(devInput, 60_000), {
+        secrets: {},
+        config: {
+          ...accessConfig(),
+          cloudflare: {
+            ...accessConfig().cloudflare,
+            accounts: [{ accountId: ACCOUNT, workersPlan: 'paid' }],
+          },
+        },
+      });
+      expect(error?.message).toContain(
+        'limits.cpu_ms can only be set on the Workers Paid plan',
       );
     });
   });

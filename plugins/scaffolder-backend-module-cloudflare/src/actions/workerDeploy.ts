@@ -21,7 +21,12 @@ import {
   readConfiguredPlans,
   readPlanFacts,
 } from '../lib/accountPlan';
-import { checkEngineForPlacement, chooseEngine } from '../lib/engineChoice';
+import {
+  checkCpuMs,
+  checkEngineForPlacement,
+  chooseCpuLimit,
+  chooseEngine,
+} from '../lib/engineChoice';
 import { createCloudflareClient } from '../lib/cloudflareClient';
 import {
   checkMayDeployFor,
@@ -181,6 +186,15 @@ export function createCloudflareWorkerDeployAction(
                 .describe(
                   `ORIGIN_TIMEOUT_MS: how long to wait for the image origin, in ms, ${contract.limits.originTimeoutMs.min} to ${contract.limits.originTimeoutMs.max}; default ${contract.defaults.originTimeoutMs}`,
                 ),
+              cpuMs: z
+                .number()
+                .int()
+                .min(contract.limits.cpuLimitMs.min)
+                .max(contract.limits.cpuLimitMs.max)
+                .optional()
+                .describe(
+                  `CPU time a request may use, in ms, ${contract.limits.cpuLimitMs.min} to ${contract.limits.cpuLimitMs.max}: sent as the script's limits.cpu_ms and as ${contract.bindings.cpuLimitMs}, the same value, so that the wasm engine refuses (422 cpu-limit) what it estimates would run past it; default ${contract.defaults.cpuLimitMs}, Workers Paid's default. Workers Free's limit is fixed at 10 ms: nothing is sent there, and another value is refused`,
+                ),
             })
             .optional()
             .describe(
@@ -296,6 +310,7 @@ export function createCloudflareWorkerDeployAction(
 
       try {
         const request = checkInput(input);
+        checkCpuMs(input.limits?.cpuMs);
         const claims = userClaims(ctx.user);
         const hasUser = Boolean(ctx.user?.entity);
         if (input.takeover && (hasUser || !ctx.isDryRun)) {
@@ -371,12 +386,14 @@ export function createCloudflareWorkerDeployAction(
             });
         facts.notes.forEach(log);
         const decision = chooseEngine(engineRequest, facts);
+        const cpu = chooseCpuLimit(input.limits?.cpuMs, facts);
         const plan = planWorkerDeploy({
           bundle: await readBundle(),
           placement: request.placement,
           engine: decision.engine,
           engineReasons: [
             ...decision.reasons,
+            cpu.reason,
             ...(decision.cost
               ? [
                   `Cost for ${input.imagesPerMonth} a month: ${decision.cost.text}`,
@@ -384,7 +401,13 @@ export function createCloudflareWorkerDeployAction(
               : []),
           ],
           allowedOrigins: input.allowedOrigins,
-          limits: input.limits,
+          limits: {
+            maxSourceBytes: input.limits?.maxSourceBytes,
+            maxPixels: input.limits?.maxPixels,
+            originTimeoutMs: input.limits?.originTimeoutMs,
+            cpuLimitMs: cpu.bindingMs,
+          },
+          cpuLimitMs: cpu.limitMs,
           compatibilityDate: input.compatibilityDate,
           signUrls: input.signUrls === true,
           derivativesBucket: input.derivativesBucket || undefined,

@@ -8,6 +8,7 @@ import {
   PRICES,
   type MonthlyCost,
 } from '@internal/image-worker/cost';
+import contract from '@internal/image-worker/contract';
 import { READ_PERMISSIONS, type PlanFacts } from './accountPlan';
 
 /** An engine the Worker runs with. */
@@ -303,5 +304,92 @@ export function chooseEngine(
       request.imagesPerMonth === undefined
         ? undefined
         : monthlyCost(engine, request.imagesPerMonth, facts),
+  };
+}
+
+/**
+ * The CPU limit per request a deploy sets: `limits.cpu_ms` in the upload metadata and the
+ * Worker's CPU_LIMIT_MS variable, one value for both (the wasm engine refuses, with 422
+ * `cpu-limit`, a request its estimate puts above most of it).
+ */
+export interface CpuLimitDecision {
+  /** CPU_LIMIT_MS, when it is sent. */
+  bindingMs?: number;
+  /** `limits.cpu_ms`, when it is sent: only on Workers Paid, equal to `bindingMs`. */
+  limitMs?: number;
+  /** One line for the task log. */
+  reason: string;
+}
+
+const CPU_INPUT = 'limits.cpuMs';
+
+/**
+ * Refuses a CPU limit outside what Cloudflare accepts for `limits.cpu_ms` (the Worker's contract:
+ * up to 300,000 ms, 5 minutes, on Workers Paid, whose default is 30,000 ms;
+ * https://developers.cloudflare.com/workers/platform/limits/#cpu-time, read 2026-12-07), before
+ * anything is asked of Cloudflare.
+ */
+export function checkCpuMs(cpuMs: number | undefined): void {
+  if (cpuMs === undefined) return;
+  const { min, max } = contract.limits.cpuLimitMs;
+  if (!Number.isSafeInteger(cpuMs) || cpuMs < min || cpuMs > max) {
+    throw new InputError(
+      `${CPU_INPUT} must be a whole number of ms from ${count(min)} to ${count(
+        max,
+      )} (Cloudflare's limits.cpu_ms allows up to 5 minutes on Workers Paid), got ${cpuMs}; nothing was uploaded`,
+    );
+  }
+}
+
+/**
+ * The CPU limit for this account's Workers plan. Workers Paid: the one asked for, or the
+ * contract's default (Workers Paid's own, 30,000 ms), sent as both `limits.cpu_ms` and
+ * CPU_LIMIT_MS. Workers Free: its CPU limit is 10 ms and cannot be changed, so no `limits` is
+ * sent (CPU_LIMIT_MS says 10 ms), and asking for another limit is refused. An unknown plan sends
+ * neither and refuses a limit asked for, as the engine choice refuses to guess the plan.
+ */
+export function chooseCpuLimit(
+  cpuMs: number | undefined,
+  facts: PlanFacts,
+): CpuLimitDecision {
+  checkCpuMs(cpuMs);
+  const free = PRICES.workers.freeCpuMsPerRequest;
+  const binding = contract.bindings.cpuLimitMs;
+  if (facts.workersPlan === 'paid') {
+    const ms = cpuMs ?? contract.defaults.cpuLimitMs;
+    return {
+      bindingMs: ms,
+      limitMs: ms,
+      reason: `CPU limit: ${count(
+        ms,
+      )} ms per request (limits.cpu_ms and ${binding}${
+        cpuMs === undefined ? ", Workers Paid's default" : ''
+      })`,
+    };
+  }
+  if (facts.workersPlan === 'free') {
+    if (cpuMs !== undefined && cpuMs !== free) {
+      throw new InputError(
+        `${CPU_INPUT} ${count(
+          cpuMs,
+        )} cannot be set: the account is on Workers Free (${
+          facts.workersPlanSource
+        }), whose CPU limit is ${free} ms per request and cannot be changed. Leave ${CPU_INPUT} out, or upgrade the account to Workers Paid ($${
+          PRICES.workers.paidPlanPerMonth
+        } a month); nothing was uploaded`,
+      );
+    }
+    return {
+      bindingMs: free,
+      reason: `CPU limit: Workers Free's ${free} ms per request (${binding}=${free}; limits.cpu_ms is not sent, Workers Free cannot change it)`,
+    };
+  }
+  if (cpuMs !== undefined) {
+    throw new InputError(
+      `${CPU_INPUT} cannot be set: only Workers Paid may change the CPU limit, and the Workers plan is not known (${facts.workersPlanSource}): give the token "${READ_PERMISSIONS.billing}", or set workersPlan in cloudflare.accounts for this account; nothing was uploaded`,
+    );
+  }
+  return {
+    reason: `CPU limit: not set (the Workers plan is not known: ${facts.workersPlanSource})`,
   };
 }

@@ -22,6 +22,8 @@ export interface WorkerVars {
   maxSourceBytes?: number;
   maxPixels?: number;
   originTimeoutMs?: number;
+  /** CPU_LIMIT_MS: the CPU limit the Worker refuses against (the script's `limits.cpu_ms`). */
+  cpuLimitMs?: number;
 }
 
 /** Prefix of the version tag that identifies a deploy's content (see {@link deployTag}). */
@@ -58,6 +60,7 @@ export function varBindings(vars: WorkerVars): TextBinding[] {
     [names.maxSourceBytes, vars.maxSourceBytes],
     [names.maxPixels, vars.maxPixels],
     [names.originTimeoutMs, vars.originTimeoutMs],
+    [names.cpuLimitMs, vars.cpuLimitMs],
   ];
   return entries
     .filter((e): e is [string, string | number] => e[1] !== undefined)
@@ -98,6 +101,8 @@ export function deployTag(options: {
   /** The R2 bucket bound as the derivative store, when there is one. */
   derivativesBucket?: string;
   derivativesJurisdiction?: R2Jurisdiction;
+  /** The script's `limits`, when the upload sets them. */
+  limits?: ScriptLimits;
 }): string {
   const { bundle, compatibilityDate, bindings } = options;
   const hash = createHash('sha256');
@@ -117,12 +122,23 @@ export function deployTag(options: {
         ? { derivativesJurisdiction: options.derivativesJurisdiction }
         : {}),
       signUrls: options.signUrls,
+      ...(options.limits ? { limits: options.limits } : {}),
       // Workers Logs are turned on by every upload since they were added; versions deployed
       // before that carry another tag and are uploaded once more.
       observability: true,
     }),
   );
   return `${DEPLOY_TAG_PREFIX}${hash.digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * The script's `limits` in the upload metadata: `cpu_ms`, the CPU time a request may use (SDK
+ * `ScriptUpdateParams.Metadata.Limits`; "On the Workers Paid plan, you can increase the maximum
+ * CPU time from the default 30 seconds to 5 minutes (300,000 ms)",
+ * https://developers.cloudflare.com/workers/platform/limits/#cpu-time, read 2026-12-07).
+ */
+export interface ScriptLimits {
+  cpu_ms: number;
 }
 
 /** Where the Worker answers: one route of a zone, or the account's workers.dev subdomain. */
@@ -150,6 +166,8 @@ export interface DeployPlan {
   signUrls: boolean;
   /** The R2 bucket bound as `DERIVATIVES`, checked before anything is written. */
   derivatives?: { bucketName: string; jurisdiction?: R2Jurisdiction };
+  /** The script's `limits` (`cpu_ms`, equal to CPU_LIMIT_MS), when the upload sets them. */
+  limits?: ScriptLimits;
   /** The version tag of this content (see {@link deployTag}). */
   deployTag: string;
   placement: Placement;
@@ -179,6 +197,12 @@ export function planWorkerDeploy(options: {
   derivativesBucket?: string;
   /** The bucket's jurisdiction, when it is not the default one. */
   derivativesJurisdiction?: R2Jurisdiction;
+  /**
+   * `limits.cpu_ms` to send (lib/engineChoice.ts `chooseCpuLimit`); it must equal
+   * `limits.cpuLimitMs`, the CPU_LIMIT_MS variable, so that the Worker refuses against the limit
+   * it runs under.
+   */
+  cpuLimitMs?: number;
 }): DeployPlan {
   const { bundle, placement, signUrls } = options;
   const { engine } = options;
@@ -205,6 +229,18 @@ export function planWorkerDeploy(options: {
     allowedOrigins: options.allowedOrigins,
     ...options.limits,
   });
+  if (
+    options.cpuLimitMs !== undefined &&
+    options.cpuLimitMs !== options.limits?.cpuLimitMs
+  ) {
+    throw new Error(
+      `limits.cpu_ms (${options.cpuLimitMs}) and ${contract.bindings.cpuLimitMs} (${options.limits?.cpuLimitMs}) must be the same value`,
+    );
+  }
+  const limits: ScriptLimits | undefined =
+    options.cpuLimitMs !== undefined
+      ? { cpu_ms: options.cpuLimitMs }
+      : undefined;
   const { derivativesBucket, derivativesJurisdiction } = options;
   const bindings: WorkerBinding[] = [
     ...vars,
@@ -219,6 +255,7 @@ export function planWorkerDeploy(options: {
     signUrls,
     derivativesBucket,
     derivativesJurisdiction,
+    limits,
   });
   const target =
     placement.type === 'route'
@@ -235,6 +272,7 @@ export function planWorkerDeploy(options: {
     derivatives: derivativesBucket
       ? { bucketName: derivativesBucket, jurisdiction: derivativesJurisdiction }
       : undefined,
+    limits,
     deployTag: tag,
     placement,
     url: placement.type === 'route' ? routeUrl(placement.pattern) : undefined,
@@ -255,7 +293,11 @@ export function planWorkerDeploy(options: {
             }`
           : ''
       }; compatibility date ${compatibilityDate}`,
-      `Target: ${target}; engine ${engine}; Workers Logs on (observability)`,
+      `Target: ${target}; engine ${engine}; Workers Logs on (observability)${
+        limits
+          ? `; CPU limit ${limits.cpu_ms} ms per request (limits.cpu_ms)`
+          : ''
+      }`,
       ...(options.engineReasons ?? []),
     ],
   };

@@ -181,6 +181,7 @@ export async function runDeploySteps(options: {
         ],
         tags: composeTags(marks.foreign, identity, marks.routes),
         versionTag: plan.deployTag,
+        limits: plan.limits,
         // Signing stays on with the key the Worker has; turning it off drops the key.
         keepSecrets: plan.signUrls && !signingKey,
       });

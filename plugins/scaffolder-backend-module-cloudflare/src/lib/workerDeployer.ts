@@ -6,6 +6,7 @@ import contract from '@internal/image-worker/contract';
 import { CallContext, describeCloudflareError } from './errors';
 import { RetryOptions, withRetry } from './retry';
 import { loadCloudflareSdk } from './sdk';
+import type { ScriptLimits } from './plan';
 import {
   hostMatches,
   parsePattern,
@@ -138,6 +139,8 @@ export class WorkerDeployer {
     tags: string[];
     versionTag: string;
     keepSecrets: boolean;
+    /** The script's `limits` (`cpu_ms`), when set (lib/plan.ts `ScriptLimits`). */
+    limits?: ScriptLimits;
   }): Promise<void> {
     const { bundle, compatibilityDate, bindings, tags } = options;
     const files = await Promise.all(
@@ -163,6 +166,8 @@ export class WorkerDeployer {
             // metadata's `observability` (SDK `ScriptUpdateParams.Metadata.Observability`,
             // https://developers.cloudflare.com/workers/observability/logs/workers-logs/).
             observability: { enabled: true },
+            // The CPU limit per request, the same value as the CPU_LIMIT_MS variable.
+            ...(options.limits ? { limits: options.limits } : {}),
             annotations: {
               'workers/tag': options.versionTag,
               'workers/message':
