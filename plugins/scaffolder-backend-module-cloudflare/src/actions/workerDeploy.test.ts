@@ -1633,7 +1633,10 @@ describe('cloudflare:worker:deploy', () => {
     it('refuses a CPU limit on Workers Free, naming the plan, before any upload', async () => {
       cf.workersPlan = 'free';
       const { error } = await run(
-        withCpu({ ...routeInput, engine: 'auto' } as typeof routeInput, 60_000),
+        withCpu(
+          { ...routeInput, engine: 'auto' } as unknown as typeof routeInput,
+          60_000,
+        ),
       );
       expect(error?.name).toBe('InputError');
       expect(error?.message).toContain(
