@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { startWorker } from '../test/harness.mts';
+import { startWorkerWithDiskOrigin } from '../test/harness.mts';
 import { costTable, monthTable, PRICES } from './cost.mts';
 import { describeTargets, misses } from './targets.mts';
 
@@ -240,6 +240,8 @@ interface Row {
   workerMs: number;
   /** Decode + resize + encode inside the Worker. */
   transformMs: number;
+  /** Inside the Worker: from the origin fetch to the source's last byte. */
+  originMs: number;
   sharpMs: number;
   /** CPU time of the whole request in workerd, and of sharp's pipeline. */
   workerCpuMs: number;
@@ -257,18 +259,13 @@ const photos = [...files.keys()];
 const sources = new Map(
   photos.map(name => [name, readFileSync(files.get(name)!)]),
 );
-const worker = await startWorker(
+// The origin is a second Worker in the same workerd serving the corpus folder (a photo's URL path
+// is its path under the folder): no request leaves workerd, as on Cloudflare, where the origin is
+// another machine and only its network latency is added, not a Node test handler's copying.
+const worker = await startWorkerWithDiskOrigin(
   { ENGINE: 'wasm', ALLOWED_ORIGINS: 'images.bench', DEBUG_HEADERS: 'true' },
-  request => {
-    const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
-    const body = sources.get(name);
-    return body
-      ? new Response(new Uint8Array(body), {
-          headers: { 'Content-Type': 'image/jpeg' },
-        })
-      : new Response('not found', { status: 404 });
-  },
-  { cache: false },
+  corpusDir,
+  'image/jpeg',
 );
 const workerd = (() => {
   try {
@@ -299,7 +296,7 @@ async function viaWorker(name: string, width: number, format: Format) {
   const started = performance.now();
   const res = await worker.fetch(
     `/?url=${encodeURIComponent(
-      `https://images.bench/${name}`,
+      `https://images.bench/${relative(corpusDir, files.get(name)!)}`,
     )}&w=${width}&f=${format}`,
   );
   const body = Buffer.from(await res.arrayBuffer());
@@ -317,6 +314,7 @@ async function viaWorker(name: string, width: number, format: Format) {
     ms,
     cpuMs,
     transformMs,
+    originMs: field('origin-ms'),
     peak: field('wasm-peak-bytes'),
     cpuEstimateMs: field('cpu-estimate-ms'),
   };
@@ -369,6 +367,7 @@ for (const photo of photos) {
       const runs = format === 'avif' ? 1 : RUNS;
       const workerTimes: number[] = [];
       const transformTimes: number[] = [];
+      const originTimes: number[] = [];
       const sharpTimes: number[] = [];
       const workerCpu: number[] = [];
       const sharpCpu: number[] = [];
@@ -377,6 +376,7 @@ for (const photo of photos) {
       for (let run = 0; ; run++) {
         workerTimes.push(w.ms);
         transformTimes.push(w.transformMs);
+        originTimes.push(w.originMs);
         sharpTimes.push(s.ms);
         workerCpu.push(w.cpuMs);
         sharpCpu.push(s.cpuMs);
@@ -405,6 +405,7 @@ for (const photo of photos) {
         ),
         workerMs: median(workerTimes),
         transformMs: median(transformTimes),
+        originMs: median(originTimes),
         sharpMs: median(sharpTimes),
         workerCpuMs: median(workerCpu),
         sharpCpuMs: median(sharpCpu),
@@ -448,9 +449,9 @@ console.log(
   } (medians over photos; targets: ${describeTargets()}); load average now ${load()}`,
 );
 console.log(
-  '| width | format | worker bytes | sharp bytes | bytes ratio | worker SSIM | sharp SSIM | worker request ms | worker transform ms | sharp ms | time ratio (transform) | time ratio (request) | request overhead ms | CPU time ratio (workerd request / sharp) | peak WASM memory (max) | load average (1 min, min-max over the rows) | verdict |',
+  '| width | format | worker bytes | sharp bytes | bytes ratio | worker SSIM | sharp SSIM | worker request ms | worker transform ms | sharp ms | time ratio (transform) | time ratio (request) | request overhead ms | of which origin fetch ms | CPU time ratio (workerd request / sharp) | peak WASM memory (max) | load average (1 min, min-max over the rows) | verdict |',
 );
-console.log(`|${' --- |'.repeat(17)}`);
+console.log(`|${' --- |'.repeat(18)}`);
 let allPass = true;
 for (const width of WIDTHS) {
   for (const format of FORMATS) {
@@ -465,6 +466,7 @@ for (const width of WIDTHS) {
     const loads = group.map(r => r.load);
     // What a request costs above the transform: origin fetch, HTTP, header parsing, cache key.
     const overheadMs = median(group.map(r => r.workerMs - r.transformMs));
+    const originMs = median(group.map(r => r.originMs));
     const cpuRatio = median(group.map(r => r.workerCpuMs / r.sharpCpuMs));
     // The photo whose CPU estimate is lowest against the most CPU time one of its runs took.
     const tightest = group.reduce((a, b) =>
@@ -497,11 +499,13 @@ for (const width of WIDTHS) {
         msW / msS
       ).toFixed(2)}x | ${(msRequest / msS).toFixed(2)}x | ${overheadMs.toFixed(
         1,
-      )} | ${cpuRatio.toFixed(2)}x | ${(peak / 1048576).toFixed(
-        1,
-      )} MiB | ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(
-        2,
-      )} | ${fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'} |`,
+      )} | ${originMs.toFixed(1)} | ${cpuRatio.toFixed(2)}x | ${(
+        peak / 1048576
+      ).toFixed(1)} MiB | ${Math.min(...loads).toFixed(2)}-${Math.max(
+        ...loads,
+      ).toFixed(2)} | ${
+        fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'
+      } |`,
     );
   }
 }

@@ -43,6 +43,77 @@ function copyHeaders(headers: Headers): Record<string, string> {
   return copy;
 }
 
+type WorkerBundle = import('../bundle.js').WorkerBundle;
+
+/** The bundle's files as miniflare modules. */
+function workerModules(bundle: WorkerBundle) {
+  return bundle.modules.map(m => ({
+    type:
+      m.contentType === 'application/wasm'
+        ? ('CompiledWasm' as const)
+        : ('ESModule' as const),
+    path: m.name,
+    contents: new Uint8Array(m.content),
+  }));
+}
+
+/**
+ * The built Worker with an origin that runs inside workerd as well: a second Worker answers
+ * every request with the file of the same path under `directory` (workerd's read-only disk
+ * service), as `contentType`. No request leaves workerd, so what the benchmark measures is the
+ * Worker and the HTTP round trip to it, not the way a test handler in Node would serve files.
+ */
+export async function startWorkerWithDiskOrigin(
+  bindings: Record<string, string>,
+  directory: string,
+  contentType: string,
+): Promise<Pick<WorkerHarness, 'mf' | 'fetch' | 'dispose'>> {
+  const bundle = await readWorkerBundle();
+  const origin = `export default {
+    async fetch(request, env) {
+      const file = await env.FILES.fetch('http://files' + new URL(request.url).pathname);
+      if (!file.ok) return new Response('not found', { status: 404 });
+      return new Response(file.body, { headers: { 'Content-Type': ${JSON.stringify(
+        contentType,
+      )} } });
+    },
+  };`;
+  const mf = new Miniflare({
+    workers: [
+      {
+        name: 'image-worker',
+        modules: workerModules(bundle),
+        compatibilityDate: bundle.compatibilityDate,
+        compatibilityFlags: bundle.compatibilityFlags,
+        bindings,
+        cache: false,
+        outboundService: 'origin',
+      },
+      {
+        name: 'origin',
+        modules: true,
+        script: origin,
+        compatibilityDate: bundle.compatibilityDate,
+        serviceBindings: {
+          FILES: { disk: { path: directory, writable: false } },
+        },
+      },
+    ],
+  } as MiniflareOptions);
+  await mf.ready;
+  return {
+    mf,
+    async fetch(path, init) {
+      const response = await mf.dispatchFetch(
+        `https://${WORKER_HOST}${path}`,
+        init as never,
+      );
+      return response as unknown as Response;
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
 export async function startWorker(
   bindings: Record<string, string>,
   origin: OriginHandler,
@@ -66,14 +137,7 @@ export async function startWorker(
       )
     : undefined;
   mf = new Miniflare({
-    modules: bundle.modules.map(m => ({
-      type:
-        m.contentType === 'application/wasm'
-          ? ('CompiledWasm' as const)
-          : ('ESModule' as const),
-      path: m.name,
-      contents: new Uint8Array(m.content),
-    })),
+    modules: workerModules(bundle),
     compatibilityDate: bundle.compatibilityDate,
     compatibilityFlags: bundle.compatibilityFlags,
     bindings,

@@ -438,6 +438,7 @@ export const wasmEngine: Engine = {
       allowList: config.allowList,
       timeoutMs: config.originTimeoutMs,
     };
+    const fetchStarted = Date.now();
     const { response, signal } = await fetchOrigin(options.source, policy);
     checkOriginResponse(response);
     // Memory is reserved from the header, before the rest of the body is read (GIFs, whose
@@ -460,6 +461,8 @@ export const wasmEngine: Engine = {
       },
     );
 
+    // Origin round trip and body, the memory wait included (the log line has that wait apart).
+    const originMs = Date.now() - fetchStarted;
     const info = readImageInfo(source);
     if (!info) {
       throw new HttpError(
@@ -548,6 +551,7 @@ export const wasmEngine: Engine = {
           detail: {
             source: `gif ${info.width}x${info.height}`,
             frames: gif.frameCount,
+            'origin-ms': originMs,
             'transform-ms': Date.now() - started,
             ...(cpuEstimateMs !== undefined
               ? { 'cpu-estimate-ms': cpuEstimateMs }
@@ -608,6 +612,7 @@ export const wasmEngine: Engine = {
         crop: `${geometry.crop.x},${geometry.crop.y},${geometry.crop.width}x${geometry.crop.height}`,
         'colour-managed': toSrgb ? 'yes' : 'no',
         'decode-scale': `1/${scale}`,
+        'origin-ms': originMs,
         'decode-resize-ms': resizeMs,
         'encode-ms': encodeMs,
         ...(cpuEstimateMs !== undefined
