@@ -9,52 +9,13 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { startWorker } from '../test/harness.mts';
 import { photo } from '../test/fixtures.mts';
+import { workerdCpuMs, workerdPids } from './workerdCpu.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mate = join(
   root,
   '.corpus/mate-backgrounds/usr/share/backgrounds/mate/nature',
 );
-
-/** Pids of this process's descendants called `workerd`, and their CPU time in ms (schedstat). */
-function workerdPids(): number[] {
-  const children = new Map<number, number[]>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      if (names.get(child) === 'workerd') found.push(child);
-      walk(child);
-    }
-  };
-  walk(process.pid);
-  return found;
-}
-function cpuMs(pids: number[]): number {
-  let ns = 0;
-  for (const pid of pids) {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      ns += Number(
-        readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(
-          ' ',
-        )[0],
-      );
-    }
-  }
-  return ns / 1e6;
-}
 
 const base = await photo(1600, 1200);
 const sources = new Map<string, { body: Buffer; type: string }>([
@@ -166,14 +127,14 @@ console.log(
 for (const pass of ['warm-up', 'measured']) {
   for (const [name, w, f] of cases) {
     if (pass === 'warm-up' && f === 'avif' && w > 400) continue;
-    const before = cpuMs(pids);
+    const before = workerdCpuMs(pids);
     const res = await worker.fetch(
       `/?url=${encodeURIComponent(
         `https://images.bench/${name}`,
       )}&w=${w}&f=${f}`,
     );
     const body = await res.arrayBuffer();
-    const cpu = cpuMs(pids) - before;
+    const cpu = workerdCpuMs(pids) - before;
     if (pass === 'warm-up') continue;
     const debug = res.headers.get('X-Image-Debug') ?? '';
     const field = (key: string) =>

@@ -312,6 +312,13 @@ function outputMetadata(
   return {};
 }
 
+/** The output geometry as the header alone gives it (stored orientation, no `gravity=auto`). */
+function headerGeometry(options: TransformOptions, info: ImageInfo): Geometry {
+  const { width, height } = requestedSize(options);
+  const shown = displayedSize(info.width, info.height, 1);
+  return computeGeometry(shown.width, shown.height, options.fit, width, height);
+}
+
 /** The request's estimated peak memory, from the header and the options (`memoryBudget`). */
 function peakEstimate(
   options: TransformOptions,
@@ -320,15 +327,7 @@ function peakEstimate(
   sourceBytes: number,
   source?: Uint8Array,
 ): number {
-  const { width, height } = requestedSize(options);
-  const shown = displayedSize(info.width, info.height, 1);
-  const geometry = computeGeometry(
-    shown.width,
-    shown.height,
-    options.fit,
-    width,
-    height,
-  );
+  const geometry = headerGeometry(options, info);
   const format = target === 'original' ? originalFormat(info) : target;
   const input = { sourceBytes, info, geometry, format };
   const still = estimatePeakBytes(input);
@@ -357,15 +356,7 @@ function cpuEstimate(
   config: Config,
   source?: Uint8Array,
 ): { ms: number; format: OutputFormat; animated: boolean } | undefined {
-  const { width, height } = requestedSize(options);
-  const shown = displayedSize(info.width, info.height, 1);
-  const geometry = computeGeometry(
-    shown.width,
-    shown.height,
-    options.fit,
-    width,
-    height,
-  );
+  const geometry = headerGeometry(options, info);
   const out = geometry.width * geometry.height;
   if (out > config.maxOutputPixels) return undefined;
   let format = target === 'original' ? originalFormat(info) : target;
@@ -383,7 +374,7 @@ function cpuEstimate(
     format = 'webp';
   }
   const cropped =
-    geometry.crop.width < shown.width || geometry.crop.height < shown.height;
+    geometry.crop.width < info.width || geometry.crop.height < info.height;
   const ms = estimateCpuMs({
     info,
     sourceBytes,
