@@ -8,12 +8,13 @@
 // is pointed at the best variant that did compile, down to the portable C one. The link tells
 // which are missing; the script repeats until it links cleanly.
 //
-// Needs: Debian's emscripten, cmake, ninja-build and nasm (nasm only so that libaom's x86
-// configuration step passes; no assembly is built). Usage: node build.mjs [--keep]
+// Needs: Debian's emscripten, clang-19, lld-19, cmake, ninja-build and nasm (nasm only so that
+// libaom's x86 configuration step passes; no assembly is built). Usage: node build.mjs [--keep]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -51,10 +52,27 @@ const CFLAGS = [
   ...WASM_FEATURES,
   '-DNDEBUG',
   '-w',
+  // clang 16 and later make an implicit declaration an error; hash_sse42.c calls crc32 intrinsics
+  // emscripten lacks, and the link must get the chance to say so (that file is then left out).
+  '-Wno-error=implicit-function-declaration',
   '-sSUPPORT_LONGJMP=0',
   '-include',
   join(here, 'nolongjmp.h'),
 ];
+
+// Debian's emscripten 3.1.6 with Debian's LLVM 19 instead of the LLVM 14 it comes with: the same
+// files byte for byte, 5-10 % less CPU time per encode (measured on 1280 and 400 px photos; see
+// README.md). Emscripten's prebuilt system libraries (its libc, from Debian's package) link as
+// they are.
+const LLVM_ROOT = '/usr/lib/llvm-19/bin';
+for (const tool of ['clang', 'wasm-ld']) {
+  if (!existsSync(join(LLVM_ROOT, tool))) {
+    throw new Error(`${join(LLVM_ROOT, tool)} is missing: apt-get install clang-19 lld-19`);
+  }
+}
+process.env.EM_LLVM_ROOT = LLVM_ROOT;
+process.env.EM_LLVM_ADD_VERSION = '';
+process.env.EM_CLANG_ADD_VERSION = '';
 
 const work = mkdtempSync(join(tmpdir(), 'avifenc-'));
 const aomSrc = join(work, 'aom');
