@@ -227,7 +227,7 @@ const workerd = (() => {
 })();
 
 console.log(
-  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory, CPU time ratio (workerd request / sharp), workerd CPU ms (median of runs) / the Worker CPU estimate ms, 1-minute load average',
+  'columns: photo, source size, width, format, worker bytes, sharp bytes, bytes ratio, worker SSIM, sharp SSIM, worker request ms, worker transform ms, sharp ms, time ratio (transform / sharp), peak WASM memory, CPU time ratio (workerd request / sharp), workerd CPU ms (median of runs, most of one run) / the Worker CPU estimate ms, 1-minute load average',
 );
 console.log(
   `image-worker benchmark: ${photos.length} photos of ${
@@ -383,9 +383,9 @@ for (const photo of photos) {
           `${(row.transformMs / row.sharpMs).toFixed(2)}x`.padStart(6),
           `${(row.peakBytes / 1048576).toFixed(1)} MiB`.padStart(10),
           `${(row.workerCpuMs / row.sharpCpuMs).toFixed(2)}x`.padStart(6),
-          `${row.workerCpuMs.toFixed(0)} / ${row.cpuEstimateMs} ms`.padStart(
-            16,
-          ),
+          `${row.workerCpuMs.toFixed(0)}, ${row.workerCpuMaxMs.toFixed(0)} / ${
+            row.cpuEstimateMs
+          } ms`.padStart(20),
           row.load.toFixed(2).padStart(5),
         ].join(' '),
       );

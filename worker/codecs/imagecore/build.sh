@@ -23,13 +23,13 @@ files="jcomapi jdapimin jdapistd jdatasrc jdcoefct jdcolor jddctmgr jdhuff jdicc
   jidctred jmemmgr jmemnobs jquant1 jquant2 jutils jaricom jdarith"
 sources=()
 for f in $files; do sources+=("$src/$f.c"); done
-# jsimd_wasm.c holds libjpeg-turbo's SIMD entry points: WebAssembly SIMD colour conversion, the
-# accurate integer IDCT in jidctint_wasm.c, and jsimd_none.c (included from the source tree) for
+# jsimd_wasm.c holds libjpeg-turbo's SIMD entry points: WebAssembly SIMD colour conversion and
+# upsampling, the IDCTs in jidctint_wasm.c, and jsimd_none.c (included from the source tree) for
 # the rest.
 emcc -O3 -msimd128 -flto -I"$src" "${sources[@]}" "$here/jsimd_wasm.c" "$here/jidctint_wasm.c" \
   "$here/imagecore.c" \
   -o "$here/imagecore.wasm" \
   --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=2MB \
   -sMAXIMUM_MEMORY=1GB -sTOTAL_STACK=256KB -sFILESYSTEM=0 \
-  -sEXPORTED_FUNCTIONS=_jpeg_decode_rgba,_jpeg_decode_resize,_jpeg_scaled_size,_resize_rgba,_result_width,_result_height,_alloc,_release
+  -sEXPORTED_FUNCTIONS=_jpeg_decode_rgba,_jpeg_decode_resize,_jpeg_scaled_size,_resize_rgba,_result_width,_result_height,_alloc,_release,_set_simd,_simd_paths
 ls -l "$here/imagecore.wasm"

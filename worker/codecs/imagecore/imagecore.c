@@ -197,18 +197,24 @@ static inline void store_pixels4(uint8_t *dst, v128_t a, v128_t b, v128_t c, v12
 }
 
 /*
- * Horizontal pass over one row. Taps go two at a time: two neighbouring pixels are loaded as
- * 8 bytes and rearranged to 16-bit lanes (r0 r1 g0 g1 b0 b1 a0 a1), so one dot product with the
- * weight pair gives all four channel sums. Integer arithmetic throughout, so the result is the
- * same as one tap at a time.
+ * Horizontal pass over one row. Taps go in pairs: two neighbouring pixels are rearranged to
+ * 16-bit lanes (r0 r1 g0 g1 b0 b1 a0 a1), so one dot product with the weight pair gives all four
+ * channel sums; four pixels are loaded at once (16 bytes, two pairs) while four taps are left.
+ * Integer arithmetic throughout, so the result is the same as one tap at a time.
  */
 static void resize_row(const uint8_t *row, uint8_t *dst, const Tap *ht, int out_w) {
   const v128_t pairs = wasm_i8x16_make(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1);
+  const v128_t pairs_hi = wasm_i8x16_make(8, -1, 12, -1, 9, -1, 13, -1, 10, -1, 14, -1, 11, -1, 15, -1);
   for (int x = 0; x < out_w; x++) {
     const Tap *t = &ht[x];
     const uint8_t *p = row + (size_t)t->start * 4;
-    v128_t acc = wasm_i32x4_splat(0);
+    v128_t acc = wasm_i32x4_splat(0), acc2 = acc;
     int k = 0;
+    for (; k + 3 < t->count; k += 4, p += 16) {
+      v128_t four = wasm_v128_load(p);
+      acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i8x16_swizzle(four, pairs), weight_pair(t->weights + k)));
+      acc2 = wasm_i32x4_add(acc2, wasm_i32x4_dot_i16x8(wasm_i8x16_swizzle(four, pairs_hi), weight_pair(t->weights + k + 2)));
+    }
     for (; k + 1 < t->count; k += 2, p += 8) {
       v128_t two = wasm_i8x16_swizzle(wasm_v128_load64_zero(p), pairs);
       acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(two, weight_pair(t->weights + k)));
@@ -216,7 +222,7 @@ static void resize_row(const uint8_t *row, uint8_t *dst, const Tap *ht, int out_
     if (k < t->count) {
       acc = wasm_i32x4_add(acc, wasm_i32x4_mul(load_pixel(p), wasm_i32x4_splat(t->weights[k])));
     }
-    store_pixel(dst + x * 4, acc);
+    store_pixel(dst + x * 4, wasm_i32x4_add(acc, acc2));
   }
 }
 
@@ -337,6 +343,17 @@ EXPORT uint8_t *resize_rgba(const uint8_t *src, int stride_px, int in_w, int in_
   uint8_t *out = in_h == out_h ? mid : vertical_pass(mid, out_w, in_h, out_h);
   if (out != mid) free(mid);
   return out;
+}
+
+/* For tests: turn libjpeg-turbo's WebAssembly SIMD entry points (jsimd_wasm.c) off or on for
+ * the decodes that follow, and which of them ran since the last call (a bit mask). */
+extern int imagecore_simd;
+extern unsigned imagecore_simd_paths;
+EXPORT void set_simd(int on) { imagecore_simd = on; }
+EXPORT uint32_t simd_paths(void) {
+  uint32_t paths = imagecore_simd_paths;
+  imagecore_simd_paths = 0;
+  return paths;
 }
 
 EXPORT void *alloc(uint32_t size) {
