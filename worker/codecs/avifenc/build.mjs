@@ -168,6 +168,20 @@ void aom_quantize_b_helper_c(${fpArgs.replace('int log_scale', 'const int log_sc
 }
 static void quantize_b_helper_scalar(`,
   );
+  // The partition search's CNN convolution (libaom has it in AVX2 only) calls cnn_wasm.c.
+  const cnnArgs = `const float **input, int in_width, int in_height, int in_stride,
+    const CNN_LAYER_CONFIG *layer_config, float **output, int out_stride, int start_idx,
+    int cstep, int channel_step`;
+  patch(
+    join(aomSrc, 'av1/encoder/cnn.c'),
+    'void av1_cnn_convolve_no_maxpool_padding_valid_c(',
+    `void av1_cnn_convolve_valid_wasm(${cnnArgs});
+void av1_cnn_convolve_no_maxpool_padding_valid_c(${cnnArgs}) {
+  av1_cnn_convolve_valid_wasm(input, in_width, in_height, in_stride, layer_config, output,
+                              out_stride, start_idx, cstep, channel_step);
+}
+static void convolve_valid_scalar(`,
+  );
   // The x87 precision control around encode calls has no meaning in WebAssembly.
   patch(
     join(aomSrc, 'aom/src/aom_encoder.c'),
@@ -242,6 +256,12 @@ function aomUnits() {
     file: join(here, 'quantize_wasm.c'),
     out: join(objDir, 'quantize_wasm.c.o'),
     args: CFLAGS,
+    cwd: aomBuild,
+  });
+  units.push({
+    file: join(here, 'cnn_wasm.c'),
+    out: join(objDir, 'cnn_wasm.c.o'),
+    args: [`-I${aomSrc}`, `-I${aomBuild}`, ...CFLAGS],
     cwd: aomBuild,
   });
   // av1_cx_iface.c parses codec options (aom_codec_set_option) with these helpers.
