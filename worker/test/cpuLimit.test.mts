@@ -52,9 +52,17 @@ describe('the CPU estimate', () => {
       format?: 'webp' | 'avif' | 'jpeg' | 'png';
       avifSpeed?: number;
       frames?: number;
+      coefficientBytes?: number;
     } = {},
   ) => {
-    const info = { type: options.type ?? 'jpeg', width: 4000, height: 3000 };
+    const info = {
+      type: options.type ?? 'jpeg',
+      width: 4000,
+      height: 3000,
+      ...(options.coefficientBytes
+        ? { coefficientBytes: options.coefficientBytes }
+        : {}),
+    };
     const geometry = lib.computeGeometry(
       4000,
       3000,
@@ -117,6 +125,17 @@ describe('the CPU estimate', () => {
     const decodeAt = (width: number) =>
       estimate({ width, type: 'jpeg' }) - estimate({ width, type: 'png' });
     assert.ok(decodeAt(400) < decodeAt(1600));
+  });
+
+  it("counts a progressive JPEG's coefficients at full size, whatever the DCT scale", () => {
+    // 4000 x 3000 at 4:4:4: 500 x 375 blocks of 64 coefficients for each of 3 components.
+    const coefficientBytes = 500 * 375 * 3 * 128;
+    const extra = (width: number) =>
+      estimate({ width, coefficientBytes }) - estimate({ width });
+    // At least the 3.5 ns per coefficient measured, with the safety margin.
+    const least = 1.5 * 3.5e-6 * (coefficientBytes / 2);
+    assert.ok(extra(400) >= least, `${extra(400)} ms more at 400 px`);
+    assert.ok(Math.abs(extra(400) - extra(1280)) <= 1, 'the same at 1280 px');
   });
 
   it('counts every frame of an animation', () => {

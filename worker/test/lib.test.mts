@@ -167,6 +167,71 @@ describe('readImageInfo', () => {
       type: 'jpeg',
       width: 800,
       height: 600,
+      // SOF2 is progressive: 4:2:0 blocks for the whole image, luma 100 x 76 (75 rows rounded up
+      // to its vertical sampling of 2) and chroma 50 x 38 twice, 128 bytes each.
+      coefficientBytes: (100 * 76 + 2 * 50 * 38) * 128,
+    });
+  });
+  // A sequential 4:4:4 frame header (SOF0, 640 x 480) and a first scan header with `scanned`
+  // of its 3 components, after a table segment.
+  const sequential = (scanned: number) =>
+    Buffer.from([
+      0xff,
+      0xd8,
+      0xff,
+      0xc0,
+      0x00,
+      0x11,
+      0x08,
+      0x01,
+      0xe0,
+      0x02,
+      0x80,
+      0x03,
+      0x01,
+      0x11,
+      0x00,
+      0x02,
+      0x11,
+      0x01,
+      0x03,
+      0x11,
+      0x01,
+      0xff,
+      0xc4,
+      0x00,
+      0x03,
+      0x00,
+      0xff,
+      0xda,
+      0x00,
+      6 + 2 * scanned,
+      scanned,
+      ...Array.from({ length: scanned }, (_, c) => [c + 1, 0x00]).flat(),
+      0x00,
+      0x3f,
+      0x00,
+    ]);
+  it('gives no coefficient buffer for a sequential JPEG whose first scan has every component', () => {
+    assert.deepEqual(lib.readImageInfo(sequential(3)), {
+      type: 'jpeg',
+      width: 640,
+      height: 480,
+    });
+  });
+  it('gives the coefficient buffer of a sequential JPEG with a scan per component', () => {
+    assert.deepEqual(lib.readImageInfo(sequential(1)), {
+      type: 'jpeg',
+      width: 640,
+      height: 480,
+      coefficientBytes: 3 * 80 * 60 * 128,
+    });
+  });
+  it('reads the size of a sequential JPEG whose bytes end before its first scan', () => {
+    assert.deepEqual(lib.readImageInfo(sequential(3).subarray(0, 26)), {
+      type: 'jpeg',
+      width: 640,
+      height: 480,
     });
   });
   it('returns undefined for unknown or truncated data', () => {

@@ -642,6 +642,57 @@ describe('wasm engine memory', () => {
   });
 });
 
+describe('wasm engine memory with progressive JPEGs', () => {
+  let worker: WorkerHarness;
+  // 12 MP, progressive, 4:4:4: libjpeg holds 69 MiB of coefficients while it decodes it.
+  let progressive: Buffer;
+  before(async () => {
+    progressive = await (await photo(4000, 3000, 6))
+      .jpeg({ quality: 90, progressive: true, chromaSubsampling: '4:4:4' })
+      .toBuffer();
+    worker = await startWorker(
+      { ALLOWED_ORIGINS: 'images.example.com', DEBUG_HEADERS: 'true' },
+      () =>
+        image(progressive, 'image/jpeg', {
+          headers: { 'Content-Length': String(progressive.length) },
+        }),
+    );
+  });
+  after(() => worker.dispose());
+
+  for (const width of [400, 1280]) {
+    it(`reserves the measured peak of a 12 MP progressive JPEG to ${width} px`, async () => {
+      const res = await worker.fetch(
+        q(`${ORIGIN}/progressive.jpg`, { w: width, f: 'webp' }),
+      );
+      assert.equal(res.status, 200, await res.clone().text());
+      await res.arrayBuffer();
+      const peak = debugFigure(res, 'wasm-peak-bytes');
+      // The coefficient buffer alone: 500 x 375 blocks of 128 bytes for each of 3 components.
+      assert.ok(
+        peak > 500 * 375 * 3 * 128,
+        `peak ${peak} holds the coefficients`,
+      );
+      assert.ok(peak < CLOUDFLARE_LIMIT, `peak WASM memory ${peak} bytes`);
+      const reserved = debugFigure(res, 'memory-reserved');
+      assert.ok(
+        reserved >= peak,
+        `reserved ${reserved} bytes of the isolate budget for a peak of ${peak}`,
+      );
+    });
+  }
+
+  it('refuses a progressive JPEG whose decode alone would not fit the budget', async () => {
+    const res = await worker.fetch(
+      q(`${ORIGIN}/progressive.jpg`, { w: 2309, f: 'webp' }),
+    );
+    assert.equal(res.status, 422);
+    assert.match(
+      await res.text(),
+      /This 4000x3000 JPEG is progressive .* about 1\d\d MiB, more than the 96 MiB it gives one image: send a baseline JPEG/,
+    );
+  });
+});
 describe('the isolate memory budget (wasm engine)', () => {
   let worker: WorkerHarness;
   const sources: Record<string, [Buffer, string]> = {};

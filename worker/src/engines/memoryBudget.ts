@@ -41,10 +41,20 @@ export interface PeakInput {
 }
 
 /**
+ * A multi-scan JPEG's whole-image coefficient buffer (`ImageInfo.coefficientBytes`) as it weighs
+ * in imagecore's memory: the buffer itself, plus what emscripten's heap adds when it grows in
+ * steps of 20 % (`MEMORY_GROWTH_GEOMETRIC_STEP`'s default) to make room for it. Measured: a
+ * 4000 x 3000 progressive 4:4:4 JPEG (69 MiB of coefficients) peaks at 73 MiB to 400 px WebP,
+ * 84 MiB to 1280 px and 114 MiB to 2309 px (test/worker.test.mts, "wasm engine memory").
+ */
+const COEFFICIENT_GROWTH = 1.2;
+
+/**
  * The most memory a wasm request can hold, from its header alone: the source, the decode (a JPEG
- * at its DCT scale; other formats whole, in the codec, in JavaScript and in imagecore), the
- * resized pixels (three copies: imagecore's, JavaScript's, the turned one) and the encoder.
- * Animations use the animation estimate (`animationPeakBytes`).
+ * at its DCT scale, plus a multi-scan JPEG's coefficient buffer at full size; other formats whole,
+ * in the codec, in JavaScript and in imagecore), the resized pixels (three copies: imagecore's,
+ * JavaScript's, the turned one) and the encoder. Animations use the animation estimate
+ * (`animationPeakBytes`).
  */
 export function estimatePeakBytes(input: PeakInput): number {
   const { info, geometry, sourceBytes } = input;
@@ -56,12 +66,35 @@ export function estimatePeakBytes(input: PeakInput): number {
   const shrink = info.type === 'jpeg' ? jpegShrink(geometry) : 1;
   const decode =
     info.type === 'jpeg'
-      ? sourceBytes + (sourcePixels / (shrink * shrink)) * 4
+      ? sourceBytes +
+        (sourcePixels / (shrink * shrink)) * 4 +
+        coefficientPeak(info)
       : sourcePixels * 4 * 3;
   const resized = outPixels * 4 * 3;
   const encoder = ENCODERS[input.format];
   const encode = encoder.fixed + encoder.perPixel * outPixels;
   return Math.ceil(sourceBytes + Math.max(decode, encode) + resized);
+}
+
+/** What a multi-scan JPEG's coefficient buffer adds to the decoder's memory (0 for others). */
+function coefficientPeak(info: ImageInfo): number {
+  return (info.coefficientBytes ?? 0) * COEFFICIENT_GROWTH;
+}
+
+/**
+ * For a multi-scan JPEG, the memory its decode alone needs, which cannot be shared with another
+ * request or cut by asking for a smaller output: the source, the coefficient buffer, imagecore's
+ * half-resized rows (the output width by the rows decoded at the DCT scale) and the output.
+ * Undefined for every other source. The engine refuses the request when this is past the whole
+ * budget (422 `progressive-too-large`).
+ */
+export function multiScanDecodeBytes(input: PeakInput): number | undefined {
+  const { info, geometry, sourceBytes } = input;
+  if (info.type !== 'jpeg' || !info.coefficientBytes) return undefined;
+  const decodedRows = Math.ceil(info.height / jpegShrink(geometry));
+  const halfResized = geometry.width * decodedRows * 4;
+  const output = geometry.width * geometry.height * 4;
+  return Math.ceil(sourceBytes + coefficientPeak(info) + halfResized + output);
 }
 
 /** A reservation; `release` gives the bytes back (once). */

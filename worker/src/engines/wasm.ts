@@ -10,7 +10,11 @@ import {
 import { readGif } from '../codecs/gif';
 import { Imagecore } from '../codecs/imagecore';
 import { MemoryMeter } from '../codecs/meter';
-import { estimatePeakBytes } from './memoryBudget';
+import {
+  estimatePeakBytes,
+  multiScanDecodeBytes,
+  WASM_MEMORY_BUDGET,
+} from './memoryBudget';
 import { admittedCpuMs, estimateCpuMs } from './cpuEstimate';
 import contract from '../contract.json';
 import type { Pixels } from '../codecs/pixels';
@@ -416,6 +420,34 @@ function checkCpu(...args: Parameters<typeof cpuEstimate>): number | undefined {
   return estimate.ms;
 }
 
+/**
+ * Refuses a multi-scan (progressive) JPEG whose decode alone would need more than the isolate's
+ * whole memory budget: libjpeg holds its coefficients for the whole image while it decodes.
+ */
+function checkMemory(
+  options: TransformOptions,
+  target: TransformRequest['target'],
+  info: ImageInfo,
+  sourceBytes: number,
+): void {
+  const geometry = headerGeometry(options, info);
+  const format = target === 'original' ? originalFormat(info) : target;
+  const needed = multiScanDecodeBytes({ sourceBytes, info, geometry, format });
+  if (needed === undefined || needed <= WASM_MEMORY_BUDGET) return;
+  const mib = (bytes: number) => Math.ceil(bytes / 1048576);
+  throw new HttpError(
+    422,
+    `This ${info.width}x${
+      info.height
+    } JPEG is progressive (or has a scan per colour component), so the wasm engine holds all of it while decoding: about ${mib(
+      needed,
+    )} MiB, more than the ${mib(
+      WASM_MEMORY_BUDGET,
+    )} MiB it gives one image: send a baseline JPEG or a smaller image, or deploy the cloudflare engine`,
+    'progressive-too-large',
+  );
+}
+
 /** Decode, resize and encode inside the Worker, one short-lived codec instance at a time. */
 export const wasmEngine: Engine = {
   name: 'wasm',
@@ -446,6 +478,7 @@ export const wasmEngine: Engine = {
         // Too costly for the CPU limit: refused before the body is read (when its length is known).
         if (declared !== undefined) {
           checkCpu(options, target, first, declared, config);
+          checkMemory(options, target, first, declared);
         }
         const bytes = declared ?? config.maxSourceBytes;
         await admit?.(peakEstimate(options, target, first, bytes));
@@ -484,6 +517,7 @@ export const wasmEngine: Engine = {
       config,
       source,
     );
+    checkMemory(options, target, info, source.length);
     await admit?.(peakEstimate(options, target, info, source.length, source));
     const meta = readMetadata(source, info.type);
     const orientation = meta.orientation;

@@ -23,6 +23,7 @@ export type FailureCause =
   | 'transform-not-enabled'
   | 'memory-busy'
   | 'memory-limit'
+  | 'progressive-too-large'
   | 'cpu-limit'
   | 'wasm-trap'
   | 'misconfigured'

@@ -3,6 +3,15 @@ export interface ImageInfo {
   type: 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
   width: number;
   height: number;
+  /**
+   * A JPEG decoded scan by scan (progressive, or sequential with its components in separate
+   * scans): the bytes of the coefficient buffer libjpeg holds for the whole image while it
+   * decodes, at full size whatever the DCT scale (jdcoefct.c: one 128-byte block of 64
+   * coefficients per 8x8 block of each component, rows and columns of blocks rounded up to the
+   * component's sampling factors). Absent for single-scan JPEGs, and when the bytes read end
+   * before the first scan header of a sequential one.
+   */
+  coefficientBytes?: number;
 }
 
 function u16be(b: Uint8Array, i: number): number {
@@ -21,10 +30,14 @@ function ascii(b: Uint8Array, i: number, n: number): string {
   return String.fromCharCode(...b.subarray(i, i + n));
 }
 
+/** SOF markers of progressive JPEGs (Huffman and arithmetic coded, T.81 table B.1). */
+const PROGRESSIVE_SOF = new Set([0xc2, 0xc6, 0xca, 0xce]);
+
 function jpeg(b: Uint8Array): ImageInfo | undefined {
   let i = 2;
+  let frame: (ImageInfo & { components: number; blocks: number }) | undefined;
   while (i + 9 < b.length) {
-    if (b[i] !== 0xff) return undefined;
+    if (b[i] !== 0xff) return frame && withoutScanInfo(frame);
     const marker = b[i + 1];
     if (marker === 0xff) {
       i++; // fill byte
@@ -41,18 +54,76 @@ function jpeg(b: Uint8Array): ImageInfo | undefined {
     const length = u16be(b, i + 2);
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
     if (
+      !frame &&
       marker >= 0xc0 &&
       marker <= 0xcf &&
       marker !== 0xc4 &&
       marker !== 0xc8 &&
       marker !== 0xcc
     ) {
-      return { type: 'jpeg', height: u16be(b, i + 5), width: u16be(b, i + 7) };
+      const height = u16be(b, i + 5);
+      const width = u16be(b, i + 7);
+      const components = b[i + 9];
+      frame = {
+        type: 'jpeg',
+        height,
+        width,
+        components,
+        blocks: coefficientBlocks(b, i + 10, components, width, height),
+      };
+      if (PROGRESSIVE_SOF.has(marker)) {
+        return {
+          ...withoutScanInfo(frame),
+          coefficientBytes: frame.blocks * 128,
+        };
+      }
+    } else if (marker === 0xda) {
+      if (!frame) return undefined; // scan before any frame header
+      // A first scan without every component: the others follow in scans of their own.
+      const multiScan = b[i + 4] < frame.components;
+      return {
+        ...withoutScanInfo(frame),
+        ...(multiScan ? { coefficientBytes: frame.blocks * 128 } : {}),
+      };
+    } else if (marker === 0xd9) {
+      return frame && withoutScanInfo(frame);
     }
-    if (marker === 0xda || marker === 0xd9) return undefined; // scan before any frame header
     i += 2 + length;
   }
-  return undefined;
+  return frame && withoutScanInfo(frame);
+}
+
+function withoutScanInfo(
+  frame: ImageInfo & { components: number; blocks: number },
+): ImageInfo {
+  return { type: frame.type, width: frame.width, height: frame.height };
+}
+
+/**
+ * The 8x8 blocks of all components of a frame (component specifications from byte `at`, three
+ * bytes each: id, sampling factors, table), as libjpeg allocates them for the whole image.
+ */
+function coefficientBlocks(
+  b: Uint8Array,
+  at: number,
+  components: number,
+  width: number,
+  height: number,
+): number {
+  const sampling = Array.from({ length: components }, (_, c) => ({
+    h: Math.max(1, b[at + 3 * c + 1] >> 4),
+    v: Math.max(1, b[at + 3 * c + 1] & 15),
+  }));
+  const hMax = Math.max(...sampling.map(s => s.h));
+  const vMax = Math.max(...sampling.map(s => s.v));
+  const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+  return sampling.reduce(
+    (sum, { h, v }) =>
+      sum +
+      roundUp(Math.ceil((width * h) / hMax / 8), h) *
+        roundUp(Math.ceil((height * v) / vMax / 8), v),
+    0,
+  );
 }
 
 function webp(b: Uint8Array): ImageInfo | undefined {
