@@ -1,6 +1,6 @@
 // Benchmark: the Worker's wasm engine in workerd against sharp (libvips) on real camera photos.
 // Usage: yarn bench:worker [--runs N (timed WebP runs per image, default 3)]
-//   [--avif-runs N (timed AVIF runs per image, default 1)] [--limit N photos]
+//   [--avif-runs N (timed AVIF runs per image, default 3)] [--limit N photos]
 //   [--corpus mate|plasma (default mate)]
 // The corpora are Debian packages of photos (see CORPORA), fetched into worker/.corpus/<package>
 // on first use with `apt-get download` and never committed.
@@ -53,7 +53,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const RUNS = Number(option('runs', '3'));
-const AVIF_RUNS = Number(option('avif-runs', '1'));
+const AVIF_RUNS = Number(option('avif-runs', '3'));
 const LIMIT = Number(option('limit', 'Infinity'));
 const CORPUS = option('corpus', 'mate');
 if (!(CORPUS in CORPORA)) {
@@ -199,9 +199,14 @@ interface Row {
   /** CPU time of the whole request in workerd, and of sharp's pipeline. */
   workerCpuMs: number;
   sharpCpuMs: number;
-  /** The Worker's CPU estimate (`cpu-estimate-ms`) and the most CPU time one run took. */
+  /**
+   * The Worker's CPU estimate (`cpu-estimate-ms`), the most CPU time one run took, and how many
+   * of the row's runs took more than the estimate.
+   */
   cpuEstimateMs: number;
   workerCpuMaxMs: number;
+  runsOverEstimate: number;
+  runs: number;
   peakBytes: number;
   /** 1-minute load average when the row's runs ended. */
   load: number;
@@ -316,8 +321,8 @@ for (const photo of photos) {
         await viaSharp(source, width, format);
         warmed.add(`${width}/${format}`);
       }
-      // AVIF in WASM takes seconds per image: by default one timed run of it keeps the
-      // benchmark short; a single run can be 10 % off (--avif-runs 3 takes the median of three).
+      // AVIF in WASM takes seconds per image, but a single run of it can be 10 % off: the
+      // median of three by default (--avif-runs 1 for a quicker look).
       const runs = format === 'avif' ? AVIF_RUNS : RUNS;
       const workerTimes: number[] = [];
       const transformTimes: number[] = [];
@@ -365,6 +370,8 @@ for (const photo of photos) {
         sharpCpuMs: median(sharpCpu),
         cpuEstimateMs: w.cpuEstimateMs,
         workerCpuMaxMs: Math.max(...workerCpu),
+        runsOverEstimate: workerCpu.filter(ms => ms > w.cpuEstimateMs).length,
+        runs: workerCpu.length,
         peakBytes: w.peak,
         load: loadavg()[0],
       };
@@ -422,12 +429,29 @@ for (const width of WIDTHS) {
     const overheadMs = median(group.map(r => r.workerMs - r.transformMs));
     const originMs = median(group.map(r => r.originMs));
     const cpuRatio = median(group.map(r => r.workerCpuMs / r.sharpCpuMs));
-    // The photo whose CPU estimate is lowest against the most CPU time one of its runs took.
+    // The photo whose CPU estimate is lowest against its median CPU time. Single runs can take
+    // several times the median (a garbage collection of earlier requests' memory lands on
+    // whichever request is running): those are counted beside the verdict, not in it.
     const tightest = group.reduce((a, b) =>
-      b.cpuEstimateMs / b.workerCpuMaxMs < a.cpuEstimateMs / a.workerCpuMaxMs
-        ? b
-        : a,
+      b.cpuEstimateMs / b.workerCpuMs < a.cpuEstimateMs / a.workerCpuMs ? b : a,
     );
+    const over = group.filter(r => r.runsOverEstimate > 0);
+    const overNote = over.length
+      ? `; ${over.reduce(
+          (n, r) => n + r.runsOverEstimate,
+          0,
+        )} of ${group.reduce(
+          (n, r) => n + r.runs,
+          0,
+        )} single runs above their CPU estimate (${over
+          .map(
+            r =>
+              `${r.photo} ${r.workerCpuMaxMs.toFixed(0)} / ${
+                r.cpuEstimateMs
+              } ms`,
+          )
+          .join(', ')})`
+      : '';
     const fails = misses({
       width,
       format,
@@ -438,7 +462,7 @@ for (const width of WIDTHS) {
       sharpMs: msS,
       peakWasmBytes: peak,
       requestOverheadMs: overheadMs,
-      workerCpuMs: tightest.workerCpuMaxMs,
+      workerCpuMs: tightest.workerCpuMs,
       cpuEstimateMs: tightest.cpuEstimateMs,
     });
     if (fails.length) allPass = false;
@@ -459,7 +483,7 @@ for (const width of WIDTHS) {
         ...loads,
       ).toFixed(2)} | ${
         fails.length ? `misses: ${fails.join(', ')}` : 'meets targets'
-      } |`,
+      }${overNote} |`,
     );
   }
 }

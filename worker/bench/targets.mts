@@ -17,8 +17,9 @@ export interface SummaryRow {
   /** Median of request time minus transform time, in ms. */
   requestOverheadMs: number;
   /**
-   * The Worker's CPU estimate for a request (`src/engines/cpuEstimate.ts`) and the CPU time workerd
-   * measured for it, in ms, for the photo whose estimate is lowest against its measured time.
+   * The Worker's CPU estimate for a request (`src/engines/cpuEstimate.ts`) and the median CPU time
+   * workerd measured for it over the runs, in ms, for the photo whose estimate is lowest against
+   * it.
    * The estimate must be an upper bound: the Worker refuses on it before the runtime would.
    */
   cpuEstimateMs?: number;
@@ -66,5 +67,5 @@ export function describeTargets(): string {
     MAX_BYTES_DEVIATION * 100
   }% of sharp, SSIM within ${MAX_SSIM_LOSS} of sharp, transform time at most ${MAX_TIME_RATIO}x sharp for WebP and AVIF, peak WASM memory under ${
     MAX_WASM_BYTES / 1048576
-  } MiB, request overhead under ${MAX_REQUEST_OVERHEAD_MS} ms up to ${OVERHEAD_MAX_WIDTH} px, CPU estimate at or above the measured CPU time`;
+  } MiB, request overhead under ${MAX_REQUEST_OVERHEAD_MS} ms up to ${OVERHEAD_MAX_WIDTH} px, CPU estimate at or above the median measured CPU time`;
 }
